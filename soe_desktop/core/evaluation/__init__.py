@@ -1,0 +1,1 @@
+"""Page and table metrics against human labels, reports and plots."""

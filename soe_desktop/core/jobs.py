@@ -1,0 +1,57 @@
+"""Progress callback and cancellation token shared by every long task (CLI, GUI and tests)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+
+class Cancelled(Exception):
+    """Raised inside a task when its CancelToken was cancelled."""
+
+
+class CancelToken:
+    """Thread-safe flag a task polls between units of work (a page, a batch)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: `done` of `total` units in `stage` (e.g. 'reading', 'detecting')."""
+
+    stage: str
+    done: int
+    total: int
+    message: str = ""
+    extra: Optional[dict] = None  # stage-specific numbers (loss, epoch, eta_seconds, ...)
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def no_progress(_: Progress) -> None:
+    """Default callback for callers that do not show progress."""
+
+
+def check(cancel: Optional[CancelToken]) -> None:
+    """Raise Cancelled if `cancel` is set; accepts None so tasks can make the token optional."""
+    if cancel is not None:
+        cancel.raise_if_cancelled()

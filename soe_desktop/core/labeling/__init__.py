@@ -1,0 +1,1 @@
+"""Labelers: heuristic teacher, Gemini teacher, local student; the selective filter."""

@@ -1,0 +1,111 @@
+"""The glossary in code: documents, pages, candidates and labels.
+
+Plain dataclasses so the CLI, the tests, the store and the GUI share one vocabulary
+(see docs/CONCEPTS.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+# x0, top, x1, bottom in PDF points, top-left origin, page as displayed (after /Rotate).
+BBox = tuple[float, float, float, float]
+
+REPRESENTATIONS = ("json", "text")
+
+
+def utc_now() -> str:
+    """ISO timestamp used for every stored event, so ordering is unambiguous."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One PDF, identified by the sha256 of its bytes (same bytes = same document)."""
+
+    path: str
+    sha256: str
+    page_count: int
+
+
+@dataclass
+class PageText:
+    """What we know of one page without parsing its layout: size, rotation, text layer."""
+
+    number: int  # 1-based
+    width: float  # displayed width in points (after /Rotate)
+    height: float  # displayed height in points
+    rotation: int  # the page's /Rotate in degrees (0, 90, 180, 270)
+    text: str  # pypdfium2 text, reading order; empty when the page has no text layer
+    has_text_layer: bool
+
+    @property
+    def is_landscape(self) -> bool:
+        return self.width > self.height
+
+
+@dataclass
+class Candidate:
+    """One table region on one page, with the two representations a labeler sees.
+
+    `group` is shared by candidates that form one table continuing over several pages;
+    a standalone table's group equals its own id.
+    """
+
+    id: str
+    document_sha256: str
+    page: int  # 1-based
+    bbox: BBox
+    detector: str  # pdfplumber | camelot | fallback-text | fallback-page
+    rows: list[list[str]] = field(default_factory=list)
+    context: str = ""  # heading, caption and lines above/below the table on its page
+    group: str = ""
+    features: dict[str, float] = field(default_factory=dict)  # page + table layout cues
+
+    def __post_init__(self) -> None:
+        if not self.group:
+            self.group = self.id
+
+    def json_representation(self) -> str:
+        """The table's structure as extracted: rows x cells."""
+        return json.dumps({"page": self.page, "rows": self.rows}, ensure_ascii=False)
+
+    def table_text(self) -> str:
+        return "\n".join(" | ".join(cell for cell in row) for row in self.rows)
+
+    def text_representation(self) -> str:
+        """The table's text plus the page text around it."""
+        return f"{self.context}\n\n{self.table_text()}".strip()
+
+    def representation(self, kind: str) -> str:
+        if kind == "json":
+            return self.json_representation()
+        if kind == "text":
+            return self.text_representation()
+        raise ValueError(f"unknown representation {kind!r}; expected one of {REPRESENTATIONS}")
+
+
+@dataclass
+class Label:
+    """One labeler's verdict on one candidate. Labels are appended, never overwritten."""
+
+    candidate_id: str
+    is_soe: bool
+    confidence: float  # 0-1, confidence in is_soe
+    source: str  # heuristic | gemini | student:<version> | human:<user> | rule:auto-accept
+    created_at: str = field(default_factory=utc_now)
+    reason: str = ""
+    agree: bool | None = None  # did the two representations agree (teachers only)
+    details: dict = field(default_factory=dict)  # per-representation votes, prompt version, ...
+    id: int | None = None  # row id once stored
+
+    @property
+    def is_human(self) -> bool:
+        return self.source.startswith("human:")
+
+    @property
+    def p_soe(self) -> float:
+        """Probability that the candidate is an SoE, whatever the verdict was."""
+        return self.confidence if self.is_soe else 1.0 - self.confidence

@@ -1,0 +1,1 @@
+"""PDF ingest, page text, candidate detection, rotation, grouping, representations."""

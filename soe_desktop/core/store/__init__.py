@@ -1,0 +1,1 @@
+"""SQLite store (sqlite-utils): documents, pages, candidates, append-only labels, ledger, models."""

@@ -1,0 +1,1 @@
+"""LoRA fine-tuning of the local student, model registry, device choice."""
