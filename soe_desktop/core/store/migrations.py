@@ -1,0 +1,173 @@
+"""The store's schema, as an ordered set of sqlite-utils migrations.
+
+Each migration is applied once and recorded in `_sqlite_migrations`; a database created by an
+older release is brought up to date on open. Never edit an applied migration: add a new one.
+Tables are written as plain DDL so constraints (CHECK, AUTOINCREMENT, triggers) are explicit.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "soe_desktop"
+
+DOCUMENT_STATUSES = (
+    "queued",
+    "reading",
+    "detecting",
+    "labelling",
+    "needs review",
+    "done",
+    "error",
+    "cancelled",
+)
+MODEL_STATUSES = ("completed", "cancelled", "failed")
+
+migrations = Migrations(MIGRATION_SET)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _run(db: Database, statements: list[str]) -> None:
+    for statement in statements:
+        db.execute(statement)
+
+
+@migrations()
+def m001_documents_pages_candidates_labels(db: Database) -> None:
+    """The foundation: documents, their pages and candidate tables, and append-only labels."""
+    _run(
+        db,
+        [
+            f"""CREATE TABLE documents (
+                sha256 TEXT PRIMARY KEY,
+                filename TEXT NOT NULL,
+                original_path TEXT NOT NULL DEFAULT '',
+                stored_path TEXT NOT NULL DEFAULT '',
+                page_count INTEGER NOT NULL,
+                added_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ({_sql_list(DOCUMENT_STATUSES)})),
+                error TEXT NOT NULL DEFAULT '',
+                cloud_consent INTEGER NOT NULL DEFAULT 0 CHECK (cloud_consent IN (0, 1))
+            )""",
+            """CREATE TABLE pages (
+                document_sha256 TEXT NOT NULL REFERENCES documents(sha256),
+                number INTEGER NOT NULL CHECK (number >= 1),
+                width REAL NOT NULL,
+                height REAL NOT NULL,
+                rotation INTEGER NOT NULL DEFAULT 0,
+                has_text_layer INTEGER NOT NULL,
+                text TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (document_sha256, number)
+            )""",
+            """CREATE TABLE candidates (
+                id TEXT PRIMARY KEY,
+                document_sha256 TEXT NOT NULL REFERENCES documents(sha256),
+                page INTEGER NOT NULL CHECK (page >= 1),
+                x0 REAL NOT NULL,
+                top REAL NOT NULL,
+                x1 REAL NOT NULL,
+                bottom REAL NOT NULL,
+                detector TEXT NOT NULL,
+                group_id TEXT NOT NULL,
+                rows_json TEXT NOT NULL DEFAULT '[]',
+                context TEXT NOT NULL DEFAULT '',
+                features_json TEXT NOT NULL DEFAULT '{}',
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                current INTEGER NOT NULL DEFAULT 1 CHECK (current IN (0, 1))
+            )""",
+            """CREATE TABLE labels (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                candidate_id TEXT NOT NULL REFERENCES candidates(id),
+                is_soe INTEGER NOT NULL CHECK (is_soe IN (0, 1)),
+                confidence REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
+                source TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                reason TEXT NOT NULL DEFAULT '',
+                agree INTEGER CHECK (agree IN (0, 1)),
+                details_json TEXT NOT NULL DEFAULT '{}',
+                retracts INTEGER REFERENCES labels(id)
+            )""",
+            # Append-only: a label row, once written, is history.
+            """CREATE TRIGGER labels_no_update BEFORE UPDATE ON labels
+               BEGIN SELECT RAISE(ABORT, 'labels are append-only: append a new label or a retraction'); END""",
+            """CREATE TRIGGER labels_no_delete BEFORE DELETE ON labels
+               BEGIN SELECT RAISE(ABORT, 'labels are append-only: append a retraction instead'); END""",
+            "CREATE INDEX candidates_by_document ON candidates(document_sha256, page)",
+            "CREATE INDEX labels_by_candidate ON labels(candidate_id, id)",
+            "CREATE UNIQUE INDEX labels_one_retraction ON labels(retracts) WHERE retracts IS NOT NULL",
+        ],
+    )
+
+
+@migrations()
+def m002_audit_ledger_models(db: Database) -> None:
+    """What the cloud teacher and the training registry need: audit log, cost ledger, model versions."""
+    _run(
+        db,
+        [
+            """CREATE TABLE audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT NOT NULL DEFAULT '',
+                details_json TEXT NOT NULL DEFAULT '{}'
+            )""",
+            """CREATE TABLE ledger (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                document_sha256 TEXT NOT NULL DEFAULT '',
+                model TEXT NOT NULL DEFAULT '',
+                prompt_version TEXT NOT NULL DEFAULT '',
+                representation TEXT NOT NULL DEFAULT '',
+                input_tokens INTEGER NOT NULL DEFAULT 0,
+                output_tokens INTEGER NOT NULL DEFAULT 0,
+                cost_usd REAL NOT NULL DEFAULT 0,
+                cached INTEGER NOT NULL DEFAULT 0 CHECK (cached IN (0, 1))
+            )""",
+            f"""CREATE TABLE models (
+                version TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                base_model TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL CHECK (status IN ({_sql_list(MODEL_STATUSES)})),
+                active INTEGER NOT NULL DEFAULT 0
+                    CHECK (active IN (0, 1) AND (active = 0 OR status = 'completed')),
+                path TEXT NOT NULL DEFAULT '',
+                args_json TEXT NOT NULL DEFAULT '{{}}',
+                dataset_json TEXT NOT NULL DEFAULT '{{}}',
+                metrics_json TEXT NOT NULL DEFAULT '{{}}',
+                seconds REAL,
+                peak_rss_mb REAL
+            )""",
+            # At most one active model version.
+            "CREATE UNIQUE INDEX models_one_active ON models(active) WHERE active = 1",
+            "CREATE INDEX ledger_by_document ON ledger(document_sha256)",
+            "CREATE INDEX audit_by_action ON audit(action, at)",
+        ],
+    )
+
+
+@migrations()
+def m003_ledger_run_counts(db: Database) -> None:
+    """Ledger rows may summarise a labelling run: requests sent, items answered from cache, failures."""
+    _run(
+        db,
+        [
+            "ALTER TABLE ledger ADD COLUMN requests INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE ledger ADD COLUMN cached_items INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE ledger ADD COLUMN failed_requests INTEGER NOT NULL DEFAULT 0",
+        ],
+    )
+
+
+def apply_migrations(db: Database) -> list[str]:
+    """Apply pending migrations; returns the names applied (empty when the schema is current)."""
+    pending = [migration.name for migration in migrations.pending(db)]
+    migrations.apply(db)
+    return pending
