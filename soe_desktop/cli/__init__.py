@@ -1,0 +1,34 @@
+"""`soe` command line: thin wrappers that parse arguments, call the core and print."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from soe_desktop import __version__
+from soe_desktop.core.settings import ENV_DB, load_settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV_DB,
+              help=f"SQLite database to use (default: the app's data folder; env {ENV_DB}).")
+@click.version_option(__version__, prog_name="soe")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """Find Schedule of Events tables in clinical trial protocols."""
+    settings = load_settings()
+    if db is not None:
+        os.environ[ENV_DB] = str(db)
+    ctx.obj = settings
+
+
+def _register() -> None:
+    from soe_desktop.cli import documents
+
+    for command in documents.COMMANDS:
+        main.add_command(command)
+
+
+_register()

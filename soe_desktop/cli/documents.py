@@ -1,0 +1,154 @@
+"""`soe ingest`, `soe triage` and `soe evaluate`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from soe_desktop.cli.progress import ProgressBar
+from soe_desktop.core.errors import SoeError
+from soe_desktop.core.settings import Settings
+
+PDF_PATHS = click.Path(path_type=Path)
+
+
+def fail(message: str) -> None:
+    """One line on stderr and a non-zero exit: the contract for bad input."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def open_store(settings: Settings):
+    from soe_desktop.core.store import Store
+
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    return Store(settings.db_path)
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Folders count as every PDF inside them, like dropping a folder on the window."""
+    expanded: list[Path] = []
+    for path in paths:
+        expanded.extend(sorted(path.rglob("*.pdf")) if path.is_dir() else [path])
+    return expanded
+
+
+@click.command()
+@click.argument("pdfs", nargs=-1, required=True, type=PDF_PATHS)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def ingest(settings: Settings, pdfs: tuple[Path, ...], quiet: bool) -> None:
+    """Store, analyse and label PDFs (or folders of PDFs); a bad file does not stop the rest."""
+    from soe_desktop.core.pipeline import process_into_store
+
+    store = open_store(settings)
+    failures = 0
+    for path in _expand(pdfs):
+        with ProgressBar(not quiet, path.name) as bar:
+            try:
+                result = process_into_store(path, store, progress=bar, documents_dir=settings.documents_dir)
+            except SoeError as error:
+                failures += 1
+                click.echo(f"error: {error}", err=True)
+                continue
+        note = " (already stored)" if result.duplicate else ""
+        click.echo(f"{path.name}: {result.document.page_count} pages, {len(result.candidates)} candidates, "
+                   f"SoE pages {_pages(result.soe_pages())}{note}")
+    store.close()
+    if failures:
+        sys.exit(1)
+
+
+def _pages(pages: list[int]) -> str:
+    return ", ".join(map(str, pages)) if pages else "none"
+
+
+def _make_labeler(name: str, settings: Settings):
+    if name == "heuristic":
+        return None  # the pipeline's default offline teacher
+    if name == "student":
+        from soe_desktop.core.labeling.student import StudentLabeler
+
+        return StudentLabeler.active(settings)
+    raise click.BadParameter(f"unknown labeler {name!r}")
+
+
+@click.command()
+@click.argument("pdf", type=PDF_PATHS)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of a table.")
+@click.option("--labeler", type=click.Choice(["heuristic", "student"]), default="heuristic", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def triage(settings: Settings, pdf: Path, as_json: bool, labeler: str, quiet: bool) -> None:
+    """Find and label the candidate tables of one PDF (nothing is stored)."""
+    from soe_desktop.core.pipeline import triage as run_triage
+
+    try:
+        with ProgressBar(not quiet and not as_json, pdf.name) as bar:
+            result = run_triage(pdf, _make_labeler(labeler, settings), progress=bar)
+    except SoeError as error:
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
+    _print_table(result.to_json())
+
+
+def _print_table(payload: dict) -> None:
+    doc = payload["document"]
+    click.echo(f"{doc['path']}  ({doc['pages']} pages, sha256 {doc['sha256'][:12]}…)")
+    click.echo(f"{'page':>5}  {'detector':<14} {'group':<24} {'label':<7} {'conf':>5}")
+    for cand in payload["candidates"]:
+        label = "-" if cand["is_soe"] is None else ("SoE" if cand["is_soe"] else "no")
+        conf = "" if cand["confidence"] is None else f"{cand['confidence']:.2f}"
+        group = cand["group"][-22:] if cand["group"] != cand["id"] else ""
+        click.echo(f"{cand['page']:>5}  {cand['detector']:<14} {group:<24} {label:<7} {conf:>5}")
+    click.echo(f"SoE pages: {_pages(payload['soe_pages'])}   "
+               f"({payload['labeler']}, {payload['seconds']:.1f} s)")
+    if payload.get("text_less_pages"):
+        click.echo(f"Pages without a text layer: {_pages(payload['text_less_pages'])}")
+
+
+COMMANDS = [ingest, triage]
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--labeler", type=click.Choice(["heuristic", "student"]), default="heuristic", show_default=True)
+@click.option("--details", is_flag=True, help="One row per document: missed and false pages.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def evaluate(settings: Settings, directory: Path, labeler: str, details: bool, as_json: bool, quiet: bool) -> None:
+    """Score a labeler on a corpus folder (<name>/protocol.pdf + labels.json), per the corpus metric."""
+    from soe_desktop.core.evaluation.metrics import format_page_metrics
+    from soe_desktop.core.evaluation.runner import evaluate_corpus
+    from soe_desktop.core.pipeline import default_labeler
+
+    try:
+        chosen = _make_labeler(labeler, settings) or default_labeler()
+        with ProgressBar(not quiet) as bar:
+            result = evaluate_corpus(directory, chosen, progress=bar)
+    except SoeError as error:
+        fail(str(error))
+    for name, message in result.failures.items():
+        click.echo(f"skipped {name}: {message}", err=True)
+    if as_json:
+        payload = {"labeler": result.labeler, "page": result.page.to_dict(details),
+                   "candidate_recall": result.candidates.recall, "table": vars(result.table),
+                   "ms_per_page": round(result.ms_per_page, 2), "failures": result.failures}
+        click.echo(json.dumps(payload, indent=2, default=list))
+        return
+    click.echo(f"labeler {result.labeler}: {len(result.page.rows)} documents, {result.pages_read} pages, "
+               f"{result.ms_per_page:.1f} ms/page")
+    click.echo(format_page_metrics(result.page, details))
+    click.echo(f"candidate recall {result.candidates.recall:.3f} ({result.candidates.found}/{result.candidates.total})")
+    table = result.table
+    click.echo(f"tables: precision {table.precision:.3f}  recall {table.recall:.3f}  F1 {table.f1:.3f}  "
+               f"representation agreement {table.agreement:.3f}")
+
+
+COMMANDS.append(evaluate)

@@ -1,0 +1,81 @@
+"""Run a labeler over a corpus folder and score it: the engine behind `soe evaluate` and benchmarks."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from soe_desktop.core.errors import SoeError
+from soe_desktop.core.evaluation.corpus import CorpusDocument, load_corpus
+from soe_desktop.core.evaluation.metrics import (
+    CandidateRecall,
+    PageMetrics,
+    TableMetrics,
+    candidate_recall,
+    page_metrics,
+    predicted_pages,
+    table_metrics,
+)
+from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
+from soe_desktop.core.labeling.base import Labeler
+from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.pipeline import analyse
+
+
+@dataclass
+class CorpusEvaluation:
+    page: PageMetrics
+    candidates: CandidateRecall
+    table: TableMetrics
+    labeler: str
+    pages_read: int
+    seconds: float
+    failures: dict[str, str] = field(default_factory=dict)  # document name -> one-line error
+
+    @property
+    def ms_per_page(self) -> float:
+        return 1000.0 * self.seconds / self.pages_read if self.pages_read else 0.0
+
+
+def evaluate_corpus(
+    directory: str | Path,
+    labeler: Labeler,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+    documents: Optional[list[CorpusDocument]] = None,
+    timer: Callable[[], float] = time.perf_counter,
+) -> CorpusEvaluation:
+    """Analyse and label every document; a document that cannot be read is reported, not fatal."""
+    progress = progress or no_progress
+    corpus = documents if documents is not None else load_corpus(directory)
+    labelled: dict[str, list[tuple[Candidate, Label]]] = {}
+    failures: dict[str, str] = {}
+    pages_read, seconds = 0, 0.0
+    for index, document in enumerate(corpus):
+        check(cancel)
+        progress(Progress("evaluating", index, len(corpus), document.name))
+        started = timer()
+        try:
+            analysis = analyse(document.pdf_path, cancel=cancel)
+            labels = labeler.label(analysis.candidates, cancel=cancel) if analysis.candidates else []
+        except SoeError as error:
+            failures[document.name] = str(error)
+            continue
+        seconds += timer() - started
+        pages_read += analysis.document.page_count
+        labelled[document.name] = list(zip(analysis.candidates, labels))
+    progress(Progress("evaluating", len(corpus), len(corpus)))
+    scored = [doc for doc in corpus if doc.name not in failures]
+    predicted = {name: predicted_pages(pairs) for name, pairs in labelled.items()}
+    candidates = {name: [c for c, _ in pairs] for name, pairs in labelled.items()}
+    return CorpusEvaluation(
+        page=page_metrics(predicted, scored),
+        candidates=candidate_recall(candidates, scored),
+        table=table_metrics(labelled, scored),
+        labeler=labeler.name,
+        pages_read=pages_read,
+        seconds=seconds,
+        failures=failures,
+    )
