@@ -1,0 +1,220 @@
+"""Table content and drawing: the SoE grid (procedures x visits) and a ruled-table renderer.
+
+A `TableSpec` is plain data (rows of strings + a few style hints) so the same spec can be drawn
+as vector text with reportlab or rasterised with PIL for the image-only page.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import os
+from importlib.util import find_spec
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Table, TableStyle
+
+from soe_desktop.core.synthetic.vocabulary import FOOTNOTES, PROCEDURES, VISITS
+
+# Bitstream Vera ships inside reportlab, so every machine draws the same glyphs (±, ≥, •, ×, ¹)
+# with an embedded font and a ToUnicode map, as real protocols do.
+FONT = "Vera"
+BOLD = "VeraBd"
+# Check marks and empty boxes come from DejaVu Sans, which matplotlib (a core dependency) ships;
+# Vera and the 14 standard PDF fonts have no such glyphs.
+SYMBOL_FONT = "DejaVuSans"
+CHECK_GLYPH = "\u2713"
+BOX_GLYPH = "\u2610"
+SUPERSCRIPTS = ["\u00b9", "\u00b2", "\u00b3"]  # the only superscripts in WinAnsi
+MARK_STYLES = ("X", "check", "bullet")
+
+
+def register_fonts() -> None:
+    """Register the Vera fonts once; reportlab keeps them in a process-wide registry."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    pdfmetrics.registerFont(TTFont(FONT, os.path.join(folder, "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, os.path.join(folder, "VeraBd.ttf")))
+    pdfmetrics.registerFont(TTFont(SYMBOL_FONT, symbol_font_path()))
+
+
+def symbol_font_path() -> str:
+    """DejaVuSans.ttf inside matplotlib's data folder (found without importing matplotlib)."""
+    spec = find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("matplotlib is needed for the DejaVu Sans symbol font")
+    return os.path.join(os.path.dirname(spec.origin), "mpl-data", "fonts", "ttf", "DejaVuSans.ttf")
+
+
+@dataclass
+class TableSpec:
+    """One table as data: header rows first, then body rows (all rows have the same width)."""
+
+    rows: list[list[str]]
+    col_fractions: list[float]
+    header_rows: int = 1
+    category_rows: list[int] = field(default_factory=list)  # full-width section rows
+    symbol_cells: list[tuple[int, int]] = field(default_factory=list)  # (row, col) in SYMBOL_FONT
+    font_size: float = 7.0
+    padding: float = 2.0
+    center_from_col: int = 1  # columns from here on are centred (marks, numbers)
+
+
+@dataclass
+class SoeGrid:
+    """A whole SoE grid before it is split over pages."""
+
+    header: list[list[str]]
+    body: list[list[str]]
+    category_rows: list[int]
+    symbol_cells: list[tuple[int, int]]
+    footnotes: list[str]
+
+    def chunks(self, parts: int) -> list[TableSpec]:
+        """Split the body into `parts` page-sized specs, each repeating the header rows."""
+        size = -(-len(self.body) // parts)
+        specs = []
+        for start in range(0, len(self.body), size):
+            specs.append(self._spec(start, min(start + size, len(self.body))))
+        return specs
+
+    def _spec(self, start: int, stop: int) -> TableSpec:
+        head = len(self.header)
+        rows = self.header + self.body[start:stop]
+        categories = [head + r - start for r in self.category_rows if start <= r < stop]
+        symbols = [(head + r - start, c) for r, c in self.symbol_cells if start <= r < stop]
+        first_col = 0.24
+        other = (1 - first_col) / (len(rows[0]) - 1)
+        return TableSpec(rows, [first_col] + [other] * (len(rows[0]) - 1), head, categories, symbols,
+                         font_size=8.0, padding=3.5)
+
+
+def _marked_visits(cadence: str, count: int, rng: random.Random) -> set[int]:
+    """Visit indices that get a mark; index 0 is Screening, the last two are ET and Follow-up."""
+    treatment = list(range(1, count - 2))
+    et, follow_up = count - 2, count - 1
+    if cadence == "screening":
+        return {0}
+    if cadence == "day1":
+        return {1}
+    if cadence == "every":
+        return set(range(count)) - ({follow_up} if rng.random() < 0.5 else set())
+    if cadence == "treatment":
+        return set(treatment)
+    if cadence == "periodic":
+        step = rng.choice([2, 3])
+        return {0, 1, et} | set(treatment[::step])
+    return {1, treatment[len(treatment) // 2], treatment[-1], et}  # sparse
+
+
+def _mark(style: str, rng: random.Random, footnote_count: int) -> tuple[str, bool]:
+    """Cell text of one mark and whether it is drawn in the symbol font."""
+    if style == "check":
+        return CHECK_GLYPH, True
+    if style == "bullet":
+        return "\u2022", False
+    if rng.random() < 0.08:
+        return "X" + SUPERSCRIPTS[rng.randrange(min(footnote_count, len(SUPERSCRIPTS)))], False
+    return "X", False
+
+
+def build_soe_grid(rng: random.Random, mark_style: str = "X", visit_count: int = 12) -> SoeGrid:
+    """Procedures x visits with marks following each procedure's cadence."""
+    visits = VISITS[:visit_count - 2] + VISITS[-2:]
+    header = [
+        ["Study Period", "Screening"] + ["Treatment Period"] + [""] * (len(visits) - 4) + ["ET", "Follow-up"],
+        ["Visit"] + [name for name, _, _ in visits],
+        ["Study Day"] + [day.replace(" after ", "\nafter ").replace(" to ", " to\n") for _, day, _ in visits],
+        ["Visit Window (days)"] + [window for _, _, window in visits],
+    ]
+    footnotes = rng.sample(FOOTNOTES, k=rng.randint(8, 12))
+    body: list[list[str]] = []
+    categories: list[int] = []
+    symbols: list[tuple[int, int]] = []
+    for category, procedures in PROCEDURES:
+        categories.append(len(body))
+        body.append([category] + [""] * len(visits))
+        for index, (name, cadence) in enumerate(procedures):
+            label = name + (SUPERSCRIPTS[index % 3] if rng.random() < 0.3 else "")
+            row = [label] + [""] * len(visits)
+            for visit in _marked_visits(cadence, len(visits), rng):
+                row[visit + 1], symbolic = _mark(mark_style, rng, len(footnotes))
+                if symbolic:
+                    symbols.append((len(body), visit + 1))
+            body.append(row)
+    return SoeGrid(header, body, categories, symbols, footnotes)
+
+
+def wrap_cells(spec: TableSpec, width: float) -> None:
+    """Insert line breaks so text fits its column (reportlab does not wrap plain strings)."""
+    for index, row in enumerate(spec.rows):
+        if index == 0 and spec.header_rows > 1:
+            continue  # the period row spans columns (see _header_spans)
+        for col, text in enumerate(row):
+            col_width = spec.col_fractions[col] * width - 6
+            lines = [part for line in text.split("\n") for part in simpleSplit(line, FONT, spec.font_size, col_width)]
+            if lines:
+                row[col] = "\n".join(lines)
+
+
+def _style(spec: TableSpec, ruled: bool) -> TableStyle:
+    last_col = len(spec.rows[0]) - 1
+    commands = [
+        ("FONT", (0, 0), (-1, -1), FONT, spec.font_size),
+        ("LEADING", (0, 0), (-1, -1), spec.font_size + 1.5),
+        ("FONT", (0, 0), (-1, spec.header_rows - 1), BOLD, spec.font_size),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (spec.center_from_col, 0), (-1, -1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), spec.padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), spec.padding),
+    ]
+    if ruled:
+        commands += [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("BACKGROUND", (0, 0), (-1, spec.header_rows - 1), colors.Color(0.88, 0.88, 0.88)),
+        ]
+    else:
+        commands += [
+            ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.black),
+            ("LINEBELOW", (0, spec.header_rows - 1), (-1, spec.header_rows - 1), 0.8, colors.black),
+        ]
+    for row in spec.category_rows:
+        commands += [("SPAN", (0, row), (last_col, row)), ("FONT", (0, row), (0, row), BOLD, spec.font_size),
+                     ("ALIGN", (0, row), (0, row), "LEFT")]
+        if ruled:
+            commands.append(("BACKGROUND", (0, row), (last_col, row), colors.Color(0.94, 0.94, 0.94)))
+    for row, col in spec.symbol_cells:
+        commands.append(("FONT", (col, row), (col, row), SYMBOL_FONT, spec.font_size))
+    commands += _header_spans(spec)
+    return TableStyle(commands)
+
+
+def _header_spans(spec: TableSpec) -> list[tuple]:
+    """Merge empty cells of the first header row into the label on their left (period spans)."""
+    spans, row = [], spec.rows[0]
+    col = 1
+    while col < len(row):
+        end = col
+        while end + 1 < len(row) and row[end + 1] == "" and row[col] != "":
+            end += 1
+        if end > col:
+            spans.append(("SPAN", (col, 0), (end, 0)))
+        col = end + 1
+    return spans if spec.header_rows > 1 else []
+
+
+def draw_table(canvas: Canvas, spec: TableSpec, x: float, top: float, width: float, ruled: bool = True) -> float:
+    """Draw `spec` with its top-left corner at (x, top); returns the height used."""
+    wrap_cells(spec, width)
+    table = Table(spec.rows, colWidths=[f * width for f in spec.col_fractions])
+    table.setStyle(_style(spec, ruled))
+    _, height = table.wrapOn(canvas, width, 10_000)
+    table.drawOn(canvas, x, top - height)
+    return height
