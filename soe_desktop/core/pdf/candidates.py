@@ -1,0 +1,170 @@
+"""The public entry of candidate detection: table regions on screened pages, with both
+representations, table cues and multi-page groups.
+
+Why this shape: detectors are the expensive step (GUIDE §4), so the caller's cheap page
+screen decides which pages are opened at all (`table_pages`), and which pages must yield a
+candidate even when no grid is found (`fallback_pages`). The PDF is opened once by each
+library; pdfplumber only parses the pages it is asked about.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
+from soe_desktop.core.model import BBox, Candidate, Document, PageText
+from soe_desktop.core.pdf.cells import drop_empty_lines, read_rows
+from soe_desktop.core.pdf.context import page_context, table_context
+from soe_desktop.core.pdf.detect import RawTable, camelot_tables, deduplicate, has_ruling, pdfplumber_tables
+from soe_desktop.core.pdf.fallback import fallback_parts
+from soe_desktop.core.pdf.grouping import assign_groups
+from soe_desktop.core.pdf.ingest import open_pdfium
+from soe_desktop.core.pdf.rotation import frame_of
+from soe_desktop.core.pdf.table_cues import table_cues
+
+log = logging.getLogger(__name__)
+
+NO_TEXT_NOTE = "No text layer on this page (scanned or image only)."
+PICTURE_NOTE = "The page is mostly a picture; its table, if any, has no text layer."
+
+
+def candidate_id(sha256: str, page: int, index: int) -> str:
+    return f"{sha256[:12]}-p{page:04d}-t{index}"
+
+
+def _valid(numbers: Iterable[int], page_count: int) -> set[int]:
+    return {int(n) for n in numbers if 1 <= int(n) <= page_count}
+
+
+class _PageReader:
+    """Both libraries' handles on one document, opened once and closed together.
+
+    pdfplumber reads a copy holding only the table pages (pdfium `import_pages`, kept in
+    memory): opening the whole file costs pdfminer ~3 ms per page of the document just to
+    list its pages (417 ms on a 145-page protocol, against 25 ms for the copy).
+    """
+
+    def __init__(self, path: Path, table_pages: set[int], stack: ExitStack):
+        self.path = path
+        self.pdfium = open_pdfium(path)
+        stack.callback(self.pdfium.close)
+        self._plumber_pages: dict[int, object] = {}
+        if table_pages:
+            numbers = sorted(table_pages)
+            source = self._subset(numbers)
+            only = None if isinstance(source, io.BytesIO) else numbers  # the copy holds just these
+            plumber = stack.enter_context(pdfplumber.open(source, pages=only))
+            self._plumber_pages = dict(zip(numbers, plumber.pages))
+
+    def _subset(self, numbers: list[int]):
+        try:
+            subset = pdfium.PdfDocument.new()
+            try:
+                subset.import_pages(self.pdfium, [number - 1 for number in numbers])
+                buffer = io.BytesIO()
+                subset.save(buffer)
+            finally:
+                subset.close()
+            buffer.seek(0)
+            return buffer
+        except pdfium.PdfiumError as error:  # fall back to the whole file, slower but equal
+            log.warning("page copy failed (%s); pdfplumber reads the whole file", error)
+            return self.path
+
+    def plumber_page(self, number: int):
+        return self._plumber_pages.get(number)
+
+
+def detect_tables(reader: _PageReader, number: int, page: PageText) -> list[RawTable]:
+    """pdfplumber first; camelot lattice only when pdfplumber finds nothing on a page with text
+    and ruling (lines or a large picture) that lattice could see."""
+    plumber_page = reader.plumber_page(number)
+    if plumber_page is None:
+        return []
+    tables = pdfplumber_tables(plumber_page)
+    if not tables and page.has_text_layer and has_ruling(plumber_page):
+        tables = camelot_tables(reader.path, number, plumber_page.chars)
+    plumber_page.close()  # frees the parsed layout: protocols can have hundreds of pages
+    return deduplicate(tables)
+
+
+def _candidate(document: Document, page: int, index: int, detector: str, bbox: BBox, rows, context: str) -> Candidate:
+    rounded = tuple(round(float(v), 2) for v in bbox)
+    return Candidate(
+        id=candidate_id(document.sha256, page, index),
+        document_sha256=document.sha256,
+        page=page,
+        bbox=rounded,
+        detector=detector,
+        rows=rows,
+        context=context,
+        features={
+            **table_cues(rows),
+            "fallback": float(detector.startswith("fallback")),
+            "whole_page": float(detector == "fallback-page"),
+        },
+    )
+
+
+def page_candidates(
+    reader: _PageReader, document: Document, pages: Sequence[PageText], number: int, want_fallback: bool
+) -> list[Candidate]:
+    """All candidates of one page (1-based), fallback included when asked for and needed."""
+    page = pages[number - 1]
+    tables = detect_tables(reader, number, page)
+    if not tables and not want_fallback:
+        return []
+    pdfium_page = reader.pdfium[number - 1]
+    textpage = pdfium_page.get_textpage()
+    try:
+        frame = frame_of(pdfium_page)
+        found = []
+        for index, table in enumerate(tables):
+            rows = drop_empty_lines(read_rows(textpage, frame, table.cells))
+            context = table_context(textpage, frame, table.bbox, table.direction, pages, number)
+            found.append(_candidate(document, number, index, table.detector, table.bbox, rows, context))
+        if not found:
+            detector, bbox, rows = fallback_parts(pdfium_page, textpage, frame, page)
+            note = "" if detector == "fallback-text" else NO_TEXT_NOTE if not page.has_text_layer else PICTURE_NOTE
+            found.append(_candidate(document, number, 0, detector, bbox, rows, page_context(pages, number, note)))
+        return found
+    finally:
+        textpage.close()
+        pdfium_page.close()
+
+
+def find_candidates(
+    path: str | Path,
+    document: Document,
+    pages: list[PageText],
+    table_pages: Iterable[int],
+    fallback_pages: Iterable[int] = (),
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+) -> list[Candidate]:
+    """Candidate tables on the screened pages (1-based), grouped over pages, in page order.
+
+    Detectors run only on `table_pages`; a page of `fallback_pages` where no table is found
+    still yields one candidate (its text block, or the whole page when it has no text).
+    Reports Progress("detecting", done, total) per page and stops with Cancelled when asked.
+    """
+    progress = progress or no_progress
+    page_count = min(document.page_count, len(pages))
+    tables_on = _valid(table_pages, page_count)
+    fallback_on = _valid(fallback_pages, page_count)
+    todo = sorted(tables_on | fallback_on)
+    candidates: list[Candidate] = []
+    with ExitStack() as stack:
+        reader = _PageReader(Path(path), tables_on, stack)
+        for done, number in enumerate(todo, start=1):
+            check(cancel)
+            candidates.extend(page_candidates(reader, document, pages, number, number in fallback_on))
+            progress(Progress("detecting", done, len(todo)))
+    return assign_groups(candidates, pages)
