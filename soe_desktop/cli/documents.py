@@ -136,19 +136,19 @@ def evaluate(settings: Settings, directory: Path, labeler: str, details: bool, a
         fail(str(error))
     for name, message in result.failures.items():
         click.echo(f"skipped {name}: {message}", err=True)
+    scores = result.scores
     if as_json:
-        payload = {"labeler": result.labeler, "page": result.page.to_dict(details),
-                   "candidate_recall": result.candidates.recall, "table": vars(result.table),
+        payload = {"labeler": result.labeler, **scores.to_dict(details),
                    "ms_per_page": round(result.ms_per_page, 2), "failures": result.failures}
         click.echo(json.dumps(payload, indent=2, default=list))
         return
-    click.echo(f"labeler {result.labeler}: {len(result.page.rows)} documents, {result.pages_read} pages, "
+    click.echo(f"labeler {result.labeler}: {len(scores.pages.rows)} documents, {result.pages_read} pages, "
                f"{result.ms_per_page:.1f} ms/page")
-    click.echo(format_page_metrics(result.page, details))
-    click.echo(f"candidate recall {result.candidates.recall:.3f} ({result.candidates.found}/{result.candidates.total})")
-    table = result.table
-    click.echo(f"tables: precision {table.precision:.3f}  recall {table.recall:.3f}  F1 {table.f1:.3f}  "
-               f"representation agreement {table.agreement:.3f}")
+    click.echo(format_page_metrics(scores.pages, details))
+    click.echo(f"candidate recall {scores.candidates.recall:.3f} ({scores.candidates.found}/{scores.candidates.total})")
+    tables = scores.tables
+    click.echo(f"tables: precision {tables.precision:.3f}  recall {tables.recall:.3f}  F1 {tables.f1:.3f}  "
+               f"representation agreement {tables.agreement:.3f}")
 
 
 COMMANDS.append(evaluate)

@@ -81,9 +81,9 @@ def test_evaluate_scores_a_corpus_folder(runner, tmp_path):
     result = runner.invoke(main, ["evaluate", str(tmp_path / "corpus"), "--json", "--quiet"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert payload["page"]["protocols_with_soe"] == 1
-    assert payload["page"]["f1"] > 0.9
-    assert payload["candidate_recall"] == 1.0
+    assert payload["pages"]["protocols_with_soe"] == 1
+    assert payload["pages"]["f1"] > 0.9
+    assert payload["candidates"]["recall"] == 1.0
 
 
 def test_evaluate_rejects_a_folder_without_labels(runner, tmp_path):

@@ -9,15 +9,7 @@ from typing import Callable, Optional
 
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.evaluation.corpus import CorpusDocument, load_corpus
-from soe_desktop.core.evaluation.metrics import (
-    CandidateRecall,
-    PageMetrics,
-    TableMetrics,
-    candidate_recall,
-    page_metrics,
-    predicted_pages,
-    table_metrics,
-)
+from soe_desktop.core.evaluation.metrics import CorpusEvaluation, evaluate_labelled
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.model import Candidate, Label
@@ -25,10 +17,10 @@ from soe_desktop.core.pipeline import analyse
 
 
 @dataclass
-class CorpusEvaluation:
-    page: PageMetrics
-    candidates: CandidateRecall
-    table: TableMetrics
+class CorpusRun:
+    """Scores of one labeler over a corpus, with the time spent and the documents that failed."""
+
+    scores: CorpusEvaluation
     labeler: str
     pages_read: int
     seconds: float
@@ -46,7 +38,7 @@ def evaluate_corpus(
     cancel: Optional[CancelToken] = None,
     documents: Optional[list[CorpusDocument]] = None,
     timer: Callable[[], float] = time.perf_counter,
-) -> CorpusEvaluation:
+) -> CorpusRun:
     """Analyse and label every document; a document that cannot be read is reported, not fatal."""
     progress = progress or no_progress
     corpus = documents if documents is not None else load_corpus(directory)
@@ -68,12 +60,8 @@ def evaluate_corpus(
         labelled[document.name] = list(zip(analysis.candidates, labels))
     progress(Progress("evaluating", len(corpus), len(corpus)))
     scored = [doc for doc in corpus if doc.name not in failures]
-    predicted = {name: predicted_pages(pairs) for name, pairs in labelled.items()}
-    candidates = {name: [c for c, _ in pairs] for name, pairs in labelled.items()}
-    return CorpusEvaluation(
-        page=page_metrics(predicted, scored),
-        candidates=candidate_recall(candidates, scored),
-        table=table_metrics(labelled, scored),
+    return CorpusRun(
+        scores=evaluate_labelled(labelled, scored),
         labeler=labeler.name,
         pages_read=pages_read,
         seconds=seconds,

@@ -1,0 +1,75 @@
+"""The page model's JSON weights and the grouped cross-validation that fits them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from soe_desktop.core.labeling import heuristic_fit
+from soe_desktop.core.labeling.heuristic_model import LogisticModel, load_model, load_page_model, logit, sigmoid
+
+
+def test_sigmoid_and_logit_are_inverse_and_stable():
+    assert sigmoid(0.0) == 0.5
+    assert sigmoid(-1000.0) == 0.0 and sigmoid(1000.0) == 1.0
+    assert sigmoid(logit(0.83)) == pytest.approx(0.83)
+
+
+def test_logistic_model_standardises_and_round_trips(tmp_path):
+    model = LogisticModel(("a", "b"), (1.0, 0.0), (2.0, 1.0), (2.0, -1.0), 0.5, {"note": "x"})
+    assert model.decision({"a": 3.0, "b": 1.0}) == pytest.approx(0.5 + 2.0 * 1.0 - 1.0)
+    assert model.decision({}) == pytest.approx(0.5 - 1.0)  # missing features count as 0
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(model.to_json()))
+    again = load_model(path)
+    assert again.predict([{"a": 3.0, "b": 1.0}]) == model.predict([{"a": 3.0, "b": 1.0}])
+    assert again.meta == {"note": "x"}
+
+
+def test_inconsistent_weights_are_refused():
+    data = LogisticModel(("a", "b"), (0.0, 0.0), (1.0, 1.0), (1.0, 1.0), 0.0).to_json()
+    data["coef"] = [1.0]
+    with pytest.raises(ValueError):
+        LogisticModel.from_json(data)
+
+
+def test_shipped_weights_record_their_cross_validation():
+    model = load_page_model()
+    cv = model.meta["cross_validation"]
+    assert cv["grouped_by"] == "document" and cv["folds"] >= 5
+    assert 0.0 < cv["page_f1"] <= 1.0
+
+
+@pytest.fixture(scope="module")
+def synthetic_rows(tmp_path_factory):
+    from soe_desktop.core.evaluation.corpus import load_corpus
+    from soe_desktop.core.synthetic import write_corpus_dir
+
+    directory = tmp_path_factory.mktemp("fitcorpus")
+    write_corpus_dir(directory, n_documents=3, seed=5)
+    return heuristic_fit.extract(load_corpus(directory))
+
+
+def test_fit_separates_soe_pages_of_a_synthetic_corpus(synthetic_rows):
+    model = heuristic_fit.fit(synthetic_rows)
+    scores = {row.document.name: model.predict(row.features) for row in synthetic_rows}
+    metrics = heuristic_fit.evaluate_scores(synthetic_rows, scores)
+    assert metrics.recall == 1.0 and metrics.precision >= 0.8
+
+
+def test_fold_models_never_see_the_document_they_score(synthetic_rows, monkeypatch):
+    trained_on = {}
+    real_fit = heuristic_fit.fit
+
+    def recording_fit(rows, names=None):
+        model = real_fit(rows, names)
+        trained_on[id(model)] = {row.document.name for row in rows}
+        return model
+
+    monkeypatch.setattr(heuristic_fit, "fit", recording_fit)
+    models = heuristic_fit.fold_models(synthetic_rows, folds=3)
+    assert set(models) == {row.document.name for row in synthetic_rows}
+    assert len(trained_on) == 3
+    for name, model in models.items():
+        assert name not in trained_on[id(model)]
