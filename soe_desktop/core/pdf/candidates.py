@@ -153,7 +153,8 @@ def find_candidates(
 
     Detectors run only on `table_pages`; a page of `fallback_pages` where no table is found
     still yields one candidate (its text block, or the whole page when it has no text).
-    Reports Progress("detecting", done, total) per page and stops with Cancelled when asked.
+    Reports Progress("detecting", done, total, extra={"candidates": found on that page}) per page
+    and stops with Cancelled when asked.
     """
     progress = progress or no_progress
     page_count = min(document.page_count, len(pages))
@@ -165,6 +166,8 @@ def find_candidates(
         reader = _PageReader(Path(path), tables_on, stack)
         for done, number in enumerate(todo, start=1):
             check(cancel)
-            candidates.extend(page_candidates(reader, document, pages, number, number in fallback_on))
-            progress(Progress("detecting", done, len(todo)))
+            found = page_candidates(reader, document, pages, number, number in fallback_on)
+            candidates.extend(found)
+            # Page by page, so a viewer can draw boxes long before the document is labelled.
+            progress(Progress("detecting", done, len(todo), extra={"candidates": found}))
     return assign_groups(candidates, pages)

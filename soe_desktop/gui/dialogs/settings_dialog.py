@@ -1,0 +1,137 @@
+"""Settings: teacher, API key (OS keyring), consent default, thresholds, base model and data folders."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from soe_desktop.core.settings import Settings
+
+TEACHERS = (("heuristic", "Offline heuristic (no network)"), ("gemini", "Gemini (cloud, asks for consent)"))
+
+
+def _threshold_box(value: float) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0.0, 1.0)
+    box.setSingleStep(0.01)
+    box.setDecimals(2)
+    box.setValue(value)
+    return box
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of Settings; `result_settings()` after accept. The API key goes to the keyring only."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        form = QFormLayout()
+        self.teacher = QComboBox()
+        for key, text in TEACHERS:
+            self.teacher.addItem(text, key)
+        self.teacher.setCurrentIndex(max(0, [k for k, _ in TEACHERS].index(settings.teacher)
+                                         if settings.teacher in dict(TEACHERS) else 0))
+        form.addRow("Teacher", self.teacher)
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText("leave empty to keep the stored key")
+        self.key_status = QLabel(self._key_status())
+        form.addRow("Gemini API key", self.api_key)
+        form.addRow("", self.key_status)
+        self.offline = QCheckBox("Offline: never use the network")
+        self.offline.setChecked(settings.offline)
+        form.addRow("", self.offline)
+        self.consent = QCheckBox("Send new documents to the cloud teacher without asking")
+        self.consent.setChecked(settings.cloud_consent_default)
+        form.addRow("Cloud consent", self.consent)
+        self.filter_threshold = _threshold_box(settings.filter_threshold)
+        form.addRow("Selective filter threshold", self.filter_threshold)
+        self.auto_accept = _threshold_box(settings.auto_accept_threshold)
+        form.addRow("Auto-accept labels at or above", self.auto_accept)
+        self.uncertain = _threshold_box(settings.uncertain_threshold)
+        form.addRow("Student uncertain below", self.uncertain)
+        self.base_model = self._folder_row(form, "Base model folder", settings.base_model,
+                                           "empty = packaged MiniLM (offline)")
+        self.data_dir = self._folder_row(form, "Data folder", settings.data_dir, str(settings.data_path))
+        form.addRow("", QLabel("<small>A new data folder is used from the next start.</small>"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        self.message = QLabel("")
+        self.message.setStyleSheet("color: #b03030")
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _folder_row(self, form: QFormLayout, title: str, value: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(value)
+        edit.setPlaceholderText(placeholder)
+        browse = QPushButton("Browse…")
+        browse.setProperty("edit_name", "base_model" if title.startswith("Base") else "data_dir")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(edit)
+        row.addWidget(browse)
+        form.addRow(title, row)
+        return edit
+
+    @staticmethod
+    def _key_status() -> str:
+        try:
+            from soe_desktop.core.labeling.keys import find_api_key
+        except ImportError:  # the cloud extra is not installed
+            return "cloud support not installed"
+        key = find_api_key()
+        return f"a key is stored ({key.source})" if key else "no key stored"
+
+    @Slot()
+    def _browse(self) -> None:
+        edit = getattr(self, str(self.sender().property("edit_name")))
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder", edit.text())
+        if folder:
+            edit.setText(folder)
+
+    @Slot()
+    def _on_accept(self) -> None:
+        key = self.api_key.text().strip()
+        if key:
+            try:
+                from soe_desktop.core.labeling.keys import store_api_key
+
+                store_api_key(key)
+            except Exception as error:  # no keyring backend: say so, keep the dialog open
+                self.message.setText(f"Could not store the key in the OS keyring: {error}. "
+                                     "Set GOOGLE_API_KEY in the environment instead.")
+                return
+        self.accept()
+
+    def result_settings(self) -> Settings:
+        return replace(
+            self.settings,
+            teacher=str(self.teacher.currentData()),
+            offline=self.offline.isChecked(),
+            cloud_consent_default=self.consent.isChecked(),
+            filter_threshold=self.filter_threshold.value(),
+            auto_accept_threshold=self.auto_accept.value(),
+            uncertain_threshold=self.uncertain.value(),
+            base_model=self.base_model.text().strip(),
+            data_dir=self.data_dir.text().strip(),
+        )

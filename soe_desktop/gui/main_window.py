@@ -1,0 +1,352 @@
+"""The main window: queue on the left, pages with overlays in the middle, review on the right,
+training and dashboard in tabs. It only wires widgets to core calls and workers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget
+
+from soe_desktop.core.settings import Settings, save_settings
+from soe_desktop.gui.dialogs.errors import show_error
+from soe_desktop.gui.ingest_queue import IngestQueue
+from soe_desktop.gui.models.review_session import ReviewSession
+from soe_desktop.gui.review_actions import review_state, reviewer
+from soe_desktop.gui.views.dashboard import DashboardPanel
+from soe_desktop.gui.views.page_view import OverlayBox, PdfPageView
+from soe_desktop.gui.views.queue_panel import QueuePanel
+from soe_desktop.gui.views.review_panel import ReviewPanel
+from soe_desktop.gui.views.thumbnails import ThumbnailStrip
+from soe_desktop.gui.views.training_panel import TrainingPanel
+
+MAX_RECENT = 8
+REVIEW_TAB, TRAINING_TAB, DASHBOARD_TAB = 0, 1, 2
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, store, config_dir: Path | None = None) -> None:
+        super().__init__()
+        self.settings, self.store, self.config_dir = settings, store, config_dir
+        self.setWindowTitle("SoE Desktop")
+        self.setAcceptDrops(True)
+        self.resize(1400, 880)
+        self.gui_state = QSettings(str(self._state_file()), QSettings.Format.IniFormat)
+        self.queue = IngestQueue(settings, parent=self)
+        self.session = ReviewSession(store, reviewer(), self)
+        self.open_sha = ""
+        self.preview_key, self._provisional = 0, []
+        self._build_widgets()
+        self._build_menus()
+        self._connect()
+        self._load_library()
+
+    def _state_file(self) -> Path:
+        from soe_desktop.core.settings import default_config_dir
+
+        return (self.config_dir or default_config_dir()) / "gui.ini"
+
+    # ----- layout -----------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.page_view = PdfPageView()
+        self.thumbnails = ThumbnailStrip()
+        self.review_panel = ReviewPanel(self.session)
+        review = QSplitter(Qt.Orientation.Horizontal)
+        review.addWidget(self.thumbnails)
+        review.addWidget(self.page_view)
+        review.addWidget(self.review_panel)
+        review.setStretchFactor(1, 3)
+        review.setStretchFactor(2, 1)
+        review.setSizes([150, 800, 420])
+        self.training_panel = TrainingPanel(self.store, self.settings, self)
+        self.dashboard = DashboardPanel(self.store, self)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(review, "Review")
+        self.tabs.addTab(self.training_panel, "Train local model")
+        self.tabs.addTab(self.dashboard, "Dashboard")
+        self.setCentralWidget(self.tabs)
+        self.queue_panel = QueuePanel(self.queue)
+        dock = QDockWidget("Queue", self)
+        dock.setObjectName("queue_dock")
+        dock.setWidget(self.queue_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [400], Qt.Orientation.Horizontal)
+        self.status_text = QLabel("")
+        self.statusBar().addWidget(self.status_text, 1)
+
+    def _action(self, menu, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work whichever panel has focus
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open PDFs…", self.open_files, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Open &folder…", self.open_folder)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        from soe_desktop.gui.export_actions import ExportActions
+
+        self.exports = ExportActions(self, self.store, self.settings)
+        self.exports.add_to(file_menu)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self.session.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.session.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (self.undo_action, self.redo_action):
+            edit.addAction(action)
+            self.addAction(action)
+        self._action(edit, "&Settings…", self.open_settings, "Ctrl+,")
+        review = bar.addMenu("&Review")
+        self._action(review, "&Accept", self.session.accept, "A")
+        self._action(review, "&Reject / override", self.session.reject, "R")
+        self._action(review, "&Toggle SoE", self.session.toggle, "Space")
+        self._action(review, "&Next candidate", self.session.next, "J")
+        self._action(review, "&Previous candidate", self.session.previous, "K")
+        self._action(review, "Next most &uncertain", self.session.next_uncertain, "U")
+        view = bar.addMenu("&View")
+        self._action(view, "Zoom &in", self.page_view.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        self._action(view, "Zoom &out", self.page_view.zoom_out, QKeySequence.StandardKey.ZoomOut)
+        self._action(view, "Fit &width", self.page_view.fit_width, "Ctrl+1")
+        self._action(view, "Fit &page", self.page_view.fit_page, "Ctrl+2")
+        self._action(view, "&Rotate clockwise", self.page_view.rotate_clockwise, "Ctrl+R")
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "&Train local model…", self.show_training, "Ctrl+T")
+        self._action(tools, "&Dashboard", self.show_dashboard, "Ctrl+D")
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        for text, slot in (("Open…", self.open_files), ("Zoom −", self.page_view.zoom_out),
+                           ("Zoom +", self.page_view.zoom_in), ("Fit width", self.page_view.fit_width),
+                           ("Fit page", self.page_view.fit_page), ("Rotate", self.page_view.rotate_clockwise),
+                           ("Train local model", self.show_training), ("Settings", self.open_settings)):
+            toolbar.addAction(text, slot)
+        self._refresh_recent()
+
+    def _connect(self) -> None:
+        self.queue.document_ready.connect(self._on_document_ready)
+        self.queue.candidates_found.connect(self._on_candidates_found)
+        self.queue.model.dataChanged.connect(self._update_status)
+        self.queue_panel.document_activated.connect(self.show_document)
+        self.queue_panel.open_requested.connect(self.open_files)
+        self.session.current_changed.connect(self._on_current_changed)
+        self.session.labels_changed.connect(self._on_labels_changed)
+        self.page_view.candidate_clicked.connect(self.session.select)
+        self.page_view.current_page_changed.connect(self.thumbnails.current_page)
+        self.thumbnails.page_clicked.connect(self.page_view.go_to_page)
+        self.training_panel.model_activated.connect(self.dashboard.refresh)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def _load_library(self) -> None:
+        """Documents already in the store appear in the queue with their last status."""
+        self.store.requeue_interrupted()
+        for document in self.store.documents():
+            path = document["stored_path"] or document["original_path"]
+            if document["status"] == "queued":  # interrupted by a quit or crash: pick it up again
+                self.queue.add_paths([path])
+            else:
+                self.queue.add_known(path, document["sha256"], document["status"], document.get("error", ""))
+
+    # ----- opening ------------------------------------------------------------------------------
+    def add_paths(self, paths: list[str]) -> list[int]:
+        """Queue PDFs (or folders) and remember them as recent."""
+        allow_cloud = self._cloud_consent([str(p) for p in paths])
+        keys = self.queue.add_paths([str(p) for p in paths], allow_cloud=allow_cloud)
+        self._remember_recent(paths)
+        if keys and not self.open_sha:
+            self._preview(keys[0])
+        self._update_status()
+        return keys
+
+    def _cloud_consent(self, paths: list[str]) -> bool:
+        """Ask before anything is sent to the cloud teacher (only when Gemini is the teacher)."""
+        settings = self.settings
+        if settings.teacher != "gemini" or settings.offline:
+            return False
+        if settings.cloud_consent_default:
+            return True
+        from soe_desktop.gui.dialogs.consent import ConsentDialog
+
+        dialog = ConsentDialog([Path(p).name for p in paths], settings.gemini_model, self)
+        allowed = bool(dialog.exec())
+        if allowed and dialog.remember.isChecked():
+            settings.cloud_consent_default = True
+            save_settings(settings, self.config_dir)
+        return allowed
+
+    @Slot()
+    def open_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open protocols", "", "PDF files (*.pdf)")
+        if paths:
+            self.add_paths(paths)
+
+    @Slot()
+    def open_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of protocols")
+        if folder:
+            self.add_paths([folder])
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            self.add_paths(paths)
+            event.acceptProposedAction()
+
+    def _remember_recent(self, paths: list[str]) -> None:
+        recent = [str(p) for p in paths] + [p for p in self.recent_files() if p not in map(str, paths)]
+        self.gui_state.setValue("recent_files", recent[:MAX_RECENT])
+        self._refresh_recent()
+
+    def recent_files(self) -> list[str]:
+        value = self.gui_state.value("recent_files", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            action = self.recent_menu.addAction(Path(path).name, self._open_recent)
+            action.setData(path)
+            action.setToolTip(path)
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    @Slot()
+    def _open_recent(self) -> None:
+        path = self.sender().data()
+        if path:
+            self.add_paths([path])
+
+    # ----- showing a document -------------------------------------------------------------------
+    def _preview(self, key: int) -> None:
+        """Show the pages of a just-dropped PDF at once; its boxes appear as the core finds them."""
+        path = self.queue.model.entry(key).path
+        self.preview_key, self._provisional = key, []
+        if self.page_view.load(path):
+            self.thumbnails.set_document(self.page_view.pdf)
+            self.setWindowTitle(f"{Path(path).name} (processing…) — SoE Desktop")
+
+    @Slot(int, list)
+    def _on_candidates_found(self, key: int, candidates: list) -> None:
+        """Unlabelled boxes for the previewed document while it is still being processed."""
+        if self.open_sha or key != self.preview_key:
+            return
+        self._provisional += [OverlayBox(c.id, c.page, c.bbox, c.group, "unlabelled", None) for c in candidates]
+        self.page_view.set_overlays(self._provisional)
+
+    @Slot(str)
+    def _on_document_ready(self, sha256: str) -> None:
+        if not self.open_sha:
+            self.show_document(sha256)
+        elif sha256 == self.open_sha:
+            self.session.reload_labels()  # keep the user's place in the document
+        self._on_tab_changed(self.tabs.currentIndex())
+
+    @Slot(str)
+    def show_document(self, sha256: str) -> None:
+        document = self.store.document(sha256)
+        pages = self.store.pages(sha256) if document else []
+        if not pages:
+            return
+        if not self.page_view.load(document["stored_path"]):
+            show_error(self, "Cannot show the PDF", f"{document['filename']}: QtPdf could not open the stored copy.")
+            return
+        self.open_sha = sha256
+        self.setWindowTitle(f"{document['filename']} — SoE Desktop")
+        self.thumbnails.set_document(self.page_view.pdf)
+        self._image_only = [page.number for page in pages if not page.has_text_layer]
+        self.page_view.flag_image_only(self._image_only)
+        self.session.load(sha256)
+        self.queue_panel.select_sha(sha256)
+
+    def overlay_boxes(self) -> list[OverlayBox]:
+        boxes = []
+        for candidate in self.session.candidates:
+            label = self.session.label(candidate.id)
+            boxes.append(OverlayBox(candidate.id, candidate.page, candidate.bbox, candidate.group,
+                                    review_state(label), None if label is None else label.confidence))
+        return boxes
+
+    @Slot()
+    def _on_labels_changed(self) -> None:
+        self.page_view.set_overlays(self.overlay_boxes())
+        self.thumbnails.set_marks(self.session.soe_pages(), getattr(self, "_image_only", []))
+        self._refresh_queue_row()
+        self._update_status()
+
+    def _refresh_queue_row(self) -> None:
+        document = self.store.document(self.open_sha) if self.open_sha else None
+        entry = self.queue.model.by_sha(self.open_sha) if self.open_sha else None
+        if document and entry and entry.status in ("needs review", "done"):
+            self.queue.model.update(entry.key, status=document["status"], soe_pages=self.session.soe_pages())
+
+    @Slot(str)
+    def _on_current_changed(self, candidate_id: str) -> None:
+        self.page_view.select_candidate(candidate_id)
+
+    @Slot()
+    def _update_status(self, *_args) -> None:
+        counts = self.queue.model.counts()
+        queue = ", ".join(f"{n} {status}" for status, n in counts.items()) or "queue empty"
+        review = f"{self.session.reviewed_count()}/{len(self.session.candidates)} reviewed" if self.open_sha else ""
+        self.status_text.setText(" · ".join(part for part in (queue, review) if part))
+
+    # ----- other panels -------------------------------------------------------------------------
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        """Dashboard and training numbers are recomputed only when they are on screen."""
+        if index == DASHBOARD_TAB:
+            self.dashboard.refresh()
+        elif index == TRAINING_TAB:
+            self.training_panel.refresh_dataset()
+
+    @Slot()
+    def show_training(self) -> None:
+        self._show_tab(TRAINING_TAB)
+
+    @Slot()
+    def show_dashboard(self) -> None:
+        self._show_tab(DASHBOARD_TAB)
+
+    def _show_tab(self, index: int) -> None:
+        if self.tabs.currentIndex() == index:
+            self._on_tab_changed(index)  # already there: refresh anyway
+        else:
+            self.tabs.setCurrentIndex(index)
+
+    @Slot()
+    def open_settings(self) -> None:
+        from soe_desktop.gui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            new = dialog.result_settings()
+            for name, value in vars(new).items():
+                setattr(self.settings, name, value)
+            save_settings(self.settings, self.config_dir)
+            self.training_panel.refresh_dataset()
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Cancel and wait for workers before Qt objects go away (no 'QThread destroyed while running')."""
+        self.queue.shutdown()
+        self.training_panel.shutdown()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,148 @@
+"""Review of one document: the candidate list, the current one, and undoable decisions.
+
+Decisions go to the store at once (append-only). Undo appends a retraction of the decision's
+label; redo appends the decision again. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from soe_desktop.core.model import Candidate, Label
+from soe_desktop.gui.review_actions import append_label, human_label, is_reviewed, refresh_status, review_state
+
+
+class DecisionCommand(QUndoCommand):
+    """One human decision on one candidate."""
+
+    def __init__(self, session: "ReviewSession", candidate_id: str, is_soe: bool, reason: str) -> None:
+        super().__init__(f"{'SoE' if is_soe else 'not SoE'}: {candidate_id}")
+        self.session, self.candidate_id, self.is_soe, self.reason = session, candidate_id, is_soe, reason
+        self.label_id: int | None = None
+
+    def redo(self) -> None:
+        label = human_label(self.candidate_id, self.is_soe, self.reason, self.session.actor)
+        self.label_id = append_label(self.session.store, label)
+        self.session.labels_changed_for(self.candidate_id)
+
+    def undo(self) -> None:
+        if self.label_id is not None:
+            self.session.store.retract(self.label_id, self.session.actor.removeprefix("human:"))
+            self.label_id = None
+        self.session.labels_changed_for(self.candidate_id)
+
+
+class ReviewSession(QObject):
+    """Candidates of the open document with their effective labels; lives on the GUI thread."""
+
+    labels_changed = Signal()  # any label of this document changed
+    current_changed = Signal(str)  # candidate id ('' when none)
+
+    def __init__(self, store, actor: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.actor = store, actor
+        self.undo_stack = QUndoStack(self)
+        self.sha256 = ""
+        self.candidates: list[Candidate] = []
+        self.labels: dict[str, Label] = {}
+        self.current = ""
+        self.sort_by_uncertainty = False
+
+    # ----- loading --------------------------------------------------------------------------
+    def load(self, sha256: str) -> None:
+        """Show another document (its undo history is its own, so the stack restarts)."""
+        self.sha256 = sha256
+        self.undo_stack.clear()
+        self.candidates = list(self.store.candidates(sha256)) if sha256 else []
+        self.labels = dict(self.store.effective_labels(sha256)) if sha256 else {}
+        self._order()
+        self.current = ""
+        self.labels_changed.emit()
+        self.select(self.candidates[0].id if self.candidates else "")
+
+    def reload_labels(self) -> None:
+        self.labels = dict(self.store.effective_labels(self.sha256)) if self.sha256 else {}
+        self._order()
+        self.labels_changed.emit()
+
+    def labels_changed_for(self, candidate_id: str) -> None:
+        self.reload_labels()
+        refresh_status(self.store, self.sha256)
+        self.select(candidate_id)
+
+    def _order(self) -> None:
+        if self.sort_by_uncertainty:
+            self.candidates.sort(key=lambda c: (is_reviewed(self.labels.get(c.id)), self.uncertainty(c.id)))
+        else:
+            self.candidates.sort(key=lambda c: (c.page, c.bbox[1], c.bbox[0]))
+
+    def set_sort_by_uncertainty(self, enabled: bool) -> None:
+        self.sort_by_uncertainty = enabled
+        self._order()
+        self.labels_changed.emit()
+
+    # ----- queries --------------------------------------------------------------------------
+    def candidate(self, candidate_id: str) -> Candidate | None:
+        return next((c for c in self.candidates if c.id == candidate_id), None)
+
+    def label(self, candidate_id: str) -> Label | None:
+        return self.labels.get(candidate_id)
+
+    def state(self, candidate_id: str) -> str:
+        return review_state(self.labels.get(candidate_id))
+
+    def uncertainty(self, candidate_id: str) -> float:
+        """0 = certain, 1 = a coin flip (distance of p(SoE) from 0.5, flipped)."""
+        label = self.labels.get(candidate_id)
+        return 1.0 if label is None else 1.0 - 2.0 * abs(label.p_soe - 0.5)
+
+    def reviewed_count(self) -> int:
+        return sum(is_reviewed(self.labels.get(c.id)) for c in self.candidates)
+
+    def soe_pages(self) -> list[int]:
+        return sorted({c.page for c in self.candidates if (label := self.labels.get(c.id)) and label.is_soe})
+
+    # ----- navigation -------------------------------------------------------------------------
+    def select(self, candidate_id: str) -> None:
+        if candidate_id and self.candidate(candidate_id) is None:
+            candidate_id = ""
+        self.current = candidate_id
+        self.current_changed.emit(candidate_id)
+
+    def _index(self) -> int:
+        return next((i for i, c in enumerate(self.candidates) if c.id == self.current), -1)
+
+    def next(self) -> None:
+        if self.candidates:
+            self.select(self.candidates[min(self._index() + 1, len(self.candidates) - 1)].id)
+
+    def previous(self) -> None:
+        if self.candidates:
+            self.select(self.candidates[max(self._index() - 1, 0)].id)
+
+    def next_uncertain(self) -> None:
+        """The most uncertain candidate nobody (person or rule) has settled yet."""
+        open_ones = [c for c in self.candidates if not is_reviewed(self.labels.get(c.id)) and c.id != self.current]
+        if open_ones:
+            self.select(min(open_ones, key=lambda c: -self.uncertainty(c.id)).id)
+
+    # ----- decisions --------------------------------------------------------------------------
+    def decide(self, is_soe: bool, reason: str) -> None:
+        if self.current:
+            self.undo_stack.push(DecisionCommand(self, self.current, is_soe, reason))
+
+    def accept(self) -> None:
+        """Confirm the machine's verdict (an unlabelled candidate is confirmed as SoE)."""
+        label = self.labels.get(self.current)
+        self.decide(True if label is None else label.is_soe, "accepted")
+
+    def reject(self) -> None:
+        """Override the current verdict (an unlabelled candidate is marked not SoE)."""
+        label = self.labels.get(self.current)
+        self.decide(False if label is None else not label.is_soe, "rejected")
+
+    def toggle(self) -> None:
+        """Flip SoE / not SoE (an unlabelled candidate becomes SoE)."""
+        label = self.labels.get(self.current)
+        self.decide(not (label.is_soe if label else False), "toggled")

@@ -1,0 +1,87 @@
+"""Review decisions as store operations (no Qt here: the ingest worker also calls these).
+
+Every decision is appended at once, so it survives a crash; undo appends a retraction.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from soe_desktop.core.model import Label
+
+AUTO_ACCEPT_SOURCE = "rule:auto-accept"
+
+
+def reviewer() -> str:
+    """Label source of the person at the keyboard: `human:<login>`."""
+    try:
+        return f"human:{getpass.getuser()}"
+    except Exception:  # no login name (some containers): still a human decision
+        return "human:reviewer"
+
+
+def review_state(label: Label | None) -> str:
+    """The overlay state of a candidate from its effective label (page_view.STATE_COLOURS keys)."""
+    if label is None:
+        return "unlabelled"
+    if label.is_human:
+        return "human_soe" if label.is_soe else "human_not_soe"
+    if label.source.startswith("rule:"):
+        return "rule" if label.is_soe else "rule_not_soe"
+    return "soe" if label.is_soe else "not_soe"
+
+
+def is_reviewed(label: Label | None) -> bool:
+    """A person or the auto-accept rule has settled it."""
+    return label is not None and (label.is_human or label.source.startswith("rule:"))
+
+
+def append_label(store, label: Label) -> int:
+    """Append one label and return its row id (whatever `add_labels` returns)."""
+    returned = store.add_labels([label])
+    if isinstance(returned, (list, tuple)) and returned and isinstance(returned[0], int):
+        return int(returned[0])
+    if isinstance(returned, int):
+        return returned
+    stored = [item for item in store.labels(label.candidate_id) if item.source == label.source]
+    return int(max(item.id for item in stored if item.id is not None))
+
+
+def human_label(candidate_id: str, is_soe: bool, reason: str, actor: str | None = None) -> Label:
+    return Label(candidate_id=candidate_id, is_soe=is_soe, confidence=1.0, source=actor or reviewer(), reason=reason)
+
+
+def apply_auto_accept(store, sha256: str, threshold: float) -> int:
+    """Accept-by-rule every machine label at or above `threshold`; returns how many were accepted.
+
+    The rule label copies the verdict and confidence and says why, so it shows apart from human
+    decisions and can be retracted like any other label.
+    """
+    if threshold <= 0 or threshold > 1:
+        return 0
+    effective = store.effective_labels(sha256)
+    accepted = [
+        Label(candidate_id=cid, is_soe=label.is_soe, confidence=label.confidence, source=AUTO_ACCEPT_SOURCE,
+              reason=f"auto-accepted: {label.source} confidence {label.confidence:.2f} ≥ {threshold:.2f}",
+              agree=label.agree, details={"accepted_label": label.id, "threshold": threshold})
+        for cid, label in effective.items()
+        if not is_reviewed(label) and label.confidence >= threshold
+    ]
+    if accepted:
+        store.add_labels(accepted)
+    refresh_status(store, sha256)
+    return len(accepted)
+
+
+def refresh_status(store, sha256: str) -> str:
+    """'done' once every candidate is reviewed (by a person or the rule), else 'needs review'."""
+    document = store.document(sha256) or {}
+    if document.get("status") not in ("needs review", "done"):
+        return document.get("status", "")
+    effective = store.effective_labels(sha256)
+    candidates = store.candidates(sha256)
+    done = all(is_reviewed(effective.get(c.id)) for c in candidates)
+    status = "done" if done else "needs review"
+    if status != document.get("status"):
+        store.set_status(sha256, status)
+    return status

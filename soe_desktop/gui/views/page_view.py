@@ -1,0 +1,338 @@
+"""The page view: QtPdf pages in a QGraphicsScene with candidate boxes drawn in PDF points.
+
+Scene units are PDF points (top-left origin, page as displayed), so an overlay rectangle is the
+candidate's bbox offset by its page's position, and stays exact at every zoom and rotation:
+zoom and rotate only change the view's transform. Pages are rendered lazily (visible ones only)
+at the current zoom, a few ms each on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+PAGE_GAP = 14.0  # points between stacked pages
+MAX_CACHED_PAGES = 24
+MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
+
+# Overlay colours by review state (see OverlayBox.state).
+STATE_COLOURS = {
+    "soe": QColor(34, 160, 70),
+    "not_soe": QColor(205, 55, 55),
+    "unlabelled": QColor(130, 130, 140),
+    "human_soe": QColor(25, 105, 225),
+    "human_not_soe": QColor(140, 40, 170),
+    "rule": QColor(0, 150, 150),
+    "rule_not_soe": QColor(150, 110, 110),
+}
+STATE_TEXT = {
+    "soe": "SoE",
+    "not_soe": "not SoE",
+    "unlabelled": "unlabelled",
+    "human_soe": "SoE ✓",
+    "human_not_soe": "not SoE ✓",
+    "rule": "SoE (auto)",
+    "rule_not_soe": "not SoE (auto)",
+}
+
+
+@dataclass
+class OverlayBox:
+    """What the view needs to draw one candidate."""
+
+    candidate_id: str
+    page: int  # 1-based
+    bbox: tuple[float, float, float, float]
+    group: str
+    state: str  # a key of STATE_COLOURS
+    confidence: float | None = None  # of the current label, None when unlabelled
+
+
+class CandidateItem(QGraphicsRectItem):
+    """One candidate's box; its colour says the label, its opacity the confidence."""
+
+    def __init__(self, box: OverlayBox, rect: QRectF) -> None:
+        super().__init__(rect)
+        self.box = box
+        self.setData(0, box.candidate_id)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setZValue(10)
+        self.badge = QGraphicsSimpleTextItem(self)
+        self.badge.setFont(QFont("Sans", 8, QFont.Weight.Bold))
+        self.set_selected(False)
+
+    def set_selected(self, selected: bool) -> None:
+        colour = STATE_COLOURS.get(self.box.state, STATE_COLOURS["unlabelled"])
+        confidence = 0.5 if self.box.confidence is None else self.box.confidence
+        fill = QColor(colour)
+        fill.setAlpha(int(12 + 38 * confidence))  # light: the table must stay readable
+        pen = QPen(colour, 3.0 if selected else 1.5)
+        pen.setCosmetic(True)
+        if self.box.state.startswith("rule"):
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
+        self.setBrush(QBrush(fill))
+        self.setOpacity(1.0 if selected else 0.55 + 0.45 * confidence)
+        label = STATE_TEXT.get(self.box.state, self.box.state)
+        if self.box.confidence is not None and not self.box.state.startswith("human"):
+            label = f"{label} {self.box.confidence:.2f}"
+        self.badge.setText(label)
+        self.badge.setBrush(QBrush(colour.darker(140)))
+        self.badge.setPos(self.rect().left() + 2, self.rect().top() - 12)
+
+
+class PdfPageView(QGraphicsView):
+    """Stacked pages of one PDF with candidate overlays; emits the candidate the user clicks."""
+
+    candidate_clicked = Signal(str)
+    current_page_changed = Signal(int)  # 1-based page at the top of the viewport
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setBackgroundBrush(QColor(72, 76, 84))
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.pdf = QPdfDocument(self)
+        self.zoom = 1.0
+        self.rotation = 0
+        self._page_rects: list[QRectF] = []
+        self._pixmaps: dict[int, QGraphicsPixmapItem] = {}
+        self._rendered_scale: dict[int, float] = {}
+        self._boxes: dict[str, CandidateItem] = {}
+        self._group_items: list[QGraphicsItem] = []
+        self._selected = ""  # candidate id
+        self._current_page = 0
+        self._render_timer = QTimer(self, singleShot=True, interval=0)
+        self._render_timer.timeout.connect(self._render_visible)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    # ----- document -------------------------------------------------------------------
+    def load(self, path: str) -> bool:
+        """Load a PDF and lay its pages out; False when QtPdf cannot open it."""
+        self.clear()
+        error = self.pdf.load(path)
+        if error != QPdfDocument.Error.None_:
+            return False
+        y = 0.0
+        for index in range(self.pdf.pageCount()):
+            size = self.pdf.pagePointSize(index)
+            rect = QRectF(0.0, y, size.width(), size.height())
+            frame = self.scene().addRect(rect, QPen(Qt.PenStyle.NoPen), QBrush(Qt.GlobalColor.white))
+            frame.setZValue(0)
+            self._page_rects.append(rect)
+            y += size.height() + PAGE_GAP
+        self.scene().setSceneRect(QRectF(-PAGE_GAP, -PAGE_GAP, self._max_width() + 2 * PAGE_GAP, y + PAGE_GAP))
+        self.fit_width()
+        return True
+
+    def clear(self) -> None:
+        self.scene().clear()
+        self.pdf.close()
+        self._page_rects.clear()
+        self._pixmaps.clear()
+        self._rendered_scale.clear()
+        self._boxes.clear()
+        self._group_items.clear()
+        self._current_page = 0
+        self._selected = ""
+
+    @property
+    def page_count(self) -> int:
+        return len(self._page_rects)
+
+    def _max_width(self) -> float:
+        return max((rect.width() for rect in self._page_rects), default=612.0)
+
+    def page_rect(self, page: int) -> QRectF:
+        return self._page_rects[page - 1]
+
+    # ----- overlays -------------------------------------------------------------------
+    def set_overlays(self, boxes: list[OverlayBox]) -> None:
+        """Replace all candidate boxes (cheap: a few items per page)."""
+        for item in self._boxes.values():
+            self.scene().removeItem(item)
+        self._boxes.clear()
+        for box in boxes:
+            if not 1 <= box.page <= self.page_count:
+                continue
+            origin = self.page_rect(box.page).topLeft()
+            x0, top, x1, bottom = box.bbox
+            rect = QRectF(origin.x() + x0, origin.y() + top, max(x1 - x0, 1.0), max(bottom - top, 1.0))
+            item = CandidateItem(box, rect)
+            self.scene().addItem(item)
+            self._boxes[box.candidate_id] = item
+        self._draw_groups()
+        self.select_candidate(self._selected, scroll=False)
+
+    def _draw_groups(self) -> None:
+        """A bracket in the margin joins the boxes of a table that continues over pages."""
+        for item in self._group_items:
+            self.scene().removeItem(item)
+        self._group_items.clear()
+        groups: dict[str, list[CandidateItem]] = {}
+        for item in self._boxes.values():
+            groups.setdefault(item.box.group, []).append(item)
+        for members in groups.values():
+            pages = {item.box.page for item in members}
+            if len(pages) < 2:
+                continue
+            top = min(item.sceneBoundingRect().top() for item in members)
+            bottom = max(item.sceneBoundingRect().bottom() for item in members)
+            colour = STATE_COLOURS.get(members[0].box.state, STATE_COLOURS["unlabelled"])
+            bar = self.scene().addRect(QRectF(-9, top, 5, bottom - top), QPen(Qt.PenStyle.NoPen), QBrush(colour))
+            bar.setToolTip(f"One table over pages {min(pages)}–{max(pages)}")
+            bar.setZValue(5)
+            self._group_items.append(bar)
+
+    def flag_image_only(self, pages: list[int]) -> None:
+        """Mark pages without a text layer (only neighbour context or OCR can judge them)."""
+        for page in pages:
+            if not 1 <= page <= self.page_count:
+                continue
+            rect = self.page_rect(page)
+            tag = QGraphicsSimpleTextItem("image only – no text layer")
+            tag.setFont(QFont("Sans", 9, QFont.Weight.Bold))
+            tag.setBrush(QBrush(QColor(190, 110, 0)))
+            tag.setPos(rect.right() - tag.boundingRect().width() - 6, rect.top() + 4)
+            tag.setZValue(20)
+            self.scene().addItem(tag)
+
+    def select_candidate(self, candidate_id: str, scroll: bool = True) -> None:
+        """Highlight a candidate and the rest of its group; bring it into view."""
+        self._selected = candidate_id
+        target = self._boxes.get(candidate_id)
+        group = target.box.group if target else ""
+        for item in self._boxes.values():
+            item.set_selected(target is not None and item.box.group == group)
+        if target is not None and scroll:
+            self.ensureVisible(target, 40, 40)
+            self._schedule_render()
+
+    def overlay_items(self) -> dict[str, CandidateItem]:
+        return dict(self._boxes)
+
+    def mousePressEvent(self, event) -> None:
+        for item in self.items(event.position().toPoint()):
+            if isinstance(item, CandidateItem):
+                self.candidate_clicked.emit(item.box.candidate_id)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    # ----- navigation -----------------------------------------------------------------
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        self.resetTransform()
+        self.scale(self.zoom, self.zoom)
+        self.rotate(self.rotation)
+        self._schedule_render()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom * 1.25)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom / 1.25)
+
+    def fit_width(self) -> None:
+        width = self._max_width() if self.rotation % 180 == 0 else self._max_page_height()
+        self.set_zoom((self.viewport().width() - 2 * PAGE_GAP) / max(width, 1.0))
+
+    def fit_page(self) -> None:
+        page = max(self._current_page, 1)
+        if not self._page_rects:
+            return
+        rect = self.page_rect(page)
+        w, h = (rect.width(), rect.height()) if self.rotation % 180 == 0 else (rect.height(), rect.width())
+        view = self.viewport().size()
+        self.set_zoom(min((view.width() - 2 * PAGE_GAP) / w, (view.height() - 2 * PAGE_GAP) / h))
+        self.go_to_page(page)
+
+    def _max_page_height(self) -> float:
+        return max((rect.height() for rect in self._page_rects), default=792.0)
+
+    def rotate_clockwise(self) -> None:
+        self.rotation = (self.rotation + 90) % 360
+        self.set_zoom(self.zoom)
+
+    def go_to_page(self, page: int) -> None:
+        if 1 <= page <= self.page_count:
+            rect = self.page_rect(page)
+            self.centerOn(rect.center().x(), rect.top() + self.viewport().height() / (2 * self.zoom) - PAGE_GAP)
+            self._schedule_render()
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_in() if event.angleDelta().y() > 0 else self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._schedule_render()
+
+    @Slot(int)
+    def _on_scrolled(self, _value: int) -> None:
+        self._schedule_render()
+
+    def _schedule_render(self) -> None:
+        self._render_timer.start()
+
+    # ----- rendering ------------------------------------------------------------------
+    def visible_pages(self) -> list[int]:
+        area = self.mapToScene(self.viewport().rect()).boundingRect()
+        return [i + 1 for i, rect in enumerate(self._page_rects) if rect.intersects(area)]
+
+    @Slot()
+    def _render_visible(self) -> None:
+        visible = self.visible_pages()
+        if not visible:
+            return
+        scale = self.zoom * self.devicePixelRatioF()
+        for page in visible:
+            if abs(self._rendered_scale.get(page, 0.0) - scale) > 1e-3:
+                self._render_page(page, scale)
+        self._evict(visible)
+        if visible[0] != self._current_page:
+            self._current_page = visible[0]
+            self.current_page_changed.emit(visible[0])
+
+    def _render_page(self, page: int, scale: float) -> None:
+        rect = self.page_rect(page)
+        size = QSize(max(1, round(rect.width() * scale)), max(1, round(rect.height() * scale)))
+        image = self.pdf.render(page - 1, size)
+        item = self._pixmaps.get(page)
+        if item is None:
+            item = QGraphicsPixmapItem()
+            item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+            item.setZValue(1)
+            self.scene().addItem(item)
+            self._pixmaps[page] = item
+        item.setPixmap(QPixmap.fromImage(image))
+        item.setScale(rect.width() / size.width())
+        item.setPos(QPointF(rect.left(), rect.top()))
+        self._rendered_scale[page] = scale
+
+    def _evict(self, keep: list[int]) -> None:
+        """Drop far-away page images so a 300-page protocol does not hold 300 bitmaps."""
+        if len(self._pixmaps) <= MAX_CACHED_PAGES:
+            return
+        centre = keep[0]
+        for page in sorted(self._pixmaps, key=lambda p: -abs(p - centre))[: len(self._pixmaps) - MAX_CACHED_PAGES]:
+            if page not in keep:
+                self.scene().removeItem(self._pixmaps.pop(page))
+                self._rendered_scale.pop(page, None)

@@ -1,0 +1,274 @@
+"""Train local model: pick a training set, start, watch loss/ETA/device, cancel, activate.
+
+A worker on the panel's own pool runs `soe_desktop.core.training.trainer.train` in a child
+process (see training_process.py), so the window stays usable; the child also saves and
+registers the model version. Activation is the user's choice.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from soe_desktop.core.jobs import Progress
+from soe_desktop.gui.training_process import training_in_child
+from soe_desktop.gui.views.loss_plot import LossPlot
+from soe_desktop.gui.workers import Worker, WorkerPool
+
+MODEL_COLUMNS = ("Version", "Status", "Examples", "Val. F1", "Val. precision", "Val. recall", "Active")
+
+
+def training_available() -> str:
+    """'' when the training stack is installed, else a message saying what is missing.
+
+    Checked with find_spec so the window does not pay torch's import time (seconds) at start-up.
+    """
+    needed = ("torch", "transformers", "peft", "soe_desktop.core.training.trainer",
+              "soe_desktop.core.training.registry", "soe_desktop.core.training.dataset")
+    try:
+        missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    except ModuleNotFoundError as error:
+        missing = [str(error)]
+    if missing:
+        return f"Training is not available in this install (missing: {', '.join(missing)}). Install the 'train' extra."
+    return ""
+
+
+def _metric(row: dict, name: str) -> str:
+    value = (row.get("metrics") or {}).get("validation", {}).get(name)
+    return "–" if value is None else f"{value:.3f}"
+
+
+class TrainingPanel(QWidget):
+    model_activated = Signal(str)
+    run_finished = Signal(dict)
+
+    def __init__(self, store, settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.settings = store, settings
+        self.pool = WorkerPool(max_threads=1, parent=self)
+        self.worker: Worker | None = None
+        self.last_run: dict | None = None
+        self.args_overrides: dict = {}  # e.g. a tiny config from tests and benchmarks
+        self.unavailable = training_available()
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self._build_setup(), 1)
+        top.addWidget(self._build_run(), 2)
+        layout.addLayout(top, 3)
+        layout.addWidget(self._build_models(), 2)
+        self.refresh_dataset()
+
+    # ----- layout ------------------------------------------------------------------------------
+    def _build_setup(self) -> QWidget:
+        box = QGroupBox("Training set")
+        form = QFormLayout(box)
+        self.source = QComboBox()
+        self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
+        self.threshold.setValue(self.settings.filter_threshold)
+        self.epochs = QSpinBox(minimum=1, maximum=50)
+        self.epochs.setValue(2)
+        if not self.unavailable:
+            from soe_desktop.core.training.arguments import DEFAULT_SOURCE, TRAINING_SOURCES
+
+            self.source.addItems(list(TRAINING_SOURCES))
+            self.source.setCurrentText(DEFAULT_SOURCE)
+        self.source.currentTextChanged.connect(self._on_choice_changed)
+        self.threshold.valueChanged.connect(self._on_choice_changed)
+        form.addRow("Labels from", self.source)
+        form.addRow("Filter threshold", self.threshold)
+        form.addRow("Epochs", self.epochs)
+        self.size_label = QLabel("–")
+        self.size_label.setWordWrap(True)
+        form.addRow("Size", self.size_label)
+        self.start_button = QPushButton("Start training")
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        form.addRow(buttons)
+        self.message = QLabel(self.unavailable)
+        self.message.setWordWrap(True)
+        form.addRow(self.message)
+        return box
+
+    def _build_run(self) -> QWidget:
+        box = QGroupBox("Run")
+        layout = QVBoxLayout(box)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%p%")
+        self.status = QLabel("Not started")
+        self.plot = LossPlot()
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.plot, 1)
+        return box
+
+    def _build_models(self) -> QWidget:
+        box = QGroupBox("Model versions")
+        layout = QVBoxLayout(box)
+        self.models = QTableWidget(0, len(MODEL_COLUMNS))
+        self.models.setHorizontalHeaderLabels(MODEL_COLUMNS)
+        self.models.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.models.horizontalHeader().setStretchLastSection(True)
+        self.models.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.models.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.activate_button = QPushButton("Make selected model active")
+        self.activate_button.clicked.connect(self.activate_selected)
+        layout.addWidget(self.models)
+        layout.addWidget(self.activate_button, 0, Qt.AlignmentFlag.AlignRight)
+        return box
+
+    # ----- data --------------------------------------------------------------------------------
+    @Slot()
+    def _on_choice_changed(self, *_args) -> None:
+        self.refresh_dataset()
+
+    @Slot()
+    def refresh_dataset(self) -> None:
+        """Size and filter coverage of the chosen training set (one store query: fast)."""
+        self.refresh_models()
+        if self.unavailable:
+            self.start_button.setEnabled(False)
+            return
+        from soe_desktop.core.training.dataset import training_set_from_store
+
+        dataset = training_set_from_store(self.store, self.source.currentText(), self.threshold.value())
+        coverage = "" if dataset.coverage is None else f"; the filter keeps {dataset.coverage:.0%} of teacher labels"
+        self.size_label.setText(f"{len(dataset)} examples ({dataset.positives} SoE, "
+                                f"{len(dataset) - dataset.positives} not) from {len(dataset.documents)} "
+                                f"document(s){coverage}")
+        self.dataset_size = len(dataset)
+        self.start_button.setEnabled(self.worker is None and len(dataset) > 0)
+
+    def refresh_models(self) -> None:
+        rows = self.store.models()
+        self.models.setRowCount(len(rows))
+        for r, row in enumerate(reversed(rows)):
+            values = (row["version"], row["status"], str((row.get("dataset") or {}).get("train_examples", "–")),
+                      _metric(row, "f1"), _metric(row, "precision"), _metric(row, "recall"),
+                      "● active" if row["active"] else "")
+            for c, value in enumerate(values):
+                self.models.setItem(r, c, QTableWidgetItem(value))
+
+    # ----- run ---------------------------------------------------------------------------------
+    def training_arguments(self):
+        from soe_desktop.core.training.arguments import TrainingArguments
+
+        args = TrainingArguments(base_model=self.settings.base_model, epochs=self.epochs.value())
+        return replace(args, **self.args_overrides)
+
+    @Slot()
+    def start(self) -> None:
+        if self.unavailable or self.worker is not None:
+            self.message.setText(self.unavailable or "A run is already in progress.")
+            return
+        task = training_in_child(self.settings.db_path, self.settings.models_dir, self.source.currentText(),
+                                 self.threshold.value(), self.training_arguments())
+        self.worker = Worker(task, name="training")
+        self.worker.signals.progress.connect(self._on_progress)
+        self.worker.signals.finished.connect(self._on_finished)
+        self.worker.signals.failed.connect(self._on_failed)
+        self.worker.signals.ended.connect(self._on_ended)
+        self.plot.clear()
+        self.progress.setValue(0)
+        self.status.setText("Starting the training process and loading the base model…")
+        self.message.setText("")
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.pool.start(self.worker)
+
+    @Slot()
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.status.setText("Cancelling after the current batch…")
+
+    def is_running(self) -> bool:
+        return self.worker is not None
+
+    @Slot(object)
+    def _on_progress(self, progress: Progress) -> None:
+        self.progress.setMaximum(max(progress.total, 1))
+        self.progress.setValue(progress.done)
+        extra = progress.extra or {}
+        if "loss" in extra:
+            self.plot.add_point(progress.done, float(extra["loss"]))
+        eta = extra.get("eta_seconds")
+        parts = [progress.message or progress.stage]
+        if eta is not None:
+            parts.append(f"ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+        if "device" in extra:
+            parts.append(f"device {extra['device']}")
+        self.status.setText(" · ".join(parts))
+
+    @Slot(object)
+    def _on_finished(self, outcome: dict) -> None:
+        self.last_run = outcome
+        if outcome["status"] == "completed":
+            validation = outcome["metrics"].get("validation") or {}
+            scores = ", ".join(f"{k} {validation[k]:.2f}" for k in ("precision", "recall", "f1") if validation.get(k) is not None)
+            self.status.setText(f"Done in {outcome['seconds']:.0f} s on {outcome['device']}: model "
+                                f"{outcome['version']}" + (f" (validation {scores})" if scores else ""))
+            self.message.setText("Select it below and click 'Make selected model active' to use it.")
+        else:
+            self.status.setText(f"Run {outcome['status']}" + (f": {outcome['error']}" if outcome["error"] else ""))
+        self.refresh_models()
+        self.run_finished.emit(outcome)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.last_run = {"status": "failed", "error": message}
+        self.status.setText(f"Training failed: {message}")
+        self.run_finished.emit(self.last_run)
+
+    @Slot()
+    def _on_ended(self) -> None:
+        self.worker = None
+        self.cancel_button.setEnabled(False)
+        self.refresh_dataset()
+
+    @Slot()
+    def activate_selected(self) -> None:
+        rows = self.models.selectionModel().selectedRows()
+        if not rows:
+            self.message.setText("Select a model version first.")
+            return
+        version = self.models.item(rows[0].row(), 0).text()
+        self.activate(version)
+
+    def activate(self, version: str) -> None:
+        from soe_desktop.core.training.registry import ModelRegistry
+
+        try:
+            ModelRegistry.from_settings(self.store, self.settings).activate(version)
+        except Exception as error:  # failed/cancelled runs and missing folders are refused
+            self.message.setText(str(error))
+            return
+        self.message.setText(f"Model {version} is now active.")
+        self.refresh_models()
+        self.model_activated.emit(version)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown()

@@ -1,0 +1,80 @@
+"""Overlays sit exactly on the PDF coordinates they came from, at any zoom or rotation."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from soe_desktop.gui.views.page_view import OverlayBox, PdfPageView
+
+
+@pytest.fixture(scope="module")
+def two_page_pdf(tmp_path_factory):
+    """Portrait page 1, landscape page 2, each with one ruled box at a known place."""
+    from reportlab.lib.pagesizes import landscape, letter
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path_factory.mktemp("pdf") / "two_pages.pdf"
+    canvas = Canvas(str(path), pagesize=letter)
+    canvas.rect(100, letter[1] - 300, 200, 100)  # reportlab: bottom-left origin
+    canvas.showPage()
+    canvas.setPageSize(landscape(letter))
+    canvas.rect(50, landscape(letter)[1] - 150, 300, 100)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def _view(qtbot, path) -> PdfPageView:
+    view = PdfPageView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    assert view.load(str(path))
+    return view
+
+
+def test_boxes_are_placed_in_pdf_points_on_their_page(qtbot, two_page_pdf):
+    view = _view(qtbot, two_page_pdf)
+    view.set_overlays([OverlayBox("a", 1, (100, 200, 300, 300), "a", "soe", 0.9),
+                       OverlayBox("b", 2, (50, 50, 350, 150), "b", "not_soe", 0.6)])
+    items = view.overlay_items()
+    page2 = view.page_rect(2)
+    assert view.page_count == 2
+    assert page2.width() > page2.height()  # landscape page kept as displayed
+    assert items["a"].rect().topLeft() == view.page_rect(1).topLeft() + QPointF(100, 200)
+    assert items["b"].rect().topLeft() == page2.topLeft() + QPointF(50, 50)
+    assert items["b"].rect().size().toTuple() == (300.0, 100.0)
+
+
+def test_zoom_and_rotation_keep_boxes_on_the_rendered_page(qtbot, two_page_pdf):
+    view = _view(qtbot, two_page_pdf)
+    view.set_overlays([OverlayBox("a", 1, (100, 200, 300, 300), "a", "soe", 0.9)])
+    before = view.mapFromScene(QPointF(100, 200))
+    view.set_zoom(view.zoom * 2)
+    view.rotate_clockwise()
+    box = view.overlay_items()["a"]
+    # The item never moves in scene (= PDF) coordinates; only the view transform changes.
+    assert box.rect().topLeft() == QPointF(100, 200)
+    assert view.transform().m12() != 0  # rotated
+    assert view.mapFromScene(QPointF(100, 200)) != before
+
+
+def test_rendering_is_lazy_and_follows_the_zoom(qtbot, two_page_pdf):
+    view = _view(qtbot, two_page_pdf)
+    view.go_to_page(1)
+    qtbot.waitUntil(lambda: 1 in view._pixmaps)
+    first = view._pixmaps[1].pixmap().width()
+    view.set_zoom(view.zoom * 2)
+    qtbot.waitUntil(lambda: view._pixmaps[1].pixmap().width() > first * 1.5)
+
+
+def test_selecting_a_candidate_highlights_its_whole_group(qtbot, two_page_pdf):
+    view = _view(qtbot, two_page_pdf)
+    view.set_overlays([OverlayBox("a", 1, (100, 200, 300, 300), "g", "soe", 0.9),
+                       OverlayBox("b", 2, (50, 50, 350, 150), "g", "soe", 0.9),
+                       OverlayBox("c", 2, (50, 300, 350, 400), "c", "unlabelled", None)])
+    view.select_candidate("b")
+    widths = {cid: item.pen().widthF() for cid, item in view.overlay_items().items()}
+    assert widths["a"] == widths["b"] > widths["c"]
+    assert len(view._group_items) == 1  # one bracket joins the two-page group
