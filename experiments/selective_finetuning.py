@@ -1,0 +1,416 @@
+"""The paper's experiment on the real corpus: does selective filtering of teacher labels help the student?
+
+k-fold cross-validation by DOCUMENT over `../shared/corpus` (labelled protocols plus the all-negative
+folders). Per fold, on the held-out documents:
+  teacher alone          the heuristic teacher's own labels (page model refitted on the training folds)
+  classical baseline     scikit-learn gradient boosting on the candidates' layout features, human labels
+  student / teacher-all       LoRA student on every teacher label
+  student / teacher-filtered  ... on teacher labels kept by the selective filter (the paper's method)
+  student / human             ... on the corpus' page labels (treated as human labels)
+  student / human+filtered    ... human labels on half the training documents, filtered teacher on the rest
+Page and table P/R/F1, protocol recall, average precision, and the filter's coverage are written to
+docs/EXPERIMENTS.md with the PR-curve and reliability plots.
+
+    nice -n 10 .venv/bin/python experiments/selective_finetuning.py [--folds 3] [--epochs 4] [--max-tokens 96]
+
+Candidates are cached per document under /tmp (the pipeline is the slow, deterministic part).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import random
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from soe_desktop.core.evaluation.corpus import CorpusDocument, default_corpus_dir, load_corpus  # noqa: E402
+from soe_desktop.core.evaluation.metrics import page_metrics  # noqa: E402
+from soe_desktop.core.evaluation.report import confusion, scored_report  # noqa: E402
+from soe_desktop.core.model import Candidate, Label  # noqa: E402
+
+CACHE_DIR = Path("/tmp/soe_experiment_cache")
+EXCLUDED_FEATURES = ("page_score",)  # fitted on the whole corpus by the teacher: would leak test labels
+METHODS = ("teacher alone", "classical (GBM, human)", "student / teacher-all", "student / teacher-filtered",
+           "student / human", "student / human+filtered")
+STUDENT_SOURCES = {"student / teacher-all": "teacher-all", "student / teacher-filtered": "teacher-filtered",
+                   "student / human": "human", "student / human+filtered": "human+teacher-filtered"}
+
+
+@dataclass
+class CorpusItem:
+    """One corpus document with its candidates, teacher labels and human (corpus) labels."""
+
+    document: CorpusDocument
+    candidates: list[Candidate]
+    teacher: list[Label] = field(default_factory=list)
+    human: list[Label] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.document.name
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+def _cache_path(document: CorpusDocument) -> Path:
+    """Keyed by the PDF and by the page model's weights: refitting the page screen changes the candidates."""
+    from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH
+
+    weights = hashlib.sha1(WEIGHTS_PATH.read_bytes()).hexdigest()
+    key = hashlib.sha1(f"{document.name}:{document.pdf_path.stat().st_size}:{weights}".encode()).hexdigest()[:12]
+    return CACHE_DIR / f"{key}.pkl"
+
+
+def cached_candidates(document: CorpusDocument) -> list[Candidate]:
+    """The pipeline's candidates for one PDF, computed once and pickled under /tmp."""
+    path = _cache_path(document)
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    from soe_desktop.core.pipeline import analyse
+
+    candidates = analyse(document.pdf_path).candidates
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(candidates))
+    return candidates
+
+
+def human_labels(document: CorpusDocument, candidates: list[Candidate]) -> list[Label]:
+    """Corpus page labels as human labels; candidates on not-scored pages get none."""
+    return [Label(c.id, c.page in document.soe_pages, 1.0, "human:corpus", id=i)
+            for i, c in enumerate(candidates) if document.is_scored(c.page)]
+
+
+def cached_page_rows(document: CorpusDocument):
+    """Page text + features of every page (to refit the teacher's page model per fold), pickled under /tmp."""
+    from soe_desktop.core.labeling.heuristic_fit import extract
+
+    path = CACHE_DIR / f"pages-{_cache_path(document).stem}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    row = extract([document])[0]
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(row))
+    return row
+
+
+def load_items(corpus_dir: Path, log) -> tuple[list[CorpusItem], list]:
+    items, page_rows = [], []
+    for document in load_corpus(corpus_dir):
+        started = time.perf_counter()
+        candidates = cached_candidates(document)
+        page_rows.append(cached_page_rows(document))
+        items.append(CorpusItem(document, candidates, [], human_labels(document, candidates)))
+        log(f"  {document.name}: {len(candidates)} candidates ({time.perf_counter() - started:.1f} s)")
+    return items, page_rows
+
+
+def relabel_with_fold_teacher(items: list[CorpusItem], page_rows: list, train_names: set[str]) -> None:
+    """Teacher labels that never saw the labels of the document they label.
+
+    The shipped page model was fitted on this whole corpus, so it is refitted here: test documents
+    are labelled by a model fitted on the training documents, and each training document by a model
+    fitted on the other training documents (inner 5-fold), as a real teacher labels unseen protocols.
+    """
+    from soe_desktop.core.labeling.heuristic import HeuristicTeacher
+    from soe_desktop.core.labeling.heuristic_fit import fit, fold_models
+
+    train_rows = [row for row in page_rows if row.document.name in train_names]
+    outer = fit(train_rows)
+    inner = fold_models(train_rows, folds=5)
+    for item in items:
+        teacher = HeuristicTeacher(page_model=inner.get(item.name, outer))
+        item.teacher = teacher.label(item.candidates) if item.candidates else []
+    _unique_ids(items)
+
+
+def folds_of(items: list[CorpusItem], k: int, seed: int) -> list[list[str]]:
+    """Folds by document, stratified so every fold gets its share of protocols with an SoE."""
+    rng = random.Random(seed)
+    folds: list[list[str]] = [[] for _ in range(k)]
+    for group in ([i.name for i in items if i.document.has_soe], [i.name for i in items if not i.document.has_soe]):
+        rng.shuffle(group)
+        for index, name in enumerate(sorted(group, key=lambda _: rng.random())):
+            folds[index % k].append(name)
+    return folds
+
+
+# --- methods: each returns {candidate id: P(SoE)} for the test documents -----------------------
+
+
+def teacher_scores(test: list[CorpusItem]) -> dict[str, float]:
+    return {label.candidate_id: label.p_soe for item in test for label in item.teacher}
+
+
+def _feature_matrix(candidates: list[Candidate], names: list[str]):
+    import numpy as np
+
+    return np.array([[float(c.features.get(n, 0.0)) for n in names] for c in candidates], dtype=float)
+
+
+def classical_scores(train_items: list[CorpusItem], test: list[CorpusItem], seed: int) -> dict[str, float]:
+    """Gradient boosting on the same layout features the student sees, trained on human labels."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    by_id = {c.id: c for item in train_items for c in item.candidates}
+    pairs = [(by_id[label.candidate_id], label.is_soe) for item in train_items for label in item.human]
+    names = sorted({k for c, _ in pairs for k in c.features} - set(EXCLUDED_FEATURES))
+    model = GradientBoostingClassifier(random_state=seed)
+    model.fit(_feature_matrix([c for c, _ in pairs], names), [int(y) for _, y in pairs])
+    candidates = [c for item in test for c in item.candidates]
+    if not candidates:
+        return {}
+    probabilities = model.predict_proba(_feature_matrix(candidates, names))[:, 1]
+    return {c.id: float(p) for c, p in zip(candidates, probabilities)}
+
+
+def _training_labels(train_items: list[CorpusItem], source: str, seed: int) -> list[Label]:
+    """Human labels on every training document, or (human+teacher) on half of them, plus teacher labels."""
+    labels = [label for item in train_items for label in item.teacher]
+    if source == "human":
+        return [label for item in train_items for label in item.human]
+    if source == "human+teacher-filtered":
+        names = sorted(item.name for item in train_items)
+        human_docs = set(random.Random(seed).sample(names, len(names) // 2))
+        labels += [label for item in train_items if item.name in human_docs for label in item.human]
+    return labels
+
+
+def _unique_ids(items: list[CorpusItem]) -> None:
+    """Candidate ids are per-document hashes; make label ids unique across documents for 'latest' rules."""
+    counter = 0
+    for item in items:
+        for label in item.teacher + item.human:
+            label.id = counter
+            counter += 1
+
+
+def student_scores(train_items, test, source: str, args, threshold: float, log) -> tuple[dict[str, float], dict]:
+    import torch
+
+    from soe_desktop.core.training.dataset import build_training_set
+    from soe_desktop.core.training.inference import predict_logits, soe_probabilities
+    from soe_desktop.core.training.inputs import student_inputs
+    from soe_desktop.core.training.trainer import train
+
+    candidates = [c for item in train_items for c in item.candidates]
+    dataset = build_training_set(candidates, _training_labels(train_items, source, args.seed), source, threshold)
+    result = train(dataset, args)
+    log(f"    {source}: {result.status} {len(dataset)} examples, {result.seconds:.0f} s {result.error}")
+    if not result.completed:
+        return {}, {"status": result.status, "error": result.error}
+    test_candidates = [c for item in test for c in item.candidates]
+    logits = predict_logits(result.model, result.tokenizer,
+                            student_inputs(test_candidates, args.representation, args.use_layout_prefix),
+                            args.max_tokens, args.inference_batch_size, torch.device(result.device))
+    scores = dict(zip([c.id for c in test_candidates], soe_probabilities(logits, result.temperature)))
+    return scores, {"seconds": result.seconds, "examples": len(dataset), "coverage": dataset.coverage,
+                    "peak_memory_mb": result.peak_memory_mb}
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def filter_quality(items: list[CorpusItem], threshold: float) -> dict:
+    """Coverage of the selective filter and the accuracy of kept vs all teacher labels (vs corpus truth)."""
+    from soe_desktop.core.labeling.selective_filter import passes_filter
+
+    truth = {label.candidate_id: label.is_soe for item in items for label in item.human}
+    scored = [label for item in items for label in item.teacher if label.candidate_id in truth]
+    kept = [label for label in scored if passes_filter(label, threshold)]
+
+    def accuracy(labels):
+        return sum(label.is_soe == truth[label.candidate_id] for label in labels) / len(labels) if labels else 0.0
+
+    return {"teacher_labels": len(scored), "kept": len(kept), "coverage": len(kept) / len(scored) if scored else 0.0,
+            "accuracy_all": accuracy(scored), "accuracy_kept": accuracy(kept)}
+
+
+def page_scores_of(item: CorpusItem, scores: dict[str, float]) -> dict[int, float]:
+    """Per scored page: the highest P(SoE) of its candidates, 0 for pages without a candidate."""
+    best: dict[int, float] = defaultdict(float)
+    for candidate in item.candidates:
+        best[candidate.page] = max(best[candidate.page], scores.get(candidate.id, 0.0))
+    pages = range(1, _page_count(item) + 1)
+    return {page: best.get(page, 0.0) for page in pages if item.document.is_scored(page)}
+
+
+def _page_count(item: CorpusItem) -> int:
+    import pypdfium2
+
+    if "page_count" not in item.document.meta:
+        pdf = pypdfium2.PdfDocument(str(item.document.pdf_path))
+        item.document.meta["page_count"] = len(pdf)
+        pdf.close()
+    return item.document.meta["page_count"]
+
+
+def evaluate(items: list[CorpusItem], scores: dict[str, float]) -> tuple[dict, tuple[list, list]]:
+    """Page metrics (corpus standard), table metrics, and the page-level PR data for the plot."""
+    predicted = {item.name: [c.page for c in item.candidates if scores.get(c.id, 0.0) >= 0.5] for item in items}
+    pages = page_metrics(predicted, [item.document for item in items]).to_dict()
+    truth = {label.candidate_id: label.is_soe for item in items for label in item.human}
+    ids = sorted(truth)
+    table = scored_report([scores.get(i, 0.0) for i in ids], [truth[i] for i in ids])
+    page_probs, page_truth = [], []
+    for item in items:
+        for page, probability in page_scores_of(item, scores).items():
+            page_probs.append(probability)
+            page_truth.append(page in item.document.soe_pages)
+    page_ap = scored_report(page_probs, page_truth)["average_precision"]
+    return {"page": pages, "table": table, "page_average_precision": page_ap}, (page_probs, page_truth)
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, threshold: float, log) -> dict:
+    """Every method on every fold; scores are pooled over folds (each document is tested once)."""
+    by_name = {item.name: item for item in items}
+    test_teacher: dict[str, list[Label]] = {}
+    pooled: dict[str, dict[str, float]] = {method: {} for method in METHODS}
+    runs: dict[str, list] = defaultdict(list)
+    per_fold: dict[str, list] = defaultdict(list)
+    for index, fold in enumerate(folds):
+        test = [by_name[name] for name in fold]
+        train_items = [item for item in items if item.name not in set(fold)]
+        log(f"fold {index + 1}/{len(folds)}: {len(train_items)} training / {len(test)} test documents")
+        relabel_with_fold_teacher(items, page_rows, {item.name for item in train_items})
+        test_teacher.update({item.name: item.teacher for item in test})
+        fold_scores = {"teacher alone": teacher_scores(test),
+                       "classical (GBM, human)": classical_scores(train_items, test, args.seed)}
+        for method, source in STUDENT_SOURCES.items():
+            fold_scores[method], info = student_scores(train_items, test, source, args, threshold, log)
+            runs[method].append(info)
+        for method, scores in fold_scores.items():
+            pooled[method].update(scores)
+            per_fold[method].append(evaluate(test, scores)[0]["page"]["f1"])
+    results, curves = {}, {}
+    for method in METHODS:
+        results[method], curves[method] = evaluate(items, pooled[method])
+        results[method]["fold_page_f1"] = per_fold[method]
+        results[method]["runs"] = runs.get(method, [])
+    for item in items:  # the filter's figures on each document's out-of-fold teacher labels
+        item.teacher = test_teacher.get(item.name, [])
+    return {"results": results, "curves": curves, "filter": filter_quality(items, threshold)}
+
+
+def markdown(outcome: dict, items: list[CorpusItem], folds, args, threshold: float, command: str,
+             seconds: float) -> str:
+    from statistics import mean, pstdev
+
+    n_candidates = sum(len(item.candidates) for item in items)
+    lines = [
+        "## Selective fine-tuning on the dev corpus",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {len(items)} documents "
+        f"({sum(i.document.has_soe for i in items)} with an SoE), {n_candidates} candidates, "
+        f"{len(folds)}-fold cross-validation by document, {seconds / 60:.0f} min on the shared 2-core CPU (no GPU).",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        f"Student: packaged MiniLM-L6 + LoRA r={args.lora_r} on {'/'.join(args.target_modules)}, "
+        f"{args.epochs} epochs, batch {args.batch_size}, lr {args.learning_rate}, max {args.max_tokens} tokens, "
+        f"layout prefix {'on' if args.use_layout_prefix else 'off'}, class-balanced loss, temperature-calibrated on "
+        f"{args.validation_fraction:.0%} of the training documents. Selective filter threshold {threshold} "
+        "with agreement of both representations required.",
+        "",
+        "| method | page P | page R | page F1 (folds mean ± sd) | protocol recall | table P | table R | table F1 "
+        "| page AP | table ECE |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for method in METHODS:
+        r = outcome["results"][method]
+        page, table, folds_f1 = r["page"], r["table"], r["fold_page_f1"]
+        ap = r["page_average_precision"]
+        lines.append(
+            f"| {method} | {page['precision']:.3f} | {page['recall']:.3f} | **{page['f1']:.3f}** "
+            f"({mean(folds_f1):.3f} ± {pstdev(folds_f1):.3f}) | {page['protocol_recall']:.3f} "
+            f"| {table['precision']:.3f} | {table['recall']:.3f} | {table['f1']:.3f} "
+            f"| {'-' if ap is None else f'{ap:.3f}'} | {table['ece']:.3f} |")
+    f = outcome["filter"]
+    lines += [
+        "",
+        f"Selective filter on the teacher's labels (all documents): coverage {f['coverage']:.1%} "
+        f"({f['kept']} of {f['teacher_labels']} labels kept); accuracy against the corpus labels "
+        f"{f['accuracy_kept']:.3f} for the kept labels vs {f['accuracy_all']:.3f} for all.",
+        "",
+        "![Page-level precision-recall](selective_finetuning_pr.png)",
+        "![Reliability](selective_finetuning_reliability.png)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(outcome: dict, text: str, docs_dir: Path) -> None:
+    import json
+
+    from soe_desktop.core.evaluation.plots import pr_curve_png, reliability_png
+
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    pr_curve_png(outcome["curves"], docs_dir / "selective_finetuning_pr.png", "Page-level PR, pooled over folds")
+    reliability_png(outcome["curves"], docs_dir / "selective_finetuning_reliability.png",
+                    title="Page-level reliability, pooled over folds")
+    (docs_dir / "selective_finetuning.json").write_text(
+        json.dumps({k: v for k, v in outcome.items() if k != "curves"}, indent=2, default=str), encoding="utf-8")
+    _replace_section(docs_dir / "EXPERIMENTS.md", text)
+
+
+def _replace_section(path: Path, section: str) -> None:
+    """Keep the rest of EXPERIMENTS.md; replace this experiment's section (it starts with its heading)."""
+    heading = section.splitlines()[0]
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Experiments\n\n"
+    if heading in old:
+        start = old.index(heading)
+        end = old.find("\n## ", start + len(heading))
+        old = old[:start] + (old[end + 1:] if end != -1 else "")
+    path.write_text(old.rstrip() + "\n\n" + section, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from soe_desktop.core.training.arguments import TrainingArguments
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=default_corpus_dir())
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--max-tokens", type=int, default=96)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--threshold", type=float, default=0.8)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--docs", type=Path, default=REPO / "docs")
+    options = parser.parse_args(argv)
+    if not (options.corpus / "README.md").exists():
+        print(f"corpus not found at {options.corpus}: skipping the experiment")
+        return 0
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - started:6.0f} s] {message}", flush=True)
+
+    args = TrainingArguments(epochs=options.epochs, max_tokens=options.max_tokens, seed=options.seed,
+                             learning_rate=options.lr, batch_size=options.batch_size,
+                             validation_fraction=0.15, device="cpu")
+    items, page_rows = load_items(options.corpus, log)
+    folds = folds_of(items, options.folds, options.seed)
+    outcome = run(items, page_rows, folds, args, options.threshold, log)
+    command = "nice -n 10 .venv/bin/python experiments/selective_finetuning.py " + " ".join(argv or sys.argv[1:])
+    text = markdown(outcome, items, folds, args, options.threshold, command.strip(),
+                    time.perf_counter() - started)
+    write_outputs(outcome, text, options.docs)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""`soe train` and `soe models list|activate|export|delete`: the local student from the command line."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from soe_desktop.cli.progress import ProgressBar
+from soe_desktop.core.errors import SoeError
+from soe_desktop.core.settings import Settings
+from soe_desktop.core.training.arguments import DEFAULT_SOURCE, DEVICE_CHOICES, TRAINING_SOURCES, TrainingArguments
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _open_registry(settings: Settings):
+    from soe_desktop.core.store import Store
+    from soe_desktop.core.training.registry import ModelRegistry
+
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    return ModelRegistry(Store(settings.db_path), settings.models_dir)
+
+
+@contextmanager
+def _ctrl_c_cancels(token):
+    """Ctrl-C asks the run to stop after the current batch, so it is recorded as cancelled."""
+    previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@click.command("train")
+@click.option("--source", type=click.Choice(TRAINING_SOURCES), default=DEFAULT_SOURCE, show_default=True,
+              help="Which labels to learn from.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Selective filter: minimum teacher confidence (default: settings).")
+@click.option("--epochs", type=click.IntRange(1), default=TrainingArguments.epochs, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=TrainingArguments.batch_size, show_default=True)
+@click.option("--max-tokens", type=click.IntRange(8, 512), default=TrainingArguments.max_tokens, show_default=True)
+@click.option("--lr", "learning_rate", type=float, default=TrainingArguments.learning_rate, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--base-model", default=None, help="Local Hugging Face model folder or hub id (default: packaged MiniLM).")
+@click.option("--device", type=click.Choice(DEVICE_CHOICES), default="auto", show_default=True)
+@click.option("--no-activate", is_flag=True, help="Register the new model without making it active.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's record as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def train_command(settings: Settings, source, threshold, epochs, batch_size, max_tokens, learning_rate, seed,
+                  base_model, device, no_activate, as_json, quiet) -> None:
+    """Fine-tune a new student model version on the labels in the store."""
+    from soe_desktop.core.jobs import CancelToken
+    from soe_desktop.core.training.dataset import training_set_from_store
+    from soe_desktop.core.training.trainer import train
+
+    args = TrainingArguments(base_model=settings.base_model if base_model is None else base_model, epochs=epochs,
+                             batch_size=batch_size, max_tokens=max_tokens, learning_rate=learning_rate, seed=seed,
+                             device=device)
+    registry = _open_registry(settings)
+    try:
+        threshold = settings.filter_threshold if threshold is None else threshold
+        dataset = training_set_from_store(registry.store, source, threshold)
+        token = CancelToken()
+        with ProgressBar(not quiet, "train") as bar, _ctrl_c_cancels(token):
+            result = train(dataset, args, progress=bar, cancel=token)
+        row = registry.register(result, activate=not no_activate)
+    except SoeError as error:
+        _fail(str(error))
+    finally:
+        registry.store.close()
+    _print_run(row, result.error, as_json)
+    if not result.completed:
+        sys.exit(1 if result.status == "failed" else 130)
+
+
+def _print_run(row: dict, error: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(row, indent=2, default=str))
+        return
+    validation = row["metrics"].get("validation", {})
+    line = (f"model {row['version']}: {row['status']} in {row['seconds']:.1f} s, "
+            f"{row['dataset'].get('examples', 0)} examples ({row['dataset'].get('source')}), "
+            f"peak {row['peak_rss_mb']:.0f} MB")
+    if validation:
+        line += f", validation F1 {validation['f1']:.3f}"
+    click.echo(line + (" [active]" if row["active"] else ""))
+    if error:
+        click.echo(f"error: {error}", err=True)
+
+
+@click.group("models")
+def models_group() -> None:
+    """List, activate, export or delete student model versions."""
+
+
+@models_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def list_models(settings: Settings, as_json: bool) -> None:
+    registry = _open_registry(settings)
+    rows = registry.list()
+    registry.store.close()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        click.echo("no models yet: run `soe train`")
+    for row in rows:
+        f1 = row["metrics"].get("validation", {}).get("f1")
+        click.echo(f"{'*' if row['active'] else ' '} {row['version']}  {row['status']:<9}  "
+                   f"{row['dataset'].get('source', '?'):<22}  {row['dataset'].get('examples', 0):>6} examples  "
+                   f"val F1 {'-' if f1 is None else f'{f1:.3f}'}  {row['created_at']}")
+
+
+def _registry_action(settings: Settings, action) -> None:
+    registry = _open_registry(settings)
+    try:
+        action(registry)
+    except (KeyError, ValueError, SoeError) as error:
+        _fail(str(error).strip("'\""))
+    finally:
+        registry.store.close()
+
+
+@models_group.command("activate")
+@click.argument("version")
+@click.pass_obj
+def activate_model(settings: Settings, version: str) -> None:
+    _registry_action(settings, lambda registry: registry.activate(version))
+    click.echo(f"active model: {version}")
+
+
+@models_group.command("export")
+@click.argument("version")
+@click.argument("destination", type=click.Path(path_type=Path))
+@click.pass_obj
+def export_model(settings: Settings, version: str, destination: Path) -> None:
+    """Copy a model folder (PEFT adapter + metadata) to DESTINATION (a folder, or a .zip file)."""
+    _registry_action(settings, lambda registry: click.echo(str(registry.export(version, destination))))
+
+
+@models_group.command("delete")
+@click.argument("version")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def delete_model(settings: Settings, version: str, yes: bool) -> None:
+    if not yes:
+        click.confirm(f"delete model {version} and its files?", abort=True)
+    _registry_action(settings, lambda registry: registry.delete(version))
+    click.echo(f"deleted model: {version}")
+
+
+COMMANDS = [train_command, models_group]

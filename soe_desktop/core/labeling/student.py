@@ -1,0 +1,112 @@
+"""The local student as a Labeler: base model + LoRA adapter, batched, offline, calibrated.
+
+Loads a model folder written by the registry (see core/training/registry.py). Confidence is the
+temperature-calibrated probability of the predicted class, so 0.9 means "right about 9 times in 10"
+on the held-out documents of its training run.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Optional, Sequence
+
+from soe_desktop.core.errors import BadInputError
+from soe_desktop.core.jobs import CancelToken, ProgressCallback
+from soe_desktop.core.model import Candidate, Label
+
+STUDENT_PREFIX = "student:"
+
+
+class StudentLabeler:
+    """Labels candidates with a trained student; the label source is `student:<version>`."""
+
+    def __init__(self, model_dir: Path | str, device: str = "auto", batch_size: Optional[int] = None) -> None:
+        from soe_desktop.core.training.arguments import TrainingArguments
+        from soe_desktop.core.training.device import pick_device
+        from soe_desktop.core.training.registry import ARGS_FILE, read_run_record
+
+        self.model_dir = Path(model_dir)
+        record = read_run_record(self.model_dir)
+        self.version: str = record["version"]
+        self.temperature: float = float(record.get("temperature", 1.0))
+        self.args = TrainingArguments.load(self.model_dir / ARGS_FILE)
+        self.batch_size = batch_size or self.args.inference_batch_size
+        self.device = pick_device(device)
+        self.name = f"{STUDENT_PREFIX}{self.version}"
+        self.model, self.tokenizer = self._load(record)
+
+    @classmethod
+    def from_store(cls, store, device: str = "auto") -> "StudentLabeler":
+        """The store's active model version."""
+        row = store.active_model()
+        if row is None or not row.get("path"):
+            raise BadInputError("no active student model: train one first (soe train)")
+        return cls(row["path"], device=device)
+
+    @classmethod
+    def active(cls, settings, device: str = "auto") -> "StudentLabeler":
+        """The active model of the store that `settings` points at (what `soe triage --labeler student` uses)."""
+        from soe_desktop.core.store import Store
+
+        if not settings.db_path.exists():
+            raise BadInputError("no active student model: train one first (soe train)")
+        store = Store(settings.db_path)
+        try:
+            return cls.from_store(store, device=device)
+        finally:
+            store.close()
+
+    def _load(self, record: dict):
+        from peft import PeftModel
+
+        from soe_desktop.core.training.base_model import load_classifier, load_tokenizer, resolve_base_model
+
+        base_path = self._local_base_path(record, resolve_base_model)
+        tokenizer = load_tokenizer(str(self.model_dir))
+        with warnings.catch_warnings():  # peft calls a transformers API that v5 marks deprecated
+            warnings.simplefilter("ignore", FutureWarning)
+            model = PeftModel.from_pretrained(load_classifier(base_path), str(self.model_dir))
+        return model.to(self.device).eval(), tokenizer
+
+    def _local_base_path(self, record: dict, resolve) -> str:
+        """Labelling never uses the network: the base model must be on disk (the packaged one is)."""
+        for candidate in (resolve(self.args.base_model), record.get("base_model_path", "")):
+            if candidate and Path(candidate).is_dir():
+                return candidate
+        raise BadInputError(f"base model {self.args.base_model!r} of student {self.version} is not on this machine")
+
+    def probabilities(
+        self,
+        candidates: Sequence[Candidate],
+        progress: Optional[ProgressCallback] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> list[float]:
+        """Calibrated P(SoE) per candidate, in order."""
+        from soe_desktop.core.training.inference import predict_logits, soe_probabilities
+        from soe_desktop.core.training.inputs import student_inputs
+
+        texts = student_inputs(candidates, self.args.representation, self.args.use_layout_prefix)
+        logits = predict_logits(self.model, self.tokenizer, texts, self.args.max_tokens, self.batch_size,
+                                self.device, progress, cancel, stage="labelling")
+        return soe_probabilities(logits, self.temperature)
+
+    def label(
+        self,
+        candidates: Sequence[Candidate],
+        progress: Optional[ProgressCallback] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> list[Label]:
+        probabilities = self.probabilities(candidates, progress, cancel)
+        return [self._to_label(candidate, p) for candidate, p in zip(candidates, probabilities)]
+
+    def _to_label(self, candidate: Candidate, p_soe: float) -> Label:
+        is_soe = p_soe >= 0.5
+        return Label(
+            candidate_id=candidate.id,
+            is_soe=is_soe,
+            confidence=p_soe if is_soe else 1.0 - p_soe,
+            source=self.name,
+            reason=f"student {self.version}: P(SoE)={p_soe:.3f}",
+            details={"p_soe": p_soe, "temperature": self.temperature},
+        )

@@ -1,0 +1,219 @@
+"""One LoRA fine-tuning run: a plain PyTorch loop over a peft-wrapped sequence classifier.
+
+A plain loop (rather than transformers.Trainer) keeps the two things the app needs simple and
+exact: a progress report per batch and cancellation within one batch. The run never raises for
+ordinary failures; it returns a TrainResult whose status says what happened, so a failed or
+cancelled run can be recorded and never activated.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import numpy as np
+import torch
+
+from soe_desktop.core.evaluation.report import scored_report
+from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCallback, check, no_progress
+from soe_desktop.core.model import utc_now
+from soe_desktop.core.training.arguments import TrainingArguments
+from soe_desktop.core.training.base_model import load_classifier, load_tokenizer, resolve_base_model
+from soe_desktop.core.training.dataset import TrainingSet
+from soe_desktop.core.training.device import peak_memory_mb, pick_device, reset_peak_memory
+from soe_desktop.core.training.inference import encode, fit_temperature, predict_logits, soe_probabilities
+from soe_desktop.core.training.inputs import student_inputs
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("completed", "cancelled", "failed")
+
+
+@dataclass
+class TrainResult:
+    """What a run produced. `model`/`tokenizer` are in memory until the registry saves them."""
+
+    status: str
+    version: str
+    args: TrainingArguments
+    dataset: dict = field(default_factory=dict)
+    metrics: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    peak_memory_mb: float = 0.0
+    device: str = "cpu"
+    error: str = ""
+    created_at: str = field(default_factory=utc_now)
+    base_model_path: str = ""
+    temperature: float = 1.0
+    model: Any = field(default=None, repr=False)
+    tokenizer: Any = field(default=None, repr=False)
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
+
+
+def new_version() -> str:
+    """Sortable, unique model version id, e.g. 20261125-151200-3fa2."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return f"{stamp}-{uuid.uuid4().hex[:4]}"
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def build_peft_model(args: TrainingArguments, base_path: str):
+    """Base classifier + LoRA on the attention projections; the new head is trained too (modules_to_save)."""
+    from peft import LoraConfig, TaskType, get_peft_model
+
+    config = LoraConfig(
+        task_type=TaskType.SEQ_CLS,
+        r=args.lora_r,
+        lora_alpha=args.lora_alpha,
+        lora_dropout=args.lora_dropout,
+        target_modules=list(args.target_modules),
+        layers_to_transform=list(args.layers_to_transform) if args.layers_to_transform else None,
+    )
+    with warnings.catch_warnings():  # peft calls a transformers API that v5 marks deprecated
+        warnings.simplefilter("ignore", FutureWarning)
+        return get_peft_model(load_classifier(base_path), config)
+
+
+def _labels(dataset: TrainingSet) -> list[int]:
+    return [int(example.is_soe) for example in dataset.examples]
+
+
+def _texts(dataset: TrainingSet, args: TrainingArguments) -> list[str]:
+    return student_inputs([e.candidate for e in dataset.examples], args.representation, args.use_layout_prefix)
+
+
+class _Loop:
+    """The training loop's state, so each step is a small method."""
+
+    def __init__(self, model, tokenizer, args, device, progress, cancel, total_steps):
+        self.model, self.tokenizer, self.args, self.device = model, tokenizer, args, device
+        self.progress, self.cancel, self.total_steps = progress, cancel, total_steps
+        self.step, self.started = 0, time.perf_counter()
+        params = [p for p in model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=args.weight_decay)
+        from transformers import get_linear_schedule_with_warmup
+
+        warmup = max(1, int(0.06 * total_steps))
+        self.scheduler = get_linear_schedule_with_warmup(self.optimizer, warmup, total_steps)
+
+    def run_epoch(self, epoch: int, texts: list[str], labels: list[int], loss_fn) -> float:
+        generator = torch.Generator().manual_seed(self.args.seed + epoch)
+        order = torch.randperm(len(texts), generator=generator).tolist()
+        self.model.train()
+        losses = []
+        for start in range(0, len(order), self.args.batch_size):
+            check(self.cancel)
+            index = order[start : start + self.args.batch_size]
+            losses.append(self._step([texts[i] for i in index], [labels[i] for i in index], loss_fn))
+            self._report(epoch, losses[-1])
+        return float(np.mean(losses)) if losses else 0.0
+
+    def _step(self, texts: list[str], labels: list[int], loss_fn) -> float:
+        batch = encode(self.tokenizer, texts, self.args.max_tokens, self.device)
+        logits = self.model(**batch).logits
+        loss = loss_fn(logits, torch.tensor(labels, device=self.device))
+        loss.backward()
+        self.optimizer.step()
+        self.scheduler.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self.step += 1
+        return float(loss.item())
+
+    def _report(self, epoch: int, loss: float) -> None:
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed / self.step * (self.total_steps - self.step)
+        extra = {"epoch": epoch + 1, "epochs": self.args.epochs, "loss": loss, "eta_seconds": eta,
+                 "device": self.device.type}
+        message = f"epoch {epoch + 1}/{self.args.epochs} loss {loss:.3f}"
+        self.progress(Progress("training", self.step, self.total_steps, message, extra))
+
+
+def _validate(result: TrainResult, validation: TrainingSet, args: TrainingArguments, device, cancel) -> None:
+    """Validation metrics and the temperature that calibrates the student's confidences."""
+    if not len(validation):
+        return
+    logits = predict_logits(result.model, result.tokenizer, _texts(validation, args), args.max_tokens,
+                            args.inference_batch_size, device, cancel=cancel, stage="validating")
+    labels = _labels(validation)
+    result.temperature = fit_temperature(logits, labels)
+    truth = [bool(y) for y in labels]
+    result.metrics["validation"] = scored_report(soe_probabilities(logits, result.temperature), truth)
+    result.metrics["validation_uncalibrated_ece"] = scored_report(soe_probabilities(logits), truth)["ece"]
+
+
+def _fit(result: TrainResult, train_set: TrainingSet, args: TrainingArguments, device, progress, cancel) -> None:
+    seed_everything(args.seed)
+    result.tokenizer = load_tokenizer(result.base_model_path)
+    result.model = build_peft_model(args, result.base_model_path).to(device)
+    texts, labels = _texts(train_set, args), _labels(train_set)
+    weights = torch.tensor(train_set.class_weights() if args.balance_classes else (1.0, 1.0), device=device)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    steps_per_epoch = -(-len(texts) // args.batch_size)
+    loop = _Loop(result.model, result.tokenizer, args, device, progress, cancel, steps_per_epoch * args.epochs)
+    epoch_losses = [loop.run_epoch(epoch, texts, labels, loss_fn) for epoch in range(args.epochs)]
+    result.metrics.update({"train_loss": epoch_losses, "steps": loop.step,
+                           "train_seconds": time.perf_counter() - loop.started})
+
+
+def train(
+    dataset: TrainingSet,
+    args: Optional[TrainingArguments] = None,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+    validation: Optional[TrainingSet] = None,
+) -> TrainResult:
+    """Fine-tune a student on `dataset`; returns status completed, cancelled or failed.
+
+    Unless `validation` is given, `args.validation_fraction` of the documents are held out (split
+    by document) for metrics and confidence calibration.
+    """
+    args = args or TrainingArguments()
+    progress = progress or no_progress
+    result = TrainResult(status="failed", version=new_version(), args=args, dataset=dataset.summary())
+    started = time.perf_counter()
+    try:
+        if args.threads:
+            torch.set_num_threads(args.threads)
+        device = pick_device(args.device)
+        result.device = device.type
+        reset_peak_memory(device)
+        train_set, validation = (dataset, validation) if validation is not None else dataset.split(
+            args.validation_fraction, args.seed)
+        _check_trainable(train_set)
+        result.dataset.update(train_examples=len(train_set), validation_examples=len(validation),
+                              validation_documents=len(validation.documents))
+        result.base_model_path = resolve_base_model(args.base_model)
+        _fit(result, train_set, args, device, progress, cancel)
+        _validate(result, validation, args, device, cancel)
+        result.status = "completed"
+    except Cancelled:
+        result.status = "cancelled"
+    except Exception as error:  # noqa: BLE001 - a failed run is a result the user sees, not a crash
+        log.exception("training failed")
+        result.status, result.error = "failed", f"{type(error).__name__}: {error}"
+    result.seconds = time.perf_counter() - started
+    result.peak_memory_mb = peak_memory_mb(torch.device(result.device))
+    if not result.completed:
+        result.model = None  # never keep half-trained weights around to be saved by mistake
+    return result
+
+
+def _check_trainable(train_set: TrainingSet) -> None:
+    if not len(train_set):
+        raise ValueError("the training set is empty: label some documents (or lower the filter threshold)")
+    if train_set.positives in (0, len(train_set)):
+        raise ValueError("the training set has only one class: it needs SoE and non-SoE examples")

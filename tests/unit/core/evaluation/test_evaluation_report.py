@@ -1,0 +1,43 @@
+import pytest
+
+from soe_desktop.core.evaluation.report import (
+    calibration_bins,
+    confusion,
+    expected_calibration_error,
+    page_truth_to_tables,
+    scored_report,
+    table_confusion,
+)
+from soe_desktop.core.model import Candidate, Label
+
+
+def test_confusion_counts_and_ratios():
+    result = confusion([True, True, False, False, True], [True, False, True, False, True])
+    assert (result.tp, result.fp, result.fn, result.tn) == (2, 1, 1, 1)
+    assert result.precision == pytest.approx(2 / 3) and result.recall == pytest.approx(2 / 3)
+    assert result.f1 == pytest.approx(2 / 3) and result.accuracy == pytest.approx(3 / 5)
+    with pytest.raises(ValueError):
+        confusion([True], [])
+
+
+def test_table_confusion_scores_only_candidates_with_truth():
+    candidates = [Candidate(f"c{p}", "d", p, (0, 0, 1, 1), "pdfplumber") for p in (1, 2, 3, 4)]
+    truth = page_truth_to_tables(candidates, soe_pages={1, 2}, not_scored={4})
+    assert truth == {"c1": True, "c2": True, "c3": False}
+    labels = [Label("c1", True, 0.9, "heuristic"), Label("c3", True, 0.6, "heuristic"), Label("c4", True, 1, "x")]
+    result = table_confusion(truth, labels)
+    assert (result.tp, result.fp, result.fn, result.tn) == (1, 1, 1, 0)  # c2 unlabelled = negative
+
+
+def test_calibration_numbers():
+    probabilities = [0.9, 0.9, 0.1, 0.1]
+    assert expected_calibration_error(probabilities, [True, True, False, False]) == pytest.approx(0.1)
+    assert expected_calibration_error(probabilities, [False, False, True, True]) == pytest.approx(0.9)
+    bins = calibration_bins([0.05, 1.0], [False, True], bins=10)
+    assert [b["count"] for b in bins] == [1, 1] and bins[-1]["observed"] == 1.0
+
+
+def test_scored_report_has_average_precision_unless_no_positive():
+    report = scored_report([0.8, 0.3, 0.6], [True, False, False])
+    assert report["average_precision"] == 1.0 and report["fp"] == 1 and report["n"] == 3
+    assert scored_report([0.2], [False])["average_precision"] is None

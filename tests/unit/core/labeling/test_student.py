@@ -1,0 +1,81 @@
+"""StudentLabeler: loads a registered model folder and labels offline, batched, calibrated."""
+
+import socket
+
+import pytest
+
+from soe_desktop.core.labeling.base import Labeler
+from soe_desktop.core.labeling.student import StudentLabeler
+from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.store import Store
+from soe_desktop.core.training.arguments import TrainingArguments
+from soe_desktop.core.training.dataset import build_training_set
+from soe_desktop.core.training.registry import ModelRegistry
+from soe_desktop.core.training.trainer import train
+
+
+def _candidates(n_documents: int, per_document: int) -> list[Candidate]:
+    out = []
+    for d in range(n_documents):
+        for page in range(1, per_document + 1):
+            soe = page % 2 == 0
+            rows = [["Assessment", "Screening", "Day 1", "Week 4"], ["Vital signs", "X", "X", "X"]] if soe else \
+                [["Adverse event", "Grade 3", "Action"], ["Neutropenia", "< 1.0", "Hold dose"]]
+            features = {"page_landscape": float(soe), "page_strong": float(soe), "page_mark_lines": 6.0 * soe}
+            out.append(Candidate(f"d{d}-p{page}", f"d{d}", page, (0, 0, 1, 1), "pdfplumber", rows, features=features))
+    return out
+
+
+@pytest.fixture(scope="module")
+def model_folder(tmp_path_factory):
+    candidates = _candidates(4, 6)
+    labels = [Label(c.id, c.page % 2 == 0, 1.0, "human:test", id=i) for i, c in enumerate(candidates)]
+    args = TrainingArguments(epochs=1, batch_size=8, max_tokens=32, learning_rate=3e-3, validation_fraction=0.25,
+                             device="cpu")
+    result = train(build_training_set(candidates, labels, "human"), args)
+    assert result.completed, result.error
+    base = tmp_path_factory.mktemp("student")
+    store = Store(base / "soe.db")
+    ModelRegistry(store, base / "models").register(result)
+    yield store, base / "models" / result.version, result
+    store.close()
+
+
+def test_labels_every_candidate_offline_with_its_version_as_source(model_folder, monkeypatch):
+    store, folder, result = model_folder
+
+    def no_network(*_args, **_kwargs):
+        raise AssertionError("the student must not touch the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    labeler = StudentLabeler(folder, device="cpu", batch_size=4)
+    assert isinstance(labeler, Labeler)
+    candidates = _candidates(1, 10)
+    reports = []
+    labels = labeler.label(candidates, progress=reports.append)
+    assert [label.candidate_id for label in labels] == [c.id for c in candidates]
+    assert {label.source for label in labels} == {f"student:{result.version}"}
+    assert all(0.5 <= label.confidence <= 1.0 for label in labels)
+    assert [r.done for r in reports] == [4, 8, 10]  # batched
+    assert labeler.temperature == result.temperature
+
+
+def test_confidence_is_the_calibrated_probability_of_the_verdict(model_folder):
+    _, folder, _ = model_folder
+    labeler = StudentLabeler(folder, device="cpu")
+    candidates = _candidates(1, 4)
+    for label, p_soe in zip(labeler.label(candidates), labeler.probabilities(candidates)):
+        assert label.p_soe == pytest.approx(p_soe)
+        assert label.is_soe == (p_soe >= 0.5)
+
+
+def test_from_store_uses_the_active_model(model_folder):
+    store, folder, result = model_folder
+    assert StudentLabeler.from_store(store).version == result.version
+
+
+def test_a_folder_that_is_not_a_model_is_refused(tmp_path):
+    from soe_desktop.core.errors import BadInputError
+
+    with pytest.raises(BadInputError):
+        StudentLabeler(tmp_path)
