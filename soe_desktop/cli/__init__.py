@@ -25,9 +25,9 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
 
 def _register() -> None:
-    from soe_desktop.cli import documents, training
+    from soe_desktop.cli import cloud, documents, training
 
-    for command in [*documents.COMMANDS, *training.COMMANDS]:
+    for command in [*documents.COMMANDS, *cloud.COMMANDS, *training.COMMANDS]:
         main.add_command(command)
 
 
