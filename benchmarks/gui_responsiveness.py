@@ -102,9 +102,26 @@ def run_until(condition, timeout_s: float) -> bool:
     return condition()
 
 
+class StageClock(QObject):
+    """When each queue status (reading, detecting, ...) was first and last seen, in s since `started`."""
+
+    def __init__(self, model, started: float) -> None:
+        super().__init__()
+        self.model, self.started, self.first_seen, self.last_seen = model, started, {}, {}
+        model.dataChanged.connect(self.changed)
+
+    @Slot()
+    def changed(self, *_args) -> None:
+        now = time.perf_counter() - self.started
+        for entry in self.model.entries:
+            self.first_seen.setdefault(entry.status, now)
+            self.last_seen[entry.status] = now
+
+
 def bench_ingest(app, window, pdf: Path, probe: StallProbe) -> dict:
     started = time.perf_counter()
     first_box = first_page = None
+    clock = StageClock(window.queue.model, started)
     probe.context = lambda: ", ".join(f"{e.status} {e.fraction:.0%}" for e in window.queue.model.entries)
     probe.start()
     window.add_paths([str(pdf)])
@@ -120,8 +137,21 @@ def bench_ingest(app, window, pdf: Path, probe: StallProbe) -> dict:
     ok = run_until(finished, 900)
     stall = probe.stop()
     print("ingest stalls > 50 ms:", probe.worst(5))
+    window.queue.model.dataChanged.disconnect(clock.changed)
     return {"ok": ok, "stall_ms": stall, "total_s": time.perf_counter() - started, "first_box_s": first_box,
-            "first_page_s": first_page, "candidates": len(window.session.candidates), "worst": probe.worst(3)}
+            "first_page_s": first_page, "candidates": len(window.session.candidates), "worst": probe.worst(3),
+            "read_s": clock.last_seen.get("reading"), "detecting_s": clock.first_seen.get("detecting")}
+
+
+def first_box_note(ingest: dict) -> str:
+    """What the drop-to-first-box time is made of, from the queue's stage changes."""
+    first, read, detected = ingest["first_box_s"], ingest.get("read_s"), ingest.get("detecting_s")
+    verdict = "met" if first is not None and first <= TARGET_FIRST_BOX_S else "not met"
+    if first is None or read is None or detected is None:
+        return verdict
+    return (f"{verdict}: boxes are drawn page by page as detection reports them (best-scored pages first), "
+            f"but detection waits for the page text of all pages (pypdfium2, done {read:.2f} s after the drop) "
+            f"and the page screen; the first page's candidates were reported at {detected:.2f} s")
 
 
 def bench_blocking(pdf: Path, probe: StallProbe) -> dict:
@@ -181,8 +211,7 @@ def report(args, pages: int, idle: float, ingest: dict, blocking: dict, training
     else:
         lines.append(f"| training run from the panel | – | – | – | skipped: {training.get('note')} |")
     lines.append(f"| drop → first candidate box drawn | – | ≤ {TARGET_FIRST_BOX_S} s | "
-                 f"{first:.2f} s | " + ("met" if first is not None and first <= TARGET_FIRST_BOX_S else
-                                        "not met: the pipeline reports candidates only when the document is done") + " |")
+                 + (f"{first:.2f} s" if first is not None else "–") + f" | {first_box_note(ingest)} |")
     if ingest["first_page_s"] is not None:
         lines.append(f"| drop → first page shown (preview while triage runs) | – | – | {ingest['first_page_s']:.2f} s | |")
     return "\n".join(lines) + "\n"

@@ -112,6 +112,9 @@ def analyse(
     page_features = features.page_features(pages)
     scores = features.page_scores(pages, page_features)
     table_pages, fallback_pages = features.screen(pages, scores)
+    # Most SoE-like pages first: their boxes reach a viewer first (the result is in page order).
+    table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])
+    fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
     candidates = find_candidates(path, document, pages, table_pages, fallback_pages, progress, cancel)
     _attach_page_features(candidates, page_features)
     return Analysis(document=document, pages=pages, candidates=candidates, page_scores=list(scores))

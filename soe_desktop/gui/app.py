@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -29,6 +30,19 @@ def preload_core() -> None:
         import camelot  # noqa: F401  (imported lazily by the lattice detector)
     except ImportError:  # without camelot the detector runs pdfplumber only: nothing to preload
         pass
+    freeze_loaded_objects()
+
+
+def freeze_loaded_objects() -> None:
+    """Move everything loaded so far out of the garbage collector's sight (`gc.freeze`).
+
+    The imports above leave ~130 000 long-lived objects (Qt wrappers, pandas, OpenCV, pdfminer).
+    A full collection walks all of them and more, 60-110 ms with the GIL held, and one was
+    triggered in the ingest worker by its allocations: the window froze that long mid-drop.
+    Frozen objects are never freed, which is what import-time objects are anyway.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_window(paths: list[str] | None = None, config_dir: Path | None = None, open_sample: bool = True):

@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
         self.queue = IngestQueue(settings, parent=self)
         self.session = ReviewSession(store, reviewer(), self)
         self.open_sha = ""
-        self.preview_key, self._provisional = 0, []
+        self.preview_key = 0  # queue key of the document shown while it is processed
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
     def _preview(self, key: int) -> None:
         """Show the pages of a just-dropped PDF at once; its boxes appear as the core finds them."""
         path = self.queue.model.entry(key).path
-        self.preview_key, self._provisional = key, []
+        self.preview_key = key
         if self.page_view.load(path):
             self.thumbnails.set_document(self.page_view.pdf)
             self.setWindowTitle(f"{Path(path).name} (processing…) — SoE Desktop")
@@ -246,8 +246,7 @@ class MainWindow(QMainWindow):
         """Unlabelled boxes for the previewed document while it is still being processed."""
         if self.open_sha or key != self.preview_key:
             return
-        self._provisional += [OverlayBox(c.id, c.page, c.bbox, c.group, "unlabelled", None) for c in candidates]
-        self.page_view.set_overlays(self._provisional)
+        self.page_view.add_overlays([OverlayBox(c.id, c.page, c.bbox, c.group, "unlabelled", None) for c in candidates])
 
     @Slot(str)
     def _on_document_ready(self, sha256: str) -> None:
@@ -263,16 +262,23 @@ class MainWindow(QMainWindow):
         pages = self.store.pages(sha256) if document else []
         if not pages:
             return
-        if not self.page_view.load(document["stored_path"]):
-            show_error(self, "Cannot show the PDF", f"{document['filename']}: QtPdf could not open the stored copy.")
-            return
+        if not self._showing_preview_of(sha256, len(pages)):
+            if not self.page_view.load(document["stored_path"]):
+                show_error(self, "Cannot show the PDF", f"{document['filename']}: QtPdf could not open the stored copy.")
+                return
+            self.thumbnails.set_document(self.page_view.pdf)
         self.open_sha = sha256
         self.setWindowTitle(f"{document['filename']} — SoE Desktop")
-        self.thumbnails.set_document(self.page_view.pdf)
         self._image_only = [page.number for page in pages if not page.has_text_layer]
         self.page_view.flag_image_only(self._image_only)
         self.session.load(sha256)
         self.queue_panel.select_sha(sha256)
+
+    def _showing_preview_of(self, sha256: str, page_count: int) -> bool:
+        """The view already shows these bytes (the drop's preview): laying out and rendering the
+        stored copy again would cost ~40 ms of GUI thread for a 150-page protocol."""
+        entry = self.queue.model.entry(self.preview_key) if self.preview_key and not self.open_sha else None
+        return entry is not None and entry.sha256 == sha256 and self.page_view.page_count == page_count
 
     def overlay_boxes(self) -> list[OverlayBox]:
         boxes = []

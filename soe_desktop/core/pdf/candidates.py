@@ -39,8 +39,9 @@ def candidate_id(sha256: str, page: int, index: int) -> str:
     return f"{sha256[:12]}-p{page:04d}-t{index}"
 
 
-def _valid(numbers: Iterable[int], page_count: int) -> set[int]:
-    return {int(n) for n in numbers if 1 <= int(n) <= page_count}
+def _valid(numbers: Iterable[int], page_count: int) -> list[int]:
+    """The valid page numbers, once each, in the order given."""
+    return list(dict.fromkeys(int(n) for n in numbers if 1 <= int(n) <= page_count))
 
 
 class _PageReader:
@@ -153,21 +154,24 @@ def find_candidates(
 
     Detectors run only on `table_pages`; a page of `fallback_pages` where no table is found
     still yields one candidate (its text block, or the whole page when it has no text).
-    Reports Progress("detecting", done, total, extra={"candidates": found on that page}) per page
-    and stops with Cancelled when asked.
+    Pages are visited in the order given (table pages first): the pipeline passes the most
+    SoE-like first, so a viewer draws those boxes first. Reports Progress("detecting", done,
+    total, extra={"candidates": found on that page}) per page and stops with Cancelled when asked.
     """
     progress = progress or no_progress
     page_count = min(document.page_count, len(pages))
     tables_on = _valid(table_pages, page_count)
-    fallback_on = _valid(fallback_pages, page_count)
-    todo = sorted(tables_on | fallback_on)
-    candidates: list[Candidate] = []
+    fallback_order = _valid(fallback_pages, page_count)
+    fallback_on = set(fallback_order)
+    todo = list(dict.fromkeys([*tables_on, *fallback_order]))
+    by_page: dict[int, list[Candidate]] = {}
     with ExitStack() as stack:
-        reader = _PageReader(Path(path), tables_on, stack)
+        reader = _PageReader(Path(path), set(tables_on), stack)
         for done, number in enumerate(todo, start=1):
             check(cancel)
             found = page_candidates(reader, document, pages, number, number in fallback_on)
-            candidates.extend(found)
+            by_page[number] = found
             # Page by page, so a viewer can draw boxes long before the document is labelled.
             progress(Progress("detecting", done, len(todo), extra={"candidates": found}))
+    candidates = [candidate for number in sorted(by_page) for candidate in by_page[number]]
     return assign_groups(candidates, pages)

@@ -3,7 +3,10 @@
 Scene units are PDF points (top-left origin, page as displayed), so an overlay rectangle is the
 candidate's bbox offset by its page's position, and stays exact at every zoom and rotation:
 zoom and rotate only change the view's transform. Pages are rendered lazily (visible ones only)
-at the current zoom, a few ms each on the GUI thread.
+at the current zoom, a few ms each on the GUI thread. Pages are also laid out a chunk per
+event-loop turn: asking QtPdf for a page's size costs ~0.2 ms, so laying out a 150-page protocol
+at once held the GUI thread 30-70 ms right at the drop. Anything that needs a page not laid out
+yet (an overlay, a jump) lays out up to it first, so callers never see the difference.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 PAGE_GAP = 14.0  # points between stacked pages
 MAX_CACHED_PAGES = 24
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
+LAYOUT_CHUNK = 25  # pages laid out per event-loop turn (~5 ms)
 
 # Overlay colours by review state (see OverlayBox.state).
 STATE_COLOURS = {
@@ -118,6 +122,9 @@ class PdfPageView(QGraphicsView):
         self._current_page = 0
         self._render_timer = QTimer(self, singleShot=True, interval=0)
         self._render_timer.timeout.connect(self._render_visible)
+        self._layout_timer = QTimer(self, interval=0)
+        self._layout_timer.timeout.connect(self._lay_out_more)
+        self._fitted_zoom = 0.0  # the zoom fit_width chose at load; refit while the user keeps it
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     # ----- document -------------------------------------------------------------------
@@ -127,19 +134,43 @@ class PdfPageView(QGraphicsView):
         error = self.pdf.load(path)
         if error != QPdfDocument.Error.None_:
             return False
-        y = 0.0
-        for index in range(self.pdf.pageCount()):
+        self._lay_out(LAYOUT_CHUNK)
+        self.fit_width()
+        self._fitted_zoom = self.zoom
+        if len(self._page_rects) < self.page_count:
+            self._layout_timer.start()
+        return True
+
+    def _lay_out(self, count: int) -> None:
+        """Stack the next `count` pages below those already laid out."""
+        start = len(self._page_rects)
+        end = min(self.page_count, start + count)
+        if end <= start:
+            return
+        y = self._page_rects[-1].bottom() + PAGE_GAP if self._page_rects else 0.0
+        no_pen, white = QPen(Qt.PenStyle.NoPen), QBrush(Qt.GlobalColor.white)
+        for index in range(start, end):
             size = self.pdf.pagePointSize(index)
             rect = QRectF(0.0, y, size.width(), size.height())
-            frame = self.scene().addRect(rect, QPen(Qt.PenStyle.NoPen), QBrush(Qt.GlobalColor.white))
-            frame.setZValue(0)
+            self.scene().addRect(rect, no_pen, white).setZValue(0)
             self._page_rects.append(rect)
             y += size.height() + PAGE_GAP
         self.scene().setSceneRect(QRectF(-PAGE_GAP, -PAGE_GAP, self._max_width() + 2 * PAGE_GAP, y + PAGE_GAP))
-        self.fit_width()
-        return True
+
+    @Slot()
+    def _lay_out_more(self) -> None:
+        widest = (self._max_width(), self._max_page_height())
+        self._lay_out(LAYOUT_CHUNK)
+        if len(self._page_rects) >= self.page_count:
+            self._layout_timer.stop()
+        grew = (self._max_width(), self._max_page_height()) != widest
+        if grew and abs(self.zoom - self._fitted_zoom) < 1e-9:  # a wider page came in: still fit the width
+            self.fit_width()
+            self._fitted_zoom = self.zoom
+        self._schedule_render()
 
     def clear(self) -> None:
+        self._layout_timer.stop()
         self.scene().clear()
         self.pdf.close()
         self._page_rects.clear()
@@ -152,12 +183,15 @@ class PdfPageView(QGraphicsView):
 
     @property
     def page_count(self) -> int:
-        return len(self._page_rects)
+        """Pages of the loaded PDF (laid out or not yet)."""
+        return self.pdf.pageCount()
 
     def _max_width(self) -> float:
         return max((rect.width() for rect in self._page_rects), default=612.0)
 
     def page_rect(self, page: int) -> QRectF:
+        if page > len(self._page_rects):
+            self._lay_out(page - len(self._page_rects))
         return self._page_rects[page - 1]
 
     # ----- overlays -------------------------------------------------------------------
@@ -167,16 +201,36 @@ class PdfPageView(QGraphicsView):
             self.scene().removeItem(item)
         self._boxes.clear()
         for box in boxes:
-            if not 1 <= box.page <= self.page_count:
-                continue
-            origin = self.page_rect(box.page).topLeft()
-            x0, top, x1, bottom = box.bbox
-            rect = QRectF(origin.x() + x0, origin.y() + top, max(x1 - x0, 1.0), max(bottom - top, 1.0))
-            item = CandidateItem(box, rect)
-            self.scene().addItem(item)
-            self._boxes[box.candidate_id] = item
+            self._add_box(box)
         self._draw_groups()
         self.select_candidate(self._selected, scroll=False)
+
+    def add_overlays(self, boxes: list[OverlayBox]) -> None:
+        """Draw more boxes, keeping those already drawn (replacing any with the same id).
+
+        A document still being processed reports its candidates a page at a time; rebuilding
+        every box for each page cost O(n²) Qt calls on the GUI thread while the worker held
+        the GIL most of the time.
+        """
+        touched = {box.group for box in boxes if self._add_box(box)}
+        spans = [{item.box.page for item in self._boxes.values() if item.box.group == group} for group in touched]
+        if any(len(pages) > 1 for pages in spans):
+            self._draw_groups()
+
+    def _add_box(self, box: OverlayBox) -> bool:
+        """One candidate's box on its page; False when the page is not in this document."""
+        if not 1 <= box.page <= self.page_count:
+            return False
+        old = self._boxes.pop(box.candidate_id, None)
+        if old is not None:
+            self.scene().removeItem(old)
+        origin = self.page_rect(box.page).topLeft()
+        x0, top, x1, bottom = box.bbox
+        rect = QRectF(origin.x() + x0, origin.y() + top, max(x1 - x0, 1.0), max(bottom - top, 1.0))
+        item = CandidateItem(box, rect)
+        self.scene().addItem(item)
+        self._boxes[box.candidate_id] = item
+        return True
 
     def _draw_groups(self) -> None:
         """A bracket in the margin joins the boxes of a table that continues over pages."""

@@ -1,7 +1,9 @@
 """Thumbnail strip: one small page image per page, SoE pages marked, rendered a few at a time.
 
-Rendering is time-sliced on a zero-interval timer (two small pages per tick, ~1 ms each) so a
-300-page protocol never freezes the window.
+Only thumbnails on screen (and a few rows around them) are rendered, time-sliced on a
+zero-interval timer (two small pages per tick, ~1 ms each), and more as the strip scrolls: a
+300-page protocol never freezes the window, and a just-dropped document's triage does not have
+to share the CPU with rendering 300 images nobody looks at.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 
 THUMB_HEIGHT = 110
 PER_TICK = 2
+LOOKAHEAD_ROWS = 4  # rendered beyond each edge of the viewport, so a short scroll shows no blanks
 
 
 class ThumbnailStrip(QListWidget):
@@ -39,6 +42,7 @@ class ThumbnailStrip(QListWidget):
         self._timer = QTimer(self, interval=0)
         self._timer.timeout.connect(self._render_some)
         self.itemClicked.connect(self._on_clicked)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     def set_document(self, pdf: QPdfDocument) -> None:
         self.clear()
@@ -73,13 +77,40 @@ class ThumbnailStrip(QListWidget):
     def pending(self) -> int:
         return len(self._pending)
 
+    def wanted_pages(self) -> list[int]:
+        """Pages on screen plus LOOKAHEAD_ROWS each side, not yet rendered, top first."""
+        if not self._pending or not self.count() or not self.isVisible():
+            return []  # a hidden strip renders when it is shown (showEvent)
+        top = self.visualItemRect(self.item(0)).top()  # negative once scrolled down
+        row_height = max(1, self.gridSize().height())
+        first = (0 - top) // row_height
+        last = (self.viewport().height() - top) // row_height
+        low = max(0, first - LOOKAHEAD_ROWS) + 1
+        high = min(self.count() - 1, last + LOOKAHEAD_ROWS) + 1
+        pending = set(self._pending)
+        return [page for page in range(low, high + 1) if page in pending]
+
+    @Slot(int)
+    def _on_scrolled(self, _value: int) -> None:
+        if self._pending:
+            self._timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._on_scrolled(0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._on_scrolled(0)
+
     @Slot()
     def _render_some(self) -> None:
-        if self.pdf is None or not self._pending:
-            self._timer.stop()
+        wanted = self.wanted_pages() if self.pdf is not None else []
+        if not wanted:
+            self._timer.stop()  # the rest waits until it scrolls into view
             return
-        for _ in range(min(PER_TICK, len(self._pending))):
-            page = self._pending.pop(0)
+        for page in wanted[:PER_TICK]:
+            self._pending.remove(page)
             size = self.pdf.pagePointSize(page - 1)
             scale = THUMB_HEIGHT / max(size.width(), size.height(), 1.0)
             image = self.pdf.render(page - 1, QSize(max(1, int(size.width() * scale)), max(1, int(size.height() * scale))))
