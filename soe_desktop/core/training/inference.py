@@ -26,8 +26,11 @@ def predict_logits(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     stage: str = "predicting",
+    features: Optional[torch.Tensor] = None,
 ) -> torch.Tensor:
-    """Logits (n, 2) on the CPU, in input order; the model is put in eval mode."""
+    """Logits (n, 2) on the CPU, in input order; the model is put in eval mode.
+
+    `features` (n, k) rows go with the texts to a fused student (see fusion.py)."""
     progress = progress or no_progress
     model.eval()
     chunks: list[torch.Tensor] = []
@@ -35,6 +38,8 @@ def predict_logits(
         for start in range(0, len(texts), batch_size):
             check(cancel)
             batch = encode(tokenizer, texts[start : start + batch_size], max_tokens, device)
+            if features is not None:
+                batch["features"] = features[start : start + batch_size].to(device)
             chunks.append(model(**batch).logits.float().cpu())
             progress(Progress(stage, min(start + batch_size, len(texts)), len(texts)))
     return torch.cat(chunks) if chunks else torch.zeros((0, 2))

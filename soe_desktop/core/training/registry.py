@@ -2,7 +2,8 @@
 
 Folder layout (<models_dir>/<version>/): a standard PEFT adapter (adapter_config.json,
 adapter_model.safetensors; loadable with `PeftModel.from_pretrained`), the tokenizer, and
-training_args.json / dataset.json / metrics.json / run.json. One version is active; a failed or
+training_args.json / dataset.json / metrics.json / run.json; a fused student (head
+"features+text") adds feature_head.safetensors / feature_head.json (head weights, feature scaler). One version is active; a failed or
 cancelled run is recorded (so the user sees what happened) but never has weights and never
 becomes active.
 """

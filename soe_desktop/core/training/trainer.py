@@ -27,7 +27,9 @@ from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.base_model import load_classifier, load_tokenizer, resolve_base_model
 from soe_desktop.core.training.dataset import TrainingSet
 from soe_desktop.core.training.device import peak_memory_mb, pick_device, reset_peak_memory
-from soe_desktop.core.training.inference import encode, fit_temperature, predict_logits, soe_probabilities
+from soe_desktop.core.training.features import FeatureScaler
+from soe_desktop.core.training.fusion import FusedStudent, build_fused_model, candidate_logits, lora_config
+from soe_desktop.core.training.inference import encode, fit_temperature, soe_probabilities
 from soe_desktop.core.training.inputs import student_inputs
 
 log = logging.getLogger(__name__)
@@ -73,27 +75,44 @@ def seed_everything(seed: int) -> None:
 
 def build_peft_model(args: TrainingArguments, base_path: str):
     """Base classifier + LoRA on the attention projections; the new head is trained too (modules_to_save)."""
-    from peft import LoraConfig, TaskType, get_peft_model
+    from peft import TaskType, get_peft_model
 
-    config = LoraConfig(
-        task_type=TaskType.SEQ_CLS,
-        r=args.lora_r,
-        lora_alpha=args.lora_alpha,
-        lora_dropout=args.lora_dropout,
-        target_modules=list(args.target_modules),
-        layers_to_transform=list(args.layers_to_transform) if args.layers_to_transform else None,
-    )
     with warnings.catch_warnings():  # peft calls a transformers API that v5 marks deprecated
         warnings.simplefilter("ignore", FutureWarning)
-        return get_peft_model(load_classifier(base_path), config)
+        return get_peft_model(load_classifier(base_path), lora_config(args, TaskType.SEQ_CLS))
 
 
 def _labels(dataset: TrainingSet) -> list[int]:
     return [int(example.is_soe) for example in dataset.examples]
 
 
-def _texts(dataset: TrainingSet, args: TrainingArguments) -> list[str]:
-    return student_inputs([e.candidate for e in dataset.examples], args.representation, args.use_layout_prefix)
+def _targets(dataset: TrainingSet, args: TrainingArguments) -> list:
+    """Class indices, or (P(not SoE), P(SoE)) rows when training on the teacher's soft probabilities."""
+    if not args.soft_targets:
+        return _labels(dataset)
+    return [(1.0 - example.soft_target, example.soft_target) for example in dataset.examples]
+
+
+def _candidates(dataset: TrainingSet) -> list:
+    return [example.candidate for example in dataset.examples]
+
+
+def build_model(args: TrainingArguments, base_path: str, train_set: TrainingSet):
+    """The student `args.head` asks for; the fused one fits its feature scaler on the training candidates."""
+    if args.head == "text":
+        return build_peft_model(args, base_path)
+    return build_fused_model(args, base_path, FeatureScaler.fit(_candidates(train_set)))
+
+
+def _parameter_groups(model, args: TrainingArguments) -> list[dict]:
+    """LoRA weights at `learning_rate`; a fused head may get its own (it starts from scratch)."""
+    head = list(model.head_parameters()) if isinstance(model, FusedStudent) else []
+    head_ids = {id(p) for p in head}
+    adapter = [p for p in model.parameters() if p.requires_grad and id(p) not in head_ids]
+    groups = [{"params": adapter, "lr": args.learning_rate}]
+    if head:
+        groups.append({"params": head, "lr": args.head_learning_rate or args.learning_rate})
+    return groups
 
 
 class _Loop:
@@ -103,14 +122,13 @@ class _Loop:
         self.model, self.tokenizer, self.args, self.device = model, tokenizer, args, device
         self.progress, self.cancel, self.total_steps = progress, cancel, total_steps
         self.step, self.started = 0, time.perf_counter()
-        params = [p for p in model.parameters() if p.requires_grad]
-        self.optimizer = torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=args.weight_decay)
+        self.optimizer = torch.optim.AdamW(_parameter_groups(model, args), weight_decay=args.weight_decay)
         from transformers import get_linear_schedule_with_warmup
 
         warmup = max(1, int(0.06 * total_steps))
         self.scheduler = get_linear_schedule_with_warmup(self.optimizer, warmup, total_steps)
 
-    def run_epoch(self, epoch: int, texts: list[str], labels: list[int], loss_fn) -> float:
+    def run_epoch(self, epoch: int, texts: list[str], labels: list[int], loss_fn, features=None) -> float:
         generator = torch.Generator().manual_seed(self.args.seed + epoch)
         order = torch.randperm(len(texts), generator=generator).tolist()
         self.model.train()
@@ -118,12 +136,15 @@ class _Loop:
         for start in range(0, len(order), self.args.batch_size):
             check(self.cancel)
             index = order[start : start + self.args.batch_size]
-            losses.append(self._step([texts[i] for i in index], [labels[i] for i in index], loss_fn))
+            batch_features = features[index] if features is not None else None
+            losses.append(self._step([texts[i] for i in index], [labels[i] for i in index], loss_fn, batch_features))
             self._report(epoch, losses[-1])
         return float(np.mean(losses)) if losses else 0.0
 
-    def _step(self, texts: list[str], labels: list[int], loss_fn) -> float:
+    def _step(self, texts: list[str], labels: list[int], loss_fn, features=None) -> float:
         batch = encode(self.tokenizer, texts, self.args.max_tokens, self.device)
+        if features is not None:
+            batch["features"] = features.to(self.device)
         logits = self.model(**batch).logits
         loss = loss_fn(logits, torch.tensor(labels, device=self.device))
         loss.backward()
@@ -146,8 +167,8 @@ def _validate(result: TrainResult, validation: TrainingSet, args: TrainingArgume
     """Validation metrics and the temperature that calibrates the student's confidences."""
     if not len(validation):
         return
-    logits = predict_logits(result.model, result.tokenizer, _texts(validation, args), args.max_tokens,
-                            args.inference_batch_size, device, cancel=cancel, stage="validating")
+    logits = candidate_logits(result.model, result.tokenizer, _candidates(validation), args, device,
+                              cancel=cancel, stage="validating")
     labels = _labels(validation)
     result.temperature = fit_temperature(logits, labels)
     truth = [bool(y) for y in labels]
@@ -158,13 +179,15 @@ def _validate(result: TrainResult, validation: TrainingSet, args: TrainingArgume
 def _fit(result: TrainResult, train_set: TrainingSet, args: TrainingArguments, device, progress, cancel) -> None:
     seed_everything(args.seed)
     result.tokenizer = load_tokenizer(result.base_model_path)
-    result.model = build_peft_model(args, result.base_model_path).to(device)
-    texts, labels = _texts(train_set, args), _labels(train_set)
+    result.model = build_model(args, result.base_model_path, train_set).to(device)
+    candidates, labels = _candidates(train_set), _targets(train_set, args)
+    texts = student_inputs(candidates, args.representation, args.use_layout_prefix)
+    features = result.model.feature_tensor(candidates) if isinstance(result.model, FusedStudent) else None
     weights = torch.tensor(train_set.class_weights() if args.balance_classes else (1.0, 1.0), device=device)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=args.label_smoothing)
     steps_per_epoch = -(-len(texts) // args.batch_size)
     loop = _Loop(result.model, result.tokenizer, args, device, progress, cancel, steps_per_epoch * args.epochs)
-    epoch_losses = [loop.run_epoch(epoch, texts, labels, loss_fn) for epoch in range(args.epochs)]
+    epoch_losses = [loop.run_epoch(epoch, texts, labels, loss_fn, features) for epoch in range(args.epochs)]
     result.metrics.update({"train_loss": epoch_losses, "steps": loop.step,
                            "train_seconds": time.perf_counter() - loop.started})
 

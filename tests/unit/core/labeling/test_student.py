@@ -79,3 +79,25 @@ def test_a_folder_that_is_not_a_model_is_refused(tmp_path):
 
     with pytest.raises(BadInputError):
         StudentLabeler(tmp_path)
+
+
+def test_default_student_is_fused_and_a_text_only_folder_from_before_still_loads(model_folder, tmp_path):
+    import json
+
+    from soe_desktop.core.training.fusion import FusedStudent
+    from soe_desktop.core.training.registry import ARGS_FILE, save_model_folder
+
+    _, folder, fused = model_folder
+    assert isinstance(StudentLabeler(folder, device="cpu").model, FusedStudent)
+    candidates = _candidates(4, 6)
+    labels = [Label(c.id, c.page % 2 == 0, 1.0, "human:test", id=i) for i, c in enumerate(candidates)]
+    args = TrainingArguments(**{**fused.args.to_dict(), "head": "text"})
+    result = train(build_training_set(candidates, labels, "human"), args)
+    old = save_model_folder(result, tmp_path / "old")
+    raw = json.loads((old / ARGS_FILE).read_text())
+    del raw["head"]  # what a folder written before the fused head existed looks like
+    (old / ARGS_FILE).write_text(json.dumps(raw))
+    labeler = StudentLabeler(old, device="cpu")
+    assert labeler.args.head == "text" and not isinstance(labeler.model, FusedStudent)
+    probabilities = labeler.probabilities(_candidates(1, 4))
+    assert len(probabilities) == 4 and all(0.0 <= p <= 1.0 for p in probabilities)

@@ -64,16 +64,26 @@ def tiny_args() -> TrainingArguments:
                              validation_fraction=0.34, device="cpu")
 
 
-@pytest.fixture(scope="session")
-def trained_result():
-    """One tiny completed run shared by the trainer and registry tests (training is the slow part)."""
+def _tiny_run(head: str):
     from soe_desktop.core.training.dataset import build_training_set
     from soe_desktop.core.training.trainer import train
 
     candidates = make_candidates()
     dataset = build_training_set(candidates, teacher_labels(candidates), "teacher-all")
     args = TrainingArguments(epochs=1, batch_size=8, max_tokens=48, seed=0, learning_rate=2e-3,
-                             validation_fraction=0.34, device="cpu")
+                             validation_fraction=0.34, device="cpu", head=head)
     result = train(dataset, args)
     assert result.status == "completed", result.error
     return result
+
+
+@pytest.fixture(scope="session")
+def trained_result():
+    """One tiny completed run of the default (fused) student, shared by the trainer and registry tests."""
+    return _tiny_run("features+text")
+
+
+@pytest.fixture(scope="session")
+def trained_text_result():
+    """The same run with the text-only head (the older path, still selectable)."""
+    return _tiny_run("text")

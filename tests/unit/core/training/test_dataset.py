@@ -59,3 +59,13 @@ def test_class_weights_balance_the_loss():
     negative, positive = dataset.class_weights()
     assert dataset.positives == 4
     assert positive * dataset.positives == negative * (len(dataset) - dataset.positives)
+
+
+def test_soft_targets_are_the_teachers_probability_and_humans_stay_certain(tiny_candidates):
+    first, second = tiny_candidates[0], tiny_candidates[-1]
+    labels = [Label(first.id, True, 0.7, "heuristic", agree=True, id=1),
+              Label(second.id, False, 0.9, "human:ann", id=2)]
+    dataset = build_training_set([first, second], labels, "human+teacher-filtered", threshold=0.5)
+    by_id = {example.candidate.id: example for example in dataset.examples}
+    assert by_id[first.id].soft_target == 0.7
+    assert by_id[second.id].soft_target == 0.0 and by_id[second.id].p_soe is None

@@ -1,9 +1,12 @@
+import warnings
+
 import pytest
 import torch
 from peft import PeftModel
 
 from soe_desktop.core.store import Store
-from soe_desktop.core.training.base_model import load_classifier
+from soe_desktop.core.training.base_model import load_classifier, load_encoder
+from soe_desktop.core.training.fusion import HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE, candidate_logits, load_fused_model
 from soe_desktop.core.training.inference import predict_logits
 from soe_desktop.core.training.inputs import student_inputs
 from soe_desktop.core.training.registry import ModelRegistry
@@ -20,18 +23,37 @@ def registry(tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # peft uses a transformers API that v5 deprecates
-def test_saved_adapter_is_a_standard_peft_folder_with_identical_predictions(trained_result, registry):
+def test_fused_student_folder_holds_a_standard_peft_adapter_and_reloads_identically(trained_result, registry):
     row = registry.register(trained_result)
-    assert row["active"] and row["status"] == "completed"
+    assert row["active"] and row["status"] == "completed" and row["args"]["head"] == "features+text"
     folder = registry.folder(trained_result.version)
     assert (folder / "adapter_config.json").exists() and (folder / "adapter_model.safetensors").exists()
-    reloaded = PeftModel.from_pretrained(load_classifier(trained_result.base_model_path), str(folder))
-    texts = student_inputs(make_candidates(n_documents=2, per_document=4, seed=9))
-    cpu = torch.device("cpu")
-    before = predict_logits(trained_result.model, trained_result.tokenizer, texts, 48, 8, cpu)
-    after = predict_logits(reloaded, trained_result.tokenizer, texts, 48, 8, cpu)
+    assert (folder / HEAD_WEIGHTS_FILE).exists() and (folder / HEAD_CONFIG_FILE).exists()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        PeftModel.from_pretrained(load_encoder(trained_result.base_model_path), str(folder))
+    assert not [w for w in caught if "missing adapter keys" in str(w.message)]  # the adapter fits the encoder
+    reloaded = load_fused_model(trained_result.base_model_path, folder)
+    assert reloaded.scaler == trained_result.model.scaler
+    candidates = make_candidates(n_documents=2, per_document=4, seed=9)
+    cpu, args = torch.device("cpu"), trained_result.args
+    before = candidate_logits(trained_result.model, trained_result.tokenizer, candidates, args, cpu, batch_size=8)
+    after = candidate_logits(reloaded, trained_result.tokenizer, candidates, args, cpu, batch_size=8)
     assert torch.equal(before, after)
     assert row["args"]["max_tokens"] == 48 and row["dataset"]["examples"] == 36
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_text_head_folder_is_a_peft_classifier_with_identical_predictions(trained_text_result, registry):
+    registry.register(trained_text_result)
+    folder = registry.folder(trained_text_result.version)
+    assert not (folder / HEAD_CONFIG_FILE).exists()
+    reloaded = PeftModel.from_pretrained(load_classifier(trained_text_result.base_model_path), str(folder))
+    texts = student_inputs(make_candidates(n_documents=2, per_document=4, seed=9))
+    cpu = torch.device("cpu")
+    before = predict_logits(trained_text_result.model, trained_text_result.tokenizer, texts, 48, 8, cpu)
+    after = predict_logits(reloaded, trained_text_result.tokenizer, texts, 48, 8, cpu)
+    assert torch.equal(before, after)
 
 
 def test_failed_and_cancelled_runs_are_recorded_but_never_active(trained_result, registry):

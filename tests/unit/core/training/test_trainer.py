@@ -3,11 +3,17 @@ import torch
 from soe_desktop.core.jobs import CancelToken
 from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.dataset import build_training_set
-from soe_desktop.core.training.inference import fit_temperature, predict_logits
-from soe_desktop.core.training.inputs import student_inputs
+from soe_desktop.core.training.fusion import FusedStudent, candidate_logits
+from soe_desktop.core.training.inference import fit_temperature
 from soe_desktop.core.training.trainer import train
 
 from .conftest import make_candidates, teacher_labels
+
+
+def trained_path() -> str:
+    from soe_desktop.core.training.base_model import resolve_base_model
+
+    return resolve_base_model("")
 
 
 def test_one_epoch_completes_with_metrics(trained_result):
@@ -17,8 +23,27 @@ def test_one_epoch_completes_with_metrics(trained_result):
     assert result.dataset["validation_documents"] == 2
     assert result.metrics["validation"]["n"] == result.dataset["validation_examples"]
     assert result.seconds > 0 and result.peak_memory_mb > 100
+    assert isinstance(result.model, FusedStudent)  # the default head joins layout features
     trainable = sum(p.numel() for p in result.model.parameters() if p.requires_grad)
     assert 0 < trainable < 200_000  # LoRA + head only, not the 22M base weights
+
+
+def test_text_head_trains_lora_and_classifier_only(trained_text_result):
+    assert not isinstance(trained_text_result.model, FusedStudent)
+    trainable = sum(p.numel() for p in trained_text_result.model.parameters() if p.requires_grad)
+    assert 0 < trainable < 200_000
+
+
+def test_fused_head_gets_its_own_learning_rate(tiny_candidates, tiny_args):
+    from soe_desktop.core.training.trainer import _parameter_groups, build_model
+
+    dataset = build_training_set(tiny_candidates, teacher_labels(tiny_candidates), "teacher-all")
+    args = TrainingArguments(**{**tiny_args.to_dict(), "head_learning_rate": 0.05})
+    model = build_model(args, trained_path(), dataset)
+    adapter, head = _parameter_groups(model, args)
+    assert adapter["lr"] == args.learning_rate and head["lr"] == 0.05
+    assert all("lora_" in name for name, p in model.encoder.named_parameters() if p.requires_grad)
+    assert sum(p.numel() for p in head["params"]) == sum(p.numel() for p in model.head_parameters())
 
 
 def test_progress_reports_step_epoch_loss_eta_and_cancel_stops_within_one_batch(tiny_args):
@@ -53,11 +78,10 @@ def test_same_seed_gives_same_model(tiny_args):
     candidates = make_candidates(n_documents=3, per_document=4)
     dataset = build_training_set(candidates, teacher_labels(candidates), "teacher-all")
     args = TrainingArguments(**{**tiny_args.to_dict(), "validation_fraction": 0.0})
-    texts = student_inputs(candidates)
     outputs = []
     for _ in range(2):
         result = train(dataset, args)
-        outputs.append(predict_logits(result.model, result.tokenizer, texts, 48, 16, torch.device("cpu")))
+        outputs.append(candidate_logits(result.model, result.tokenizer, candidates, args, torch.device("cpu")))
     assert torch.equal(outputs[0], outputs[1])
 
 
@@ -66,3 +90,16 @@ def test_temperature_softens_overconfident_logits():
     labels = [1, 0, 0, 1, 1, 1]  # two confident mistakes
     assert fit_temperature(logits, labels) > 1.5
     assert fit_temperature(logits, [1] * 6) == 1.0
+
+
+def test_soft_targets_train_on_the_teachers_probabilities(tiny_args):
+    from soe_desktop.core.training.trainer import _targets
+
+    candidates = make_candidates(n_documents=3, per_document=4)
+    dataset = build_training_set(candidates, teacher_labels(candidates), "teacher-all")
+    args = TrainingArguments(**{**tiny_args.to_dict(), "soft_targets": True, "validation_fraction": 0.0})
+    teacher = {label.candidate_id: label.p_soe for label in teacher_labels(candidates)}
+    targets = _targets(dataset, args)
+    assert [t[1] for t in targets] == [teacher[e.candidate.id] for e in dataset.examples]
+    assert all(t[0] + t[1] == 1.0 for t in targets) and any(0.0 < t[1] < 0.9 for t in targets)
+    assert train(dataset, args).completed

@@ -1,0 +1,86 @@
+"""The candidate's numeric layout cues as a standardised vector, for the head of the fused student.
+
+Why: the worded prefix (inputs.py) buckets numbers into words, which loses most of what the cues
+carry (the feature model alone reaches page F1 ~0.86-0.92, GUIDE §4). Joining the numbers to the
+pooled text embedding gives the head both. Counts are heavy-tailed (0 to hundreds of marks), so
+each value is squashed with a signed log1p before z-scoring; the mean/std are fitted on the
+training candidates and saved with the model so inference standardises identically.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from soe_desktop.core.model import Candidate
+
+# Scores of fitted models are not layout cues: the heuristic's page model is fitted on the dev corpus,
+# so `page_score` would leak its labels into the student (and tie the student to one teacher).
+EXCLUDED_FEATURE_MARKERS = ("score", "p_soe", "probability")
+
+
+def is_layout_feature(name: str) -> bool:
+    """True for raw layout cues, False for keys that are outputs of fitted models."""
+    lowered = name.lower()
+    return not any(marker in lowered for marker in EXCLUDED_FEATURE_MARKERS)
+
+
+def squash(value: float) -> float:
+    """Signed log1p: keeps 0/1 flags apart, compresses counts; non-finite values become 0."""
+    value = float(value)
+    if not math.isfinite(value):
+        return 0.0
+    return math.copysign(math.log1p(abs(value)), value)
+
+
+def layout_feature_names(candidates: Iterable[Candidate]) -> list[str]:
+    """Every layout-cue key any candidate carries, sorted (the vector's fixed order)."""
+    names = {name for candidate in candidates for name in candidate.features}
+    return sorted(name for name in names if is_layout_feature(name))
+
+
+@dataclass
+class FeatureScaler:
+    """Feature names in vector order plus per-feature mean/std of the squashed training values."""
+
+    names: list[str] = field(default_factory=list)
+    mean: list[float] = field(default_factory=list)
+    std: list[float] = field(default_factory=list)
+
+    @classmethod
+    def fit(cls, candidates: Sequence[Candidate]) -> "FeatureScaler":
+        names = layout_feature_names(candidates)
+        columns = list(zip(*raw_matrix(candidates, names))) if candidates else [()] * len(names)
+        mean = [sum(col) / len(col) if col else 0.0 for col in columns]
+        std = [_std(col, m) for col, m in zip(columns, mean)]
+        return cls(names, mean, std)
+
+    @property
+    def size(self) -> int:
+        return len(self.names)
+
+    def transform(self, candidates: Sequence[Candidate]) -> list[list[float]]:
+        """Standardised vectors in the scaler's name order (missing keys count as 0 before scaling)."""
+        return [[(value - m) / s for value, m, s in zip(row, self.mean, self.std)]
+                for row in raw_matrix(candidates, self.names)]
+
+    def to_dict(self) -> dict:
+        return {"names": list(self.names), "mean": list(self.mean), "std": list(self.std)}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "FeatureScaler":
+        return cls(list(raw["names"]), [float(v) for v in raw["mean"]], [float(v) for v in raw["std"]])
+
+
+def raw_matrix(candidates: Sequence[Candidate], names: Sequence[str]) -> list[list[float]]:
+    """Squashed (not yet standardised) values, one row per candidate."""
+    return [[squash(candidate.features.get(name, 0.0)) for name in names] for candidate in candidates]
+
+
+def _std(column: Sequence[float], mean: float) -> float:
+    """Population std; 1.0 for constant columns so they standardise to 0 instead of dividing by 0."""
+    if not column:
+        return 1.0
+    variance = sum((value - mean) ** 2 for value in column) / len(column)
+    return math.sqrt(variance) if variance > 1e-12 else 1.0
