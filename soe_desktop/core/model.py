@@ -101,6 +101,15 @@ class Label:
     details: dict = field(default_factory=dict)  # per-representation votes, prompt version, ...
     id: int | None = None  # row id once stored
 
+    @classmethod
+    def from_probability(
+        cls, candidate_id: str, p_soe: float, source: str, threshold: float = 0.5, **fields
+    ) -> "Label":
+        """Verdict and the confidence in that verdict from a probability of SoE."""
+        is_soe = p_soe >= threshold
+        confidence = p_soe if is_soe else 1.0 - p_soe
+        return cls(candidate_id=candidate_id, is_soe=is_soe, confidence=confidence, source=source, **fields)
+
     @property
     def is_human(self) -> bool:
         return self.source.startswith("human:")

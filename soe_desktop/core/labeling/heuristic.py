@@ -114,12 +114,11 @@ class HeuristicTeacher:
 
     def label_one(self, candidate: Candidate) -> Label:
         prior, p_json, p_text, p_soe = self.votes(candidate)
-        is_soe = p_soe >= self.threshold
-        return Label(
-            candidate_id=candidate.id,
-            is_soe=is_soe,
-            confidence=p_soe if is_soe else 1.0 - p_soe,
-            source=self.name,
+        return Label.from_probability(
+            candidate.id,
+            p_soe,
+            self.name,
+            self.threshold,
             reason=f"page prior {sigmoid(prior):.2f}, grid {p_json:.2f}, text {p_text:.2f}",
             agree=(p_json >= self.threshold) == (p_text >= self.threshold),
             details={"json": round(p_json, 4), "text": round(p_text, 4), "page_prior": round(sigmoid(prior), 4)},

@@ -105,12 +105,10 @@ class StudentLabeler:
         return [self._to_label(candidate, p) for candidate, p in zip(candidates, probabilities)]
 
     def _to_label(self, candidate: Candidate, p_soe: float) -> Label:
-        is_soe = p_soe >= 0.5
-        return Label(
-            candidate_id=candidate.id,
-            is_soe=is_soe,
-            confidence=p_soe if is_soe else 1.0 - p_soe,
-            source=self.name,
+        return Label.from_probability(
+            candidate.id,
+            p_soe,
+            self.name,
             reason=f"student {self.version}: P(SoE)={p_soe:.3f}",
             details={"p_soe": p_soe, "temperature": self.temperature},
         )

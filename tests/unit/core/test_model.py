@@ -38,3 +38,11 @@ def test_label_probability_of_soe_follows_verdict():
 def test_landscape_is_displayed_width_over_height():
     assert PageText(1, 792, 612, 90, "", False).is_landscape
     assert not PageText(1, 612, 792, 0, "", False).is_landscape
+
+
+def test_label_from_probability_states_confidence_in_its_verdict():
+    no = Label.from_probability("c", 0.2, "heuristic")
+    assert (no.is_soe, no.confidence) == (False, pytest.approx(0.8))
+    yes = Label.from_probability("c", 0.6, "student:v1", threshold=0.55, reason="r")
+    assert (yes.is_soe, yes.confidence, yes.reason) == (True, pytest.approx(0.6), "r")
+    assert not Label.from_probability("c", 0.5, "x", threshold=0.7).is_soe
