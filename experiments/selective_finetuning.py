@@ -213,7 +213,7 @@ def student_scores(train_items, test, source: str, args, threshold: float, log) 
     logits = candidate_logits(result.model, result.tokenizer, test_candidates, args, torch.device(result.device))
     scores = dict(zip([c.id for c in test_candidates], soe_probabilities(logits, result.temperature)))
     return scores, {"seconds": result.seconds, "examples": len(dataset), "coverage": dataset.coverage,
-                    "peak_memory_mb": result.peak_memory_mb}
+                    "peak_memory_mb": result.peak_memory_mb, "threshold": result.threshold}
 
 
 # --- scoring -----------------------------------------------------------------------------------
@@ -253,13 +253,23 @@ def _page_count(item: CorpusItem) -> int:
     return item.document.meta["page_count"]
 
 
-def evaluate(items: list[CorpusItem], scores: dict[str, float]) -> tuple[dict, tuple[list, list]]:
-    """Page metrics (corpus standard), table metrics, and the page-level PR data for the plot."""
-    predicted = {item.name: [c.page for c in item.candidates if scores.get(c.id, 0.0) >= 0.5] for item in items}
+def evaluate(items: list[CorpusItem], scores: dict[str, float],
+             thresholds: dict[str, float] | None = None) -> tuple[dict, tuple[list, list]]:
+    """Page metrics (corpus standard), table metrics, and the page-level PR data for the plot.
+
+    `thresholds` gives each candidate the decision threshold of the model that scored it (a student
+    tunes its own per fold); candidates not in it are decided at 0.5."""
+    thresholds = thresholds or {}
+
+    def is_soe(candidate_id: str) -> bool:
+        return scores.get(candidate_id, 0.0) >= thresholds.get(candidate_id, 0.5)
+
+    predicted = {item.name: [c.page for c in item.candidates if is_soe(c.id)] for item in items}
     pages = page_metrics(predicted, [item.document for item in items]).to_dict()
     truth = {label.candidate_id: label.is_soe for item in items for label in item.human}
     ids = sorted(truth)
     table = scored_report([scores.get(i, 0.0) for i in ids], [truth[i] for i in ids])
+    table.update(confusion([truth[i] for i in ids], [is_soe(i) for i in ids]).to_dict())
     page_probs, page_truth = [], []
     for item in items:
         for page, probability in page_scores_of(item, scores).items():
@@ -277,6 +287,7 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
     by_name = {item.name: item for item in items}
     test_teacher: dict[str, list[Label]] = {}
     pooled: dict[str, dict[str, float]] = {method: {} for method in METHODS}
+    pooled_thresholds: dict[str, dict[str, float]] = {method: {} for method in METHODS}
     runs: dict[str, list] = defaultdict(list)
     per_fold: dict[str, list] = defaultdict(list)
     for index, fold in enumerate(folds):
@@ -290,12 +301,14 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
         for method, source in STUDENT_SOURCES.items():
             fold_scores[method], info = student_scores(train_items, test, source, args, threshold, log)
             runs[method].append(info)
+            pooled_thresholds[method].update({cid: info.get("threshold", 0.5) for cid in fold_scores[method]})
         for method, scores in fold_scores.items():
             pooled[method].update(scores)
-            per_fold[method].append(evaluate(test, scores)[0]["page"]["f1"])
+            per_fold[method].append(evaluate(test, scores, pooled_thresholds[method])[0]["page"]["f1"])
     results, curves = {}, {}
     for method in METHODS:
-        results[method], curves[method] = evaluate(items, pooled[method])
+        results[method], curves[method] = evaluate(items, pooled[method], pooled_thresholds[method])
+        results[method]["at_0.5"] = evaluate(items, pooled[method])[0]
         results[method]["fold_page_f1"] = per_fold[method]
         results[method]["runs"] = runs.get(method, [])
     for item in items:  # the filter's figures on each document's out-of-fold teacher labels
@@ -322,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-prefix", action="store_true", help="leave out the worded layout prefix")
     parser.add_argument("--soft-targets", action="store_true", help="learn the teacher's P(SoE), not its verdict")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--tune-threshold", action="store_true",
+                        help="students decide at the F1-best threshold of their validation documents (default 0.5)")
     parser.add_argument("--docs", type=Path, default=REPO / "docs")
     options = parser.parse_args(argv)
     if not (options.corpus / "README.md").exists():
@@ -337,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                              validation_fraction=0.15, device="cpu", head=options.head,
                              head_learning_rate=options.head_lr, head_hidden=options.head_hidden,
                              label_smoothing=options.label_smoothing, use_layout_prefix=not options.no_prefix,
-                             threads=options.threads, soft_targets=options.soft_targets)
+                             threads=options.threads, soft_targets=options.soft_targets,
+                             tune_threshold=options.tune_threshold)
     items, page_rows = load_items(options.corpus, log)
     folds = folds_of(items, options.folds, options.seed)
     outcome = run(items, page_rows, folds, args, options.threshold, log)

@@ -10,6 +10,22 @@ import time
 from pathlib import Path
 
 
+def _threshold_lines(results: dict) -> list[str]:
+    """Students' tuned decision thresholds per fold and their page F1 against deciding at 0.5."""
+    rows = [(method, r) for method, r in results.items() if any("threshold" in run for run in r.get("runs", []))]
+    if not rows:
+        return []
+    lines = ["", "Students' decision thresholds (tuned on each fold's validation documents) and the same "
+             "scores decided at 0.5:", "",
+             "| method | thresholds (folds) | page P / R / F1 tuned | page P / R / F1 at 0.5 |", "|---|---|---|---|"]
+    for method, r in rows:
+        thresholds = "/".join(f"{run['threshold']:.2f}" for run in r["runs"] if "threshold" in run)
+        tuned, half = r["page"], r["at_0.5"]["page"]
+        lines.append(f"| {method} | {thresholds} | {tuned['precision']:.3f} / {tuned['recall']:.3f} / "
+                     f"**{tuned['f1']:.3f}** | {half['precision']:.3f} / {half['recall']:.3f} / {half['f1']:.3f} |")
+    return lines
+
+
 def markdown(outcome: dict, items: list, folds, args, threshold: float, command: str,
              seconds: float) -> str:
     from statistics import mean, pstdev
@@ -45,6 +61,7 @@ def markdown(outcome: dict, items: list, folds, args, threshold: float, command:
             f"({mean(folds_f1):.3f} ± {pstdev(folds_f1):.3f}) | {page['protocol_recall']:.3f} "
             f"| {table['precision']:.3f} | {table['recall']:.3f} | {table['f1']:.3f} "
             f"| {'-' if ap is None else f'{ap:.3f}'} | {table['ece']:.3f} |")
+    lines += _threshold_lines(outcome["results"])
     f = outcome["filter"]
     lines += [
         "",

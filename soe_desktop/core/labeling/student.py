@@ -32,6 +32,8 @@ class StudentLabeler:
         record = read_run_record(self.model_dir)
         self.version: str = record["version"]
         self.temperature: float = float(record.get("temperature", 1.0))
+        # Folders saved before thresholds were tuned decide at 0.5.
+        self.threshold: float = float(record.get("threshold", 0.5))
         self.args = TrainingArguments.load(self.model_dir / ARGS_FILE)
         self.batch_size = batch_size or self.args.inference_batch_size
         self.device = pick_device(device)
@@ -109,6 +111,7 @@ class StudentLabeler:
             candidate.id,
             p_soe,
             self.name,
-            reason=f"student {self.version}: P(SoE)={p_soe:.3f}",
-            details={"p_soe": p_soe, "temperature": self.temperature},
+            self.threshold,
+            reason=f"student {self.version}: P(SoE)={p_soe:.3f} (threshold {self.threshold:.3f})",
+            details={"p_soe": p_soe, "temperature": self.temperature, "threshold": self.threshold},
         )

@@ -43,7 +43,7 @@ def save_model_folder(result: TrainResult, directory: Path) -> Path:
 
 
 def run_record(result: TrainResult) -> dict:
-    """What StudentLabeler needs beyond the adapter: version, base model, calibration temperature."""
+    """What StudentLabeler needs beyond the adapter: version, base model, temperature, decision threshold."""
     return {
         "version": result.version,
         "status": result.status,
@@ -51,6 +51,7 @@ def run_record(result: TrainResult) -> dict:
         "base_model": result.args.base_model,
         "base_model_path": result.base_model_path,
         "temperature": result.temperature,
+        "threshold": result.threshold,
         "device": result.device,
         "seconds": result.seconds,
         "peak_memory_mb": result.peak_memory_mb,

@@ -31,6 +31,7 @@ from soe_desktop.core.training.features import FeatureScaler
 from soe_desktop.core.training.fusion import FusedStudent, build_fused_model, candidate_logits, lora_config
 from soe_desktop.core.training.inference import encode, fit_temperature, soe_probabilities
 from soe_desktop.core.training.inputs import student_inputs
+from soe_desktop.core.training.threshold import DEFAULT_THRESHOLD, tune_threshold
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class TrainResult:
     created_at: str = field(default_factory=utc_now)
     base_model_path: str = ""
     temperature: float = 1.0
+    threshold: float = DEFAULT_THRESHOLD  # decision threshold on the calibrated P(SoE)
     model: Any = field(default=None, repr=False)
     tokenizer: Any = field(default=None, repr=False)
 
@@ -164,7 +166,7 @@ class _Loop:
 
 
 def _validate(result: TrainResult, validation: TrainingSet, args: TrainingArguments, device, cancel) -> None:
-    """Validation metrics and the temperature that calibrates the student's confidences."""
+    """Validation metrics, the temperature that calibrates confidences and the decision threshold."""
     if not len(validation):
         return
     logits = candidate_logits(result.model, result.tokenizer, _candidates(validation), args, device,
@@ -172,7 +174,12 @@ def _validate(result: TrainResult, validation: TrainingSet, args: TrainingArgume
     labels = _labels(validation)
     result.temperature = fit_temperature(logits, labels)
     truth = [bool(y) for y in labels]
-    result.metrics["validation"] = scored_report(soe_probabilities(logits, result.temperature), truth)
+    probabilities = soe_probabilities(logits, result.temperature)
+    if args.tune_threshold:
+        result.threshold = tune_threshold(probabilities, truth)
+    result.metrics["threshold"] = result.threshold
+    result.metrics["validation"] = scored_report(probabilities, truth, result.threshold)
+    result.metrics["validation_at_0.5"] = scored_report(probabilities, truth)
     result.metrics["validation_uncalibrated_ece"] = scored_report(soe_probabilities(logits), truth)["ece"]
 
 

@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from soe_desktop.core.jobs import CancelToken
@@ -103,3 +104,50 @@ def test_soft_targets_train_on_the_teachers_probabilities(tiny_args):
     assert [t[1] for t in targets] == [teacher[e.candidate.id] for e in dataset.examples]
     assert all(t[0] + t[1] == 1.0 for t in targets) and any(0.0 < t[1] < 0.9 for t in targets)
     assert train(dataset, args).completed
+
+
+def _validation_with_labels_that_move_the_threshold(result):
+    """The run's own validation candidates, labelled so the best F1 cut lies away from 0.5.
+
+    Returns the set, the candidates' logits ranked by P(SoE) and k, the number labelled SoE (the top k)."""
+    from soe_desktop.core.model import Label
+
+    _, validation = build_training_set(make_candidates(), teacher_labels(make_candidates()), "teacher-all").split(
+        result.args.validation_fraction, result.args.seed)
+    candidates = [example.candidate for example in validation.examples]
+    logits = candidate_logits(result.model, result.tokenizer, candidates, result.args, torch.device("cpu"))
+    margin = (logits[:, 1] - logits[:, 0]).tolist()  # P(SoE) >= 0.5 exactly when this is >= 0, at any temperature
+    order = sorted(range(len(candidates)), key=lambda i: -margin[i])
+    above = sum(m >= 0 for m in margin)
+    k = above + 1 if above + 1 < len(order) else above - 1  # one more (or one fewer) SoE than 0.5 finds
+    labels = [Label(candidates[i].id, rank < k, 1.0, "human:test", id=rank) for rank, i in enumerate(order)]
+    return build_training_set(candidates, labels, "human"), logits[order], k
+
+
+def test_threshold_is_chosen_on_the_validation_documents(trained_result):
+    import dataclasses
+
+    from soe_desktop.core.training.inference import soe_probabilities
+    from soe_desktop.core.training.trainer import _validate
+
+    validation, ranked_logits, k = _validation_with_labels_that_move_the_threshold(trained_result)
+    tuned = dataclasses.replace(trained_result, metrics={}, args=TrainingArguments(
+        **{**trained_result.args.to_dict(), "tune_threshold": True}))
+    _validate(tuned, validation, tuned.args, torch.device("cpu"), None)
+    ranked = soe_probabilities(ranked_logits, tuned.temperature)
+    expected = (ranked[k - 1] + ranked[k]) / 2  # the only cut that puts exactly the top k above it
+    assert abs(expected - 0.5) > 1e-9
+    assert tuned.threshold == pytest.approx(expected)
+    assert tuned.metrics["threshold"] == tuned.threshold
+    assert tuned.metrics["validation"]["f1"] == pytest.approx(1.0)
+    assert tuned.metrics["validation_at_0.5"]["f1"] < 1.0
+
+    off = dataclasses.replace(trained_result, metrics={})  # the default decides at 0.5
+    assert not off.args.tune_threshold
+    _validate(off, validation, off.args, torch.device("cpu"), None)
+    assert off.threshold == 0.5 and off.temperature == pytest.approx(tuned.temperature)
+
+
+def test_default_run_records_the_one_half_threshold(trained_result):
+    assert not trained_result.args.tune_threshold
+    assert trained_result.threshold == trained_result.metrics["threshold"] == 0.5
