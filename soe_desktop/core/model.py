@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Iterable, Mapping
 
 # x0, top, x1, bottom in PDF points, top-left origin, page as displayed (after /Rotate).
 BBox = tuple[float, float, float, float]
@@ -19,6 +20,17 @@ REPRESENTATIONS = ("json", "text")
 def utc_now() -> str:
     """ISO timestamp used for every stored event, so ordering is unambiguous."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def to_p_soe(is_soe: bool, confidence: float) -> float:
+    """Probability that a candidate is an SoE, from a verdict and the confidence in it."""
+    return confidence if is_soe else 1.0 - confidence
+
+
+def from_p_soe(p_soe: float, threshold: float = 0.5) -> tuple[bool, float]:
+    """(verdict, confidence in the verdict) from a probability of SoE."""
+    is_soe = p_soe >= threshold
+    return is_soe, to_p_soe(is_soe, p_soe)
 
 
 @dataclass(frozen=True)
@@ -106,8 +118,7 @@ class Label:
         cls, candidate_id: str, p_soe: float, source: str, threshold: float = 0.5, **fields
     ) -> "Label":
         """Verdict and the confidence in that verdict from a probability of SoE."""
-        is_soe = p_soe >= threshold
-        confidence = p_soe if is_soe else 1.0 - p_soe
+        is_soe, confidence = from_p_soe(p_soe, threshold)
         return cls(candidate_id=candidate_id, is_soe=is_soe, confidence=confidence, source=source, **fields)
 
     @property
@@ -117,4 +128,9 @@ class Label:
     @property
     def p_soe(self) -> float:
         """Probability that the candidate is an SoE, whatever the verdict was."""
-        return self.confidence if self.is_soe else 1.0 - self.confidence
+        return to_p_soe(self.is_soe, self.confidence)
+
+
+def soe_pages_of(candidates: Iterable[Candidate], labels: Mapping[str, Label]) -> list[int]:
+    """Pages predicted SoE: at least one candidate on them labelled SoE (the corpus metric)."""
+    return sorted({c.page for c in candidates if (label := labels.get(c.id)) is not None and label.is_soe})

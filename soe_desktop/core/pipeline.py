@@ -16,7 +16,7 @@ from typing import Optional
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.base import Labeler
-from soe_desktop.core.model import Candidate, Document, Label, PageText
+from soe_desktop.core.model import Candidate, Document, Label, PageText, soe_pages_of
 from soe_desktop.core.pdf import features
 from soe_desktop.core.pdf.candidates import find_candidates
 from soe_desktop.core.pdf.ingest import open_document
@@ -59,8 +59,7 @@ class TriageResult:
 
     def soe_pages(self) -> list[int]:
         """Pages predicted SoE: at least one candidate on them labelled SoE (corpus metric)."""
-        by_id = {c.id: c for c in self.candidates}
-        return sorted({by_id[label.candidate_id].page for label in self.labels if label.is_soe})
+        return soe_pages_of(self.candidates, {label.candidate_id: label for label in self.labels})
 
     def to_json(self) -> dict:
         """The `soe triage --json` contract (GUIDE §3): add keys, never rename."""

@@ -26,6 +26,7 @@ from statistics import mean
 from typing import Mapping, Optional, Sequence
 
 from soe_desktop.core.labeling.cache import Vote
+from soe_desktop.core.model import to_p_soe
 
 # How much of the evidence beyond a coin flip survives when the two representations disagree.
 DISAGREEMENT_FACTOR = 0.25
@@ -105,15 +106,6 @@ def combine(votes_by_representation: Mapping[str, Sequence[Vote]]) -> Combined:
         consistency=cons,
         per_representation=per_rep,
     )
-
-
-def to_p_soe(is_soe: bool, confidence: float) -> float:
-    return confidence if is_soe else 1.0 - confidence
-
-
-def from_p_soe(p_soe: float) -> tuple[bool, float]:
-    """(verdict, confidence in the verdict) from a probability of SoE."""
-    return p_soe >= 0.5, max(p_soe, 1.0 - p_soe)
 
 
 def token_probability(logprob: Optional[float]) -> Optional[float]:

@@ -28,9 +28,9 @@ from soe_desktop.core.errors import SoeError
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.cache import LedgerSink, Prices, ResponseCache, Usage, Vote, cache_key, ledger_row
 from soe_desktop.core.labeling.calibration import Calibrator
-from soe_desktop.core.labeling.confidence import combine, from_p_soe, to_p_soe, token_probability
+from soe_desktop.core.labeling.confidence import combine, token_probability
 from soe_desktop.core.labeling.keys import ApiKey, redact
-from soe_desktop.core.model import REPRESENTATIONS, Candidate, Label
+from soe_desktop.core.model import REPRESENTATIONS, Candidate, Label, from_p_soe, to_p_soe
 
 DEFAULT_MODEL = "gemini-2.5-flash"
 PROMPTS_DIR = Path(soe_desktop.__file__).resolve().parents[1] / "resources" / "prompts"

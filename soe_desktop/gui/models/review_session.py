@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.model import Candidate, Label, soe_pages_of
 from soe_desktop.gui.review_actions import append_label, human_label, is_reviewed, refresh_status, review_state
 
 
@@ -101,7 +101,7 @@ class ReviewSession(QObject):
         return sum(is_reviewed(self.labels.get(c.id)) for c in self.candidates)
 
     def soe_pages(self) -> list[int]:
-        return sorted({c.page for c in self.candidates if (label := self.labels.get(c.id)) and label.is_soe})
+        return soe_pages_of(self.candidates, self.labels)
 
     # ----- navigation -------------------------------------------------------------------------
     def select(self, candidate_id: str) -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from soe_desktop.core.labeling.cache import Vote
 from soe_desktop.core.labeling.calibration import MIN_HUMAN_LABELS, Calibrator, NotEnoughLabels, fit_calibrator, try_fit
-from soe_desktop.core.labeling.confidence import combine, consistency, from_p_soe, vote_p_soe
+from soe_desktop.core.labeling.confidence import combine, consistency, vote_p_soe
+from soe_desktop.core.model import from_p_soe
 
 
 def test_agreeing_single_samples_keep_the_stated_confidence():
