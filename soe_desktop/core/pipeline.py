@@ -1,7 +1,9 @@
 """One document from PDF to labelled candidates: the same code for CLI, GUI, tests and benchmarks.
 
 read pages (pypdfium2) -> page features and screen -> table detection on screened pages only
--> labeler. Keeping the expensive detectors off most pages is what keeps triage fast.
+-> labeler. Keeping the expensive detectors off most pages is what keeps triage fast. A page that
+is SoE on its own is detected while the pages after it are still being read (core/pdf/streaming.py),
+so a viewer draws its box within a fraction of a second; the result does not change.
 `process_into_store` wraps this for the GUI queue and `soe ingest`: it keeps a copy, records the
 status at each stage, and a failure marks only that document 'error'.
 """
@@ -20,7 +22,7 @@ from soe_desktop.core.model import Candidate, Document, Label, PageText, soe_pag
 from soe_desktop.core.pdf import features
 from soe_desktop.core.pdf.candidates import find_candidates
 from soe_desktop.core.pdf.ingest import open_document
-from soe_desktop.core.pdf.pages import read_pages
+from soe_desktop.core.pdf.streaming import read_with_early_detection
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store.files import keep_copy
 
@@ -103,18 +105,25 @@ def analyse(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
 ) -> Analysis:
-    """Ingest checks, page text, cheap page screen, then table detection on the screened pages."""
+    """Ingest checks, page text, cheap page screen, then table detection on the screened pages.
+
+    Pages that are SoE on their own are detected while the others are still being read (the
+    streaming screen): their boxes reach a viewer within a fraction of a second, and the full
+    pass reuses them, so the result is the same as detecting everything after reading.
+    """
     progress = progress or no_progress
     document = open_document(path)
-    pages = read_pages(path, progress, cancel)
+    stream = read_with_early_detection(path, document, progress, cancel)
+    pages = stream.pages
     check(cancel)
-    page_features = features.page_features(pages)
+    page_features = features.page_features_from_singles(stream.singles)
     scores = features.page_scores(pages, page_features)
     table_pages, fallback_pages = features.screen(pages, scores)
     # Most SoE-like pages first: their boxes reach a viewer first (the result is in page order).
     table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])
     fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
-    candidates = find_candidates(path, document, pages, table_pages, fallback_pages, progress, cancel)
+    candidates = find_candidates(path, document, pages, table_pages, fallback_pages, progress, cancel,
+                                 found_early=stream.early)
     _attach_page_features(candidates, page_features)
     return Analysis(document=document, pages=pages, candidates=candidates, page_scores=list(scores))
 
@@ -160,7 +169,8 @@ class _StatusRecorder:
         self.stage = ""
 
     def __call__(self, report: Progress) -> None:
-        if report.stage != self.stage:
+        early = bool((report.extra or {}).get("early"))  # boxes found while reading: still 'reading'
+        if report.stage != self.stage and not early:
             self.stage = report.stage
             self.store.set_status(self.sha256, report.stage)
         self.progress(report)

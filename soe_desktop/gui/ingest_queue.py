@@ -147,9 +147,13 @@ class IngestQueue(QObject):
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
         key = self._key()
-        self.model.set_stage(key, progress.stage, progress.done, progress.total)
-        found = (progress.extra or {}).get("candidates")
+        extra = progress.extra or {}
+        if not extra.get("early"):  # boxes found while reading: the row stays 'reading', its bar keeps going
+            self.model.set_stage(key, progress.stage, progress.done, progress.total)
+        found = extra.get("candidates")
         if found:  # a detector that reports page by page lets the view draw boxes before labelling
+            # Early boxes carry the final candidates' ids: the finished document's boxes replace
+            # them one for one (the core does not report those pages again).
             self.candidates_found.emit(key, list(found))
 
     @Slot(object)

@@ -13,7 +13,7 @@ import io
 import logging
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -44,18 +44,22 @@ def _valid(numbers: Iterable[int], page_count: int) -> list[int]:
     return list(dict.fromkeys(int(n) for n in numbers if 1 <= int(n) <= page_count))
 
 
-class _PageReader:
+class PageReader:
     """Both libraries' handles on one document, opened once and closed together.
 
     pdfplumber reads a copy holding only the table pages (pdfium `import_pages`, kept in
     memory): opening the whole file costs pdfminer ~3 ms per page of the document just to
-    list its pages (417 ms on a 145-page protocol, against 25 ms for the copy).
+    list its pages (417 ms on a 145-page protocol, against 25 ms for the copy). A page's
+    tables do not depend on which other pages the copy holds, so the streaming screen reads
+    one page at a time through a one-page copy (`pdfium`: a handle the caller already has open).
     """
 
-    def __init__(self, path: Path, table_pages: set[int], stack: ExitStack):
+    def __init__(self, path: Path, table_pages: set[int], stack: ExitStack, pdfium=None):
         self.path = path
-        self.pdfium = open_pdfium(path)
-        stack.callback(self.pdfium.close)
+        if pdfium is None:
+            pdfium = open_pdfium(path)
+            stack.callback(pdfium.close)
+        self.pdfium = pdfium
         self._plumber_pages: dict[int, object] = {}
         if table_pages:
             numbers = sorted(table_pages)
@@ -83,7 +87,7 @@ class _PageReader:
         return self._plumber_pages.get(number)
 
 
-def detect_tables(reader: _PageReader, number: int, page: PageText) -> list[RawTable]:
+def detect_tables(reader: PageReader, number: int, page: PageText) -> list[RawTable]:
     """pdfplumber first; camelot lattice only when pdfplumber finds nothing on a page with text
     and ruling (lines or a large picture) that lattice could see."""
     plumber_page = reader.plumber_page(number)
@@ -115,7 +119,7 @@ def _candidate(document: Document, page: int, index: int, detector: str, bbox: B
 
 
 def page_candidates(
-    reader: _PageReader, document: Document, pages: Sequence[PageText], number: int, want_fallback: bool
+    reader: PageReader, document: Document, pages: Sequence[PageText], number: int, want_fallback: bool
 ) -> list[Candidate]:
     """All candidates of one page (1-based), fallback included when asked for and needed."""
     page = pages[number - 1]
@@ -149,6 +153,7 @@ def find_candidates(
     fallback_pages: Iterable[int] = (),
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
+    found_early: Optional[Mapping[int, list[Candidate]]] = None,
 ) -> list[Candidate]:
     """Candidate tables on the screened pages (1-based), grouped over pages, in page order.
 
@@ -157,16 +162,20 @@ def find_candidates(
     Pages are visited in the order given (table pages first): the pipeline passes the most
     SoE-like first, so a viewer draws those boxes first. Reports Progress("detecting", done,
     total, extra={"candidates": found on that page}) per page and stops with Cancelled when asked.
+    `found_early`: `page_candidates` of table pages already detected (the streaming screen);
+    they are used as they are and not reported again.
     """
     progress = progress or no_progress
     page_count = min(document.page_count, len(pages))
     tables_on = _valid(table_pages, page_count)
     fallback_order = _valid(fallback_pages, page_count)
     fallback_on = set(fallback_order)
-    todo = list(dict.fromkeys([*tables_on, *fallback_order]))
-    by_page: dict[int, list[Candidate]] = {}
+    # Early pages were detected as table pages wanting a fallback: reused only where that still holds.
+    reusable = set(tables_on) & fallback_on
+    by_page = {number: list(found) for number, found in (found_early or {}).items() if number in reusable}
+    todo = [number for number in dict.fromkeys([*tables_on, *fallback_order]) if number not in by_page]
     with ExitStack() as stack:
-        reader = _PageReader(Path(path), set(tables_on), stack)
+        reader = PageReader(Path(path), {number for number in tables_on if number not in by_page}, stack)
         for done, number in enumerate(todo, start=1):
             check(cancel)
             found = page_candidates(reader, document, pages, number, number in fallback_on)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from typing import Optional, Sequence
 
 from soe_desktop.core.model import PageText
@@ -19,6 +20,8 @@ PAGE_PREFIX = "page_"
 # A cell mark: X / check / bullet / triangle, optionally followed by a footnote reference
 # ("X1", "Xa", "X¹", "X*", "X(a)").
 _MARK = re.compile(r"^(?:[Xx✓✔✗√•●○◆■□▲△◊]|\(X\)|\[X\])(?:[0-9a-z,*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰ᵃᵇᶜᵈᵉ]{0,4}|\([0-9a-z,]{1,4}\))$")
+# Every mark starts with one of these characters: tokens that do not are skipped without a regex.
+_MARK_FIRST = frozenset("Xx✓✔✗√•●○◆■□▲△◊([")
 _NUMBER = re.compile(r"^[<>≤≥]?\d+(?:[.,]\d+)?$")
 # "3 X ULN", "2 x 10^9/L", "1.5 x upper limit": multiplications, not marks.
 _MULTIPLIER_NEXT = re.compile(r"^(?:ULN|LLN|upper|lower|normal|the|10|\d)", re.IGNORECASE)
@@ -30,35 +33,41 @@ _VISIT = re.compile(
     r"run-?in|washout|enrolment|enrollment|dosing|±\d*\w*)$",
     re.IGNORECASE,
 )
-# Matched against the lower-cased page text (case-insensitive regexes are ~2x slower).
-_PROCEDURES = tuple(
-    re.compile(pattern)
-    for pattern in (
-        r"informed\s+consent",
-        r"inclusion|exclusion|eligibility",
-        r"medical\s+history|demograph",
-        r"vital\s+signs?",
-        r"physical\s+exam",
-        r"\b(?:12-lead\s+)?ecgs?\b|electrocardiogram",
-        r"hematology|haematology|\bcbc\b",
-        r"chemistry|serum\s+chem",
-        r"urinalysis",
-        r"pregnancy",
-        r"adverse\s+events?|\baes?\b",
-        r"concomitant|prior\s+medication",
-        r"\bheight\b|\bweight\b",
-        r"pharmacokinetic|\bpk\b",
-        r"biomarker|blood\s+sampl|sample\s+collection",
-        r"tumou?r\s+assess|recist|\bct\b|\bmri\b",
-        r"ecog|karnofsky|performance\s+status",
-        r"questionnaire|\bpro\b|qol|diary|diaries",
-        r"dispens|drug\s+accountability|study\s+(?:drug|intervention)\s+admin",
-        r"laborator|\blabs?\b|serology|coagulation",
-        r"randomi[sz]",
-        r"hba1c|glucose|lipid",
-        r"echo|muga|ophthalm|audiometr",
+# Procedure kinds, matched against the lower-cased page text (case-insensitive regexes are ~2x
+# slower). Each pattern comes with what any of its matches must contain: a substring, or a whole
+# word (a \w+ run, for the \b-bounded alternatives). A page with none of them cannot match, so the
+# regex runs only where it can: same counts in less than half the time (most pages hold few of them).
+_PROCEDURE_CUES = tuple(
+    (re.compile(pattern), substrings, words)
+    for pattern, substrings, words in (
+        (r"informed\s+consent", ("consent",), ()),
+        (r"inclusion|exclusion|eligibility", ("clusion", "eligibility"), ()),
+        (r"medical\s+history|demograph", ("history", "demograph"), ()),
+        (r"vital\s+signs?", ("vital",), ()),
+        (r"physical\s+exam", ("physical",), ()),
+        (r"\b(?:12-lead\s+)?ecgs?\b|electrocardiogram", ("electrocardiogram",), ("ecg", "ecgs")),
+        (r"hematology|haematology|\bcbc\b", ("hematology", "haematology"), ("cbc",)),
+        (r"chemistry|serum\s+chem", ("chem",), ()),
+        (r"urinalysis", ("urinalysis",), ()),
+        (r"pregnancy", ("pregnancy",), ()),
+        (r"adverse\s+events?|\baes?\b", ("adverse",), ("ae", "aes")),
+        (r"concomitant|prior\s+medication", ("concomitant", "medication"), ()),
+        (r"\bheight\b|\bweight\b", (), ("height", "weight")),
+        (r"pharmacokinetic|\bpk\b", ("pharmacokinetic",), ("pk",)),
+        (r"biomarker|blood\s+sampl|sample\s+collection", ("biomarker", "blood", "collection"), ()),
+        (r"tumou?r\s+assess|recist|\bct\b|\bmri\b", ("tumo", "recist"), ("ct", "mri")),
+        (r"ecog|karnofsky|performance\s+status", ("ecog", "karnofsky", "performance"), ()),
+        (r"questionnaire|\bpro\b|qol|diary|diaries", ("questionnaire", "qol", "diar"), ("pro",)),
+        (r"dispens|drug\s+accountability|study\s+(?:drug|intervention)\s+admin",
+         ("dispens", "accountability", "admin"), ()),
+        (r"laborator|\blabs?\b|serology|coagulation", ("laborator", "serology", "coagulation"), ("lab", "labs")),
+        (r"randomi[sz]", ("randomi",), ()),
+        (r"hba1c|glucose|lipid", ("hba1c", "glucose", "lipid"), ()),
+        (r"echo|muga|ophthalm|audiometr", ("echo", "muga", "ophthalm", "audiometr"), ()),
     )
 )
+_PROCEDURES = tuple(pattern for pattern, _, _ in _PROCEDURE_CUES)
+_WORD = re.compile(r"\w+")
 _SCHEDULE = re.compile(
     r"schedule\s+of\s+(?:activities|events|assessments|evaluations|procedures|study\s+(?:activities|"
     r"assessments|procedures))|study\s+flow\s*-?\s*chart|flow\s*chart|time\s+and\s+events|"
@@ -93,7 +102,7 @@ DOCUMENT_RELATIVE_CUES = ("mark_lines", "mark_end_lines", "visit_tokens", "proce
 def _is_mark(tokens: list[str], index: int) -> bool:
     """A mark token that is not the 'x' of a multiplication such as '3 X ULN'."""
     token = tokens[index]
-    if not _MARK.match(token):
+    if token[0] not in _MARK_FIRST or not _MARK.match(token):
         return False
     if index == 0 and token not in ("x", "X") and len(tokens) > 1 and not _MARK.match(tokens[1]):
         return False  # a list bullet ("• Vital signs"), not a cell mark
@@ -104,7 +113,31 @@ def _is_mark(tokens: list[str], index: int) -> bool:
 
 
 def _line_marks(line_tokens: list[str]) -> int:
-    return sum(1 for i in range(len(line_tokens)) if _is_mark(line_tokens, i))
+    return sum(1 for i, token in enumerate(line_tokens) if token[0] in _MARK_FIRST and _is_mark(line_tokens, i))
+
+
+def _procedure_kinds(lower: str) -> int:
+    """How many procedure kinds the page names; a regex runs only where its cue words occur."""
+    words: Optional[set[str]] = None
+    kinds = 0
+    for pattern, substrings, cue_words in _PROCEDURE_CUES:
+        possible = any(substring in lower for substring in substrings)
+        if not possible and cue_words and any(word in lower for word in cue_words):
+            words = words if words is not None else set(_WORD.findall(lower))
+            possible = any(word in words for word in cue_words)
+        if possible and pattern.search(lower):
+            kinds += 1
+    return kinds
+
+
+def _count(pattern: re.Pattern, text: str, *cues: str) -> int:
+    """Matches of `pattern` in `text`; skipped when none of `cues` (one of which every match holds) occurs."""
+    return len(pattern.findall(text)) if any(cue in text for cue in cues) else 0
+
+
+def _visit_tokens(tokens: list[str]) -> int:
+    """Visit-header tokens (Day, Week, V2, C1D1, ...): each distinct token is matched once."""
+    return sum(count for token, count in Counter(tokens).items() if _VISIT.match(token.strip(".,;:()[]")))
 
 
 def _text_features(text: str) -> dict[str, float]:
@@ -116,9 +149,10 @@ def _text_features(text: str) -> dict[str, float]:
     n_lines = max(len(lines), 1)
     marks_per_line = [_line_marks(tokens_) for tokens_ in line_tokens]
     marks = sum(marks_per_line)
-    visits = sum(1 for token in tokens if _VISIT.match(token.strip(".,;:()[]")))
+    visits = _visit_tokens(tokens)
     lower = text.lower()
-    procedure_kinds = sum(1 for pattern in _PROCEDURES if pattern.search(lower))
+    procedure_kinds = _procedure_kinds(lower)
+    schedule_mentions = len(_SCHEDULE.findall(lower))
     digits = len(_DIGIT.findall(text))
     short_lines = sum(1 for tokens_ in line_tokens if len(tokens_) <= 3)
     mark_end_lines = sum(1 for tokens_ in line_tokens if len(tokens_) >= 2 and _is_mark(tokens_, len(tokens_) - 1))
@@ -135,15 +169,15 @@ def _text_features(text: str) -> dict[str, float]:
         "mark_end_lines": float(mark_end_lines),
         "mark_end_share": mark_end_lines / n_lines,
         "footnote_share": footnote_lines / n_lines,
-        "abbreviations": float(len(_ABBREVIATION.findall(text))),
+        "abbreviations": float(_count(_ABBREVIATION, text, "=")),
         "visit_tokens": float(visits),
         "visit_density": visits / n_tokens,
         "procedure_kinds": float(procedure_kinds),
-        "schedule_phrase": 1.0 if _SCHEDULE.search(lower) else 0.0,
-        "schedule_mentions": float(len(_SCHEDULE.findall(lower))),
+        "schedule_phrase": 1.0 if schedule_mentions else 0.0,
+        "schedule_mentions": float(schedule_mentions),
         "change_table": float(len(_CHANGES.findall(lower))),
-        "dot_leaders": float(len(_DOT_LEADER.findall(text))),
-        "section_refs": float(len(_SECTION_REF.findall(lower))),
+        "dot_leaders": float(_count(_DOT_LEADER, text, ".....", ". .")),
+        "section_refs": float(_count(_SECTION_REF, lower, "section")),
         "window_marks": float(len(_WINDOW.findall(lower))),
         "short_line_share": short_lines / n_lines,
         "prose_line_share": prose_lines / n_lines,
@@ -170,10 +204,14 @@ def single_page_features(page: PageText) -> dict[str, float]:
     return values
 
 
-def _neighbour_features(singles: list[dict[str, float]], index: int) -> dict[str, float]:
-    """The same cues on the pages around `index`, so text-less pages inside an SoE run are found."""
+def _neighbour_features(singles: list[dict[str, float]], index: int, count: Optional[int] = None) -> dict[str, float]:
+    """The same cues on the pages around `index`, so text-less pages inside an SoE run are found.
+
+    `count` is the document's page count when `singles` holds only the pages read so far (the
+    streaming screen): pages index-2..index+2 must be among them.
+    """
     out: dict[str, float] = {}
-    count = len(singles)
+    count = len(singles) if count is None else count
 
     def cue(offset: int, name: str) -> float:
         position = index + offset
@@ -188,6 +226,8 @@ def _neighbour_features(singles: list[dict[str, float]], index: int) -> dict[str
         singles[index]["has_text"] == 0.0 and singles[index]["landscape"] == 1.0 and out["max2_strong"] == 1.0
     )
     out["relative_position"] = index / max(count - 1, 1)
+    if count != len(singles) and singles[index]["low_text"] == 1.0:
+        raise ValueError("the run features of a text-less page need the whole document")
     out.update(_low_text_run_features(singles, index))
     return out
 
@@ -234,11 +274,35 @@ def _document_relative(singles: list[dict[str, float]]) -> list[dict[str, float]
 
 def page_features(pages: Sequence[PageText]) -> list[dict[str, float]]:
     """One feature dict per page: the page's own cues plus those of its neighbours."""
-    singles = [single_page_features(page) for page in pages]
+    return page_features_from_singles([single_page_features(page) for page in pages])
+
+
+def page_features_from_singles(singles: list[dict[str, float]]) -> list[dict[str, float]]:
+    """`page_features` from each page's `single_page_features` (the streaming screen has them already)."""
     relative = _document_relative(singles)
     return [
         {**single, **relative[index], **_neighbour_features(singles, index)} for index, single in enumerate(singles)
     ]
+
+
+def neighbourhood_features(singles: list[dict[str, float]], index: int, page_count: int) -> dict[str, float]:
+    """Page `index`'s features but the document-relative ones, from the pages read so far.
+
+    Exactly what `page_features` gives once pages index-2..index+2 are read, for a page with
+    text (`low_text` 0): the streaming screen scores pages before the document is read.
+    """
+    return {**singles[index], **_neighbour_features(singles, index, page_count)}
+
+
+def document_relative_bounds(singles: list[dict[str, float]], index: int) -> dict[str, tuple[float, float]]:
+    """Range of each document-relative cue of page `index` while later pages are still unread."""
+    bounds = {}
+    for name in DOCUMENT_RELATIVE_CUES:
+        value = singles[index][name]
+        seen = max(single[name] for single in singles)
+        ceiling = len(_PROCEDURES) if name == "procedure_kinds" else math.inf  # the page maximum of a cue
+        bounds[f"doc_rel_{name}"] = (value / ceiling if value else 0.0, value / seen if value else 0.0)
+    return bounds
 
 
 def candidate_page_features(page_feature_dict: dict[str, float], page_score: Optional[float] = None) -> dict:

@@ -39,6 +39,14 @@ def _page_text(pdf, index: int) -> PageText:
     )
 
 
+def read_page(pdf, index: int, name: str) -> PageText:
+    """Page `index` (0-based) of an open pdfium document; BadInputError names the file and page."""
+    try:
+        return _page_text(pdf, index)
+    except Exception as error:  # pdfium raises on broken page streams
+        raise BadInputError(f"{name}: page {index + 1} cannot be read ({error})") from None
+
+
 def read_pages(
     path: str | Path,
     progress: Optional[ProgressCallback] = None,
@@ -52,10 +60,7 @@ def read_pages(
         pages = []
         for index in range(total):
             check(cancel)
-            try:
-                pages.append(_page_text(pdf, index))
-            except Exception as error:  # pdfium raises on broken page streams
-                raise BadInputError(f"{Path(path).name}: page {index + 1} cannot be read ({error})") from None
+            pages.append(read_page(pdf, index, Path(path).name))
             progress(Progress("reading", index + 1, total))
         return pages
     finally:
