@@ -2,52 +2,41 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from soe_desktop.core.settings import APP_NAME, default_config_dir, load_settings, save_settings, settings_file
 from soe_desktop.gui.first_run import ensure_sample
+from soe_desktop.gui.startup import core_steps, freeze_loaded_objects
 
 ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "soe-desktop.png"
 
 
 def preload_core() -> None:
-    """Import the pipeline and its detectors now, on the GUI thread, before the window shows.
+    """Import the pipeline and its detectors now, on the calling (GUI) thread, then freeze.
 
     Loading compiled extensions (OpenCV for camelot, pdfplumber's stack) holds Python's GIL for
-    hundreds of ms; done later in the ingest worker it would freeze the window mid-drop.
+    hundreds of ms; done later in the ingest worker it would freeze the window mid-drop. The
+    window runs the same steps itself after its first paint (see `startup.StartUp`); this is
+    for callers that want them done before anything else.
     """
-    import soe_desktop.core.labeling.heuristic  # noqa: F401
-    import soe_desktop.core.pipeline  # noqa: F401
-
-    try:
-        import camelot  # noqa: F401  (imported lazily by the lattice detector)
-    except ImportError:  # without camelot the detector runs pdfplumber only: nothing to preload
-        pass
+    for step in core_steps():
+        step.run()
     freeze_loaded_objects()
-
-
-def freeze_loaded_objects() -> None:
-    """Move everything loaded so far out of the garbage collector's sight (`gc.freeze`).
-
-    The imports above leave ~130 000 long-lived objects (Qt wrappers, pandas, OpenCV, pdfminer).
-    A full collection walks all of them and more, 60-110 ms with the GIL held, and one was
-    triggered in the ingest worker by its allocations: the window froze that long mid-drop.
-    Frozen objects are never freed, which is what import-time objects are anyway.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def create_window(paths: list[str] | None = None, config_dir: Path | None = None, open_sample: bool = True):
     """Build the main window (an existing QApplication is required); queue `paths`, or the sample
-    protocol when the library is empty, so the app is never empty."""
+    protocol when the library is empty, so the app is never empty.
+
+    The heavy imports are not done here: the window does them after its first paint and holds
+    its ingest queue until then (`window.start_up`), so it shows within a fraction of a second.
+    """
     from soe_desktop.core.store import Store
     from soe_desktop.gui.main_window import MainWindow
 
@@ -57,7 +46,6 @@ def create_window(paths: list[str] | None = None, config_dir: Path | None = None
     if first_run:
         save_settings(settings, config_dir)
     settings.data_path.mkdir(parents=True, exist_ok=True)
-    preload_core()
     store = Store(settings.db_path)
     window = MainWindow(settings, store, config_dir)
     to_open = list(paths or [])
@@ -74,14 +62,39 @@ def run(paths: list[str] | None = None, quit_after: float | None = None) -> int:
     app.setOrganizationName(APP_NAME)
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
+    splash = show_splash(app)
     window = create_window(paths)
     window.show()
+    if splash is not None:
+        splash.close()
+        splash.deleteLater()
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
     try:
         return app.exec()
     finally:
         close_window(window)
+
+
+def show_splash(app: QApplication) -> QWidget | None:
+    """The app's icon and 'Starting…' on screen within a few hundred ms of launch, while the
+    window is built (opening the library imports sqlite-utils, which imports pandas: ~0.6 s).
+
+    A plain frameless widget: QSplashScreen.show() waited a fixed second for its window to be
+    exposed here (Qt 6.12, offscreen and xcb alike), longer than what it was meant to cover.
+    """
+    if not ICON.exists():
+        return None
+    splash = QWidget(None, Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    layout = QVBoxLayout(splash)
+    icon = QLabel()
+    icon.setPixmap(QPixmap(str(ICON)).scaled(128, 128, Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation))
+    layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addWidget(QLabel("Starting SoE Desktop…"), 0, Qt.AlignmentFlag.AlignHCenter)
+    splash.show()
+    app.processEvents()
+    return splash
 
 
 def close_window(window) -> None:

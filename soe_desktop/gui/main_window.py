@@ -12,16 +12,18 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QSp
 from soe_desktop.core.settings import Settings, save_settings
 from soe_desktop.gui.dialogs.errors import show_error
 from soe_desktop.gui.ingest_queue import IngestQueue
+from soe_desktop.gui.models.queue_model import ACTIVE, CANCELLED, ERROR
 from soe_desktop.gui.models.review_session import ReviewSession
+from soe_desktop.gui.recent_files import RecentFiles
 from soe_desktop.gui.review_actions import review_state, reviewer
-from soe_desktop.gui.views.dashboard import DashboardPanel
+from soe_desktop.gui.startup import IngestGate, Step, StartUp, core_steps, freeze_loaded_objects
+from soe_desktop.gui.views.lazy_panel import LazyPanel
 from soe_desktop.gui.views.page_view import OverlayBox, PdfPageView
 from soe_desktop.gui.views.queue_panel import QueuePanel
 from soe_desktop.gui.views.review_panel import ReviewPanel
 from soe_desktop.gui.views.thumbnails import ThumbnailStrip
 from soe_desktop.gui.views.training_panel import TrainingPanel
 
-MAX_RECENT = 8
 REVIEW_TAB, TRAINING_TAB, DASHBOARD_TAB = 0, 1, 2
 
 
@@ -34,13 +36,17 @@ class MainWindow(QMainWindow):
         self.resize(1400, 880)
         self.gui_state = QSettings(str(self._state_file()), QSettings.Format.IniFormat)
         self.queue = IngestQueue(settings, parent=self)
+        gate = IngestGate(self.queue.pool)  # documents wait until start-up has loaded the pipeline
         self.session = ReviewSession(store, reviewer(), self)
         self.open_sha = ""
         self.preview_key = 0  # queue key of the document shown while it is processed
         self._build_widgets()
         self._build_menus()
+        self.start_up = StartUp(self, core_steps() + [Step("Starting… preparing the dashboard", self.dashboard.panel),
+                                                     Step("Starting…", freeze_loaded_objects)], gate)
         self._connect()
         self._load_library()
+        self._on_start_up_message(self.start_up.message)
 
     def _state_file(self) -> Path:
         from soe_desktop.core.settings import default_config_dir
@@ -60,7 +66,7 @@ class MainWindow(QMainWindow):
         review.setStretchFactor(2, 1)
         review.setSizes([150, 800, 420])
         self.training_panel = TrainingPanel(self.store, self.settings, self)
-        self.dashboard = DashboardPanel(self.store, self)
+        self.dashboard = LazyPanel(self._make_dashboard, "Loading the dashboard…")
         self.tabs = QTabWidget()
         self.tabs.addTab(review, "Review")
         self.tabs.addTab(self.training_panel, "Train local model")
@@ -75,6 +81,12 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [400], Qt.Orientation.Horizontal)
         self.status_text = QLabel("")
         self.statusBar().addWidget(self.status_text, 1)
+        self.queue_hint = self.queue_panel.hint.text()
+
+    def _make_dashboard(self):
+        from soe_desktop.gui.views.dashboard import DashboardPanel  # matplotlib: ~0.7 s to import
+
+        return DashboardPanel(self.store, self)
 
     def _action(self, menu, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:
         action = QAction(text, self)
@@ -91,7 +103,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open PDFs…", self.open_files, QKeySequence.StandardKey.Open)
         self._action(file_menu, "Open &folder…", self.open_folder)
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent = RecentFiles(self.gui_state, file_menu.addMenu("Open &recent"), self.add_paths)
         file_menu.addSeparator()
         from soe_desktop.gui.export_actions import ExportActions
 
@@ -100,9 +112,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
-        self.undo_action = self.session.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action = self.session.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.session.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action = self.session.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         for action in (self.undo_action, self.redo_action):
             edit.addAction(action)
@@ -131,12 +143,13 @@ class MainWindow(QMainWindow):
                            ("Fit page", self.page_view.fit_page), ("Rotate", self.page_view.rotate_clockwise),
                            ("Train local model", self.show_training), ("Settings", self.open_settings)):
             toolbar.addAction(text, slot)
-        self._refresh_recent()
 
     def _connect(self) -> None:
         self.queue.document_ready.connect(self._on_document_ready)
         self.queue.candidates_found.connect(self._on_candidates_found)
         self.queue.model.dataChanged.connect(self._update_status)
+        self.queue.model.dataChanged.connect(self._release_failed_preview)
+        self.start_up.message_changed.connect(self._on_start_up_message)
         self.queue_panel.document_activated.connect(self.show_document)
         self.queue_panel.open_requested.connect(self.open_files)
         self.session.current_changed.connect(self._on_current_changed)
@@ -157,12 +170,18 @@ class MainWindow(QMainWindow):
             else:
                 self.queue.add_known(path, document["sha256"], document["status"], document.get("error", ""))
 
+    def show_library(self) -> None:
+        """The store's documents in the queue (after a library switch), numbers recomputed."""
+        self._load_library()
+        self._on_tab_changed(self.tabs.currentIndex())
+        self._update_status()
+
     # ----- opening ------------------------------------------------------------------------------
     def add_paths(self, paths: list[str]) -> list[int]:
         """Queue PDFs (or folders) and remember them as recent."""
         allow_cloud = self._cloud_consent([str(p) for p in paths])
         keys = self.queue.add_paths([str(p) for p in paths], allow_cloud=allow_cloud)
-        self._remember_recent(paths)
+        self.recent.remember(paths)
         if keys and not self.open_sha:
             self._preview(keys[0])
         self._update_status()
@@ -209,28 +228,8 @@ class MainWindow(QMainWindow):
             self.add_paths(paths)
             event.acceptProposedAction()
 
-    def _remember_recent(self, paths: list[str]) -> None:
-        recent = [str(p) for p in paths] + [p for p in self.recent_files() if p not in map(str, paths)]
-        self.gui_state.setValue("recent_files", recent[:MAX_RECENT])
-        self._refresh_recent()
-
     def recent_files(self) -> list[str]:
-        value = self.gui_state.value("recent_files", [])
-        return [value] if isinstance(value, str) else list(value or [])
-
-    def _refresh_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in self.recent_files():
-            action = self.recent_menu.addAction(Path(path).name, self._open_recent)
-            action.setData(path)
-            action.setToolTip(path)
-        self.recent_menu.setEnabled(bool(self.recent_files()))
-
-    @Slot()
-    def _open_recent(self) -> None:
-        path = self.sender().data()
-        if path:
-            self.add_paths([path])
+        return self.recent.paths()
 
     # ----- showing a document -------------------------------------------------------------------
     def _preview(self, key: int) -> None:
@@ -256,13 +255,34 @@ class MainWindow(QMainWindow):
             self.session.reload_labels()  # keep the user's place in the document
         self._on_tab_changed(self.tabs.currentIndex())
 
+    @Slot()
+    def _release_failed_preview(self, *_args) -> None:
+        """A previewed PDF that failed or was cancelled is let go (not held open); the next
+        document still in the queue is previewed instead."""
+        entry = self.queue.model.entry(self.preview_key) if self.preview_key and not self.open_sha else None
+        if entry is None or entry.status not in (ERROR, CANCELLED):
+            return
+        self.show_nothing()
+        waiting = next((e for e in self.queue.model.entries if e.status in ACTIVE), None)
+        if waiting is not None:
+            self._preview(waiting.key)
+
+    def show_nothing(self) -> None:
+        """No document on screen (and no PDF file held open)."""
+        self.page_view.clear()
+        self.thumbnails.clear()
+        self.open_sha, self.preview_key = "", 0
+        self.session.load("")
+        self.setWindowTitle("SoE Desktop")
+
     @Slot(str)
     def show_document(self, sha256: str) -> None:
         document = self.store.document(sha256)
         pages = self.store.pages(sha256) if document else []
         if not pages:
             return
-        if not self._showing_preview_of(sha256, len(pages)):
+        previewed = self._showing_preview_of(sha256, len(pages))
+        if not (previewed and self.page_view.reopen(document["stored_path"])):  # let the user's file go
             if not self.page_view.load(document["stored_path"]):
                 show_error(self, "Cannot show the PDF", f"{document['filename']}: QtPdf could not open the stored copy.")
                 return
@@ -310,7 +330,14 @@ class MainWindow(QMainWindow):
         counts = self.queue.model.counts()
         queue = ", ".join(f"{n} {status}" for status, n in counts.items()) or "queue empty"
         review = f"{self.session.reviewed_count()}/{len(self.session.candidates)} reviewed" if self.open_sha else ""
-        self.status_text.setText(" · ".join(part for part in (queue, review) if part))
+        self.status_text.setText(" · ".join(part for part in (self.start_up.message, queue, review) if part))
+
+    @Slot(str)
+    def _on_start_up_message(self, message: str) -> None:
+        """While starting, the queue says so (documents wait), then it shows its usual hint."""
+        self.queue_panel.hint.setText(f"{message} – dropped PDFs are processed in a moment" if message
+                                      else self.queue_hint)
+        self._update_status()
 
     # ----- other panels -------------------------------------------------------------------------
     @Slot(int)
@@ -337,15 +364,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_settings(self) -> None:
+        from soe_desktop.gui.data_folder import apply_settings, busy_reason
         from soe_desktop.gui.dialogs.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, data_folder_busy=busy_reason(self))
         if dialog.exec():
-            new = dialog.result_settings()
-            for name, value in vars(new).items():
-                setattr(self.settings, name, value)
-            save_settings(self.settings, self.config_dir)
-            self.training_panel.refresh_dataset()
+            apply_settings(self, dialog.result_settings())
 
     @Slot()
     def shutdown(self) -> None:

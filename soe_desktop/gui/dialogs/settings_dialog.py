@@ -36,12 +36,17 @@ def _threshold_box(value: float) -> QDoubleSpinBox:
 
 
 class SettingsDialog(QDialog):
-    """Edits a copy of Settings; `result_settings()` after accept. The API key goes to the keyring only."""
+    """Edits a copy of Settings; `result_settings()` after accept. The API key goes to the keyring only.
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    `data_folder_busy` says why the data folder cannot change now (work running): the field is
+    then locked with that reason shown, instead of failing after OK.
+    """
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None, data_folder_busy: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.settings = settings
+        self._browse_buttons: dict[str, QPushButton] = {}
         form = QFormLayout()
         self.teacher = QComboBox()
         for key, text in TEACHERS:
@@ -70,7 +75,12 @@ class SettingsDialog(QDialog):
         self.base_model = self._folder_row(form, "Base model folder", settings.base_model,
                                            "empty = packaged MiniLM (offline)")
         self.data_dir = self._folder_row(form, "Data folder", settings.data_dir, str(settings.data_path))
-        form.addRow("", QLabel("<small>A new data folder is used from the next start.</small>"))
+        self.data_dir_note = QLabel(self._data_folder_note(data_folder_busy))
+        self.data_dir_note.setWordWrap(True)
+        form.addRow("", self.data_dir_note)
+        if data_folder_busy:
+            self.data_dir.setEnabled(False)
+            self._browse_buttons["data_dir"].setEnabled(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_accept)
         buttons.rejected.connect(self.reject)
@@ -87,11 +97,20 @@ class SettingsDialog(QDialog):
         browse = QPushButton("Browse…")
         browse.setProperty("edit_name", "base_model" if title.startswith("Base") else "data_dir")
         browse.clicked.connect(self._browse)
+        self._browse_buttons[str(browse.property("edit_name"))] = browse
         row = QHBoxLayout()
         row.addWidget(edit)
         row.addWidget(browse)
         form.addRow(title, row)
         return edit
+
+    @staticmethod
+    def _data_folder_note(busy: str) -> str:
+        if busy:
+            return (f"<small>The data folder can be changed once nothing is running ({busy} now). "
+                    "Wait until the queue has finished or cancel it.</small>")
+        return ("<small>A new data folder opens its own library at once. Documents in the current "
+                "folder stay there; nothing is moved or deleted.</small>")
 
     @staticmethod
     def _key_status() -> str:

@@ -2,12 +2,16 @@
 
 Decisions go to the store at once (append-only). Undo appends a retraction of the decision's
 label; redo appends the decision again. Nothing is ever deleted.
+
+Each document keeps its own undo stack in one QUndoGroup whose active stack is the shown
+document's: going back to a document brings its history back, and Ctrl+Z never changes a
+document that is not on screen.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from soe_desktop.core.model import Candidate, Label, soe_pages_of
 from soe_desktop.gui.review_actions import append_label, human_label, is_reviewed, refresh_status, review_state
@@ -19,18 +23,19 @@ class DecisionCommand(QUndoCommand):
     def __init__(self, session: "ReviewSession", candidate_id: str, is_soe: bool, reason: str) -> None:
         super().__init__(f"{'SoE' if is_soe else 'not SoE'}: {candidate_id}")
         self.session, self.candidate_id, self.is_soe, self.reason = session, candidate_id, is_soe, reason
+        self.sha256 = session.sha256  # the document this decision belongs to
         self.label_id: int | None = None
 
     def redo(self) -> None:
         label = human_label(self.candidate_id, self.is_soe, self.reason, self.session.actor)
         self.label_id = append_label(self.session.store, label)
-        self.session.labels_changed_for(self.candidate_id)
+        self.session.labels_changed_for(self.candidate_id, self.sha256)
 
     def undo(self) -> None:
         if self.label_id is not None:
             self.session.store.retract(self.label_id, self.session.actor.removeprefix("human:"))
             self.label_id = None
-        self.session.labels_changed_for(self.candidate_id)
+        self.session.labels_changed_for(self.candidate_id, self.sha256)
 
 
 class ReviewSession(QObject):
@@ -42,7 +47,8 @@ class ReviewSession(QObject):
     def __init__(self, store, actor: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store, self.actor = store, actor
-        self.undo_stack = QUndoStack(self)
+        self.undo_group = QUndoGroup(self)  # its active stack is the shown document's
+        self._stacks: dict[str, QUndoStack] = {}
         self.sha256 = ""
         self.candidates: list[Candidate] = []
         self.labels: dict[str, Label] = {}
@@ -50,10 +56,15 @@ class ReviewSession(QObject):
         self.sort_by_uncertainty = False
 
     # ----- loading --------------------------------------------------------------------------
+    @property
+    def undo_stack(self) -> QUndoStack | None:
+        """The shown document's undo history (None when no document is shown)."""
+        return self.undo_group.activeStack()
+
     def load(self, sha256: str) -> None:
-        """Show another document (its undo history is its own, so the stack restarts)."""
+        """Show another document, with its own undo history (kept from its last visit)."""
         self.sha256 = sha256
-        self.undo_stack.clear()
+        self.undo_group.setActiveStack(self._stack_for(sha256) if sha256 else None)
         self.candidates = list(self.store.candidates(sha256)) if sha256 else []
         self.labels = dict(self.store.effective_labels(sha256)) if sha256 else {}
         self._order()
@@ -61,15 +72,34 @@ class ReviewSession(QObject):
         self.labels_changed.emit()
         self.select(self.candidates[0].id if self.candidates else "")
 
+    def _stack_for(self, sha256: str) -> QUndoStack:
+        stack = self._stacks.get(sha256)
+        if stack is None:
+            stack = self._stacks[sha256] = QUndoStack(self)
+            self.undo_group.addStack(stack)
+        return stack
+
+    def set_store(self, store) -> None:
+        """Review another library (data folder): the old histories point at the old database."""
+        self.load("")
+        for stack in self._stacks.values():
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+        self._stacks.clear()
+        self.store = store
+
     def reload_labels(self) -> None:
         self.labels = dict(self.store.effective_labels(self.sha256)) if self.sha256 else {}
         self._order()
         self.labels_changed.emit()
 
-    def labels_changed_for(self, candidate_id: str) -> None:
-        self.reload_labels()
-        refresh_status(self.store, self.sha256)
-        self.select(candidate_id)
+    def labels_changed_for(self, candidate_id: str, sha256: str | None = None) -> None:
+        """A decision on `sha256` (the shown document when None) was made, undone or redone."""
+        sha256 = self.sha256 if sha256 is None else sha256
+        refresh_status(self.store, sha256)
+        if sha256 == self.sha256:
+            self.reload_labels()
+            self.select(candidate_id)
 
     def _order(self) -> None:
         if self.sort_by_uncertainty:
@@ -129,7 +159,7 @@ class ReviewSession(QObject):
 
     # ----- decisions --------------------------------------------------------------------------
     def decide(self, is_soe: bool, reason: str) -> None:
-        if self.current:
+        if self.current and self.undo_stack is not None:
             self.undo_stack.push(DecisionCommand(self, self.current, is_soe, reason))
 
     def accept(self) -> None:

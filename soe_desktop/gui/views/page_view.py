@@ -7,94 +7,28 @@ at the current zoom, a few ms each on the GUI thread. Pages are also laid out a 
 event-loop turn: asking QtPdf for a page's size costs ~0.2 ms, so laying out a 150-page protocol
 at once held the GUI thread 30-70 ms right at the drop. Anything that needs a page not laid out
 yet (an overlay, a jump) lays out up to it first, so callers never see the difference.
+
+The view opens the PDF file itself and hands QtPdf the open file: QPdfDocument.close() keeps
+a file it opened by name open until the next load, and an open file is locked on Windows (the
+user could not move or delete the PDF they dropped). `reopen` moves to the store's copy of the
+same bytes without laying out or rendering anything again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QFile, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsPixmapItem,
-    QGraphicsRectItem,
-    QGraphicsScene,
-    QGraphicsSimpleTextItem,
-    QGraphicsView,
-)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
+
+from soe_desktop.gui.views.overlays import STATE_COLOURS, STATE_TEXT, CandidateItem, OverlayBox
+
+__all__ = ["STATE_COLOURS", "STATE_TEXT", "CandidateItem", "OverlayBox", "PdfPageView", "LAYOUT_CHUNK"]
 
 PAGE_GAP = 14.0  # points between stacked pages
 MAX_CACHED_PAGES = 24
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
 LAYOUT_CHUNK = 25  # pages laid out per event-loop turn (~5 ms)
-
-# Overlay colours by review state (see OverlayBox.state).
-STATE_COLOURS = {
-    "soe": QColor(34, 160, 70),
-    "not_soe": QColor(205, 55, 55),
-    "unlabelled": QColor(130, 130, 140),
-    "human_soe": QColor(25, 105, 225),
-    "human_not_soe": QColor(140, 40, 170),
-    "rule": QColor(0, 150, 150),
-    "rule_not_soe": QColor(150, 110, 110),
-}
-STATE_TEXT = {
-    "soe": "SoE",
-    "not_soe": "not SoE",
-    "unlabelled": "unlabelled",
-    "human_soe": "SoE ✓",
-    "human_not_soe": "not SoE ✓",
-    "rule": "SoE (auto)",
-    "rule_not_soe": "not SoE (auto)",
-}
-
-
-@dataclass
-class OverlayBox:
-    """What the view needs to draw one candidate."""
-
-    candidate_id: str
-    page: int  # 1-based
-    bbox: tuple[float, float, float, float]
-    group: str
-    state: str  # a key of STATE_COLOURS
-    confidence: float | None = None  # of the current label, None when unlabelled
-
-
-class CandidateItem(QGraphicsRectItem):
-    """One candidate's box; its colour says the label, its opacity the confidence."""
-
-    def __init__(self, box: OverlayBox, rect: QRectF) -> None:
-        super().__init__(rect)
-        self.box = box
-        self.setData(0, box.candidate_id)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setZValue(10)
-        self.badge = QGraphicsSimpleTextItem(self)
-        self.badge.setFont(QFont("Sans", 8, QFont.Weight.Bold))
-        self.set_selected(False)
-
-    def set_selected(self, selected: bool) -> None:
-        colour = STATE_COLOURS.get(self.box.state, STATE_COLOURS["unlabelled"])
-        confidence = 0.5 if self.box.confidence is None else self.box.confidence
-        fill = QColor(colour)
-        fill.setAlpha(int(12 + 38 * confidence))  # light: the table must stay readable
-        pen = QPen(colour, 3.0 if selected else 1.5)
-        pen.setCosmetic(True)
-        if self.box.state.startswith("rule"):
-            pen.setStyle(Qt.PenStyle.DashLine)
-        self.setPen(pen)
-        self.setBrush(QBrush(fill))
-        self.setOpacity(1.0 if selected else 0.55 + 0.45 * confidence)
-        label = STATE_TEXT.get(self.box.state, self.box.state)
-        if self.box.confidence is not None and not self.box.state.startswith("human"):
-            label = f"{label} {self.box.confidence:.2f}"
-        self.badge.setText(label)
-        self.badge.setBrush(QBrush(colour.darker(140)))
-        self.badge.setPos(self.rect().left() + 2, self.rect().top() - 12)
 
 
 class PdfPageView(QGraphicsView):
@@ -111,6 +45,7 @@ class PdfPageView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.pdf = QPdfDocument(self)
+        self._file: QFile | None = None  # the open PDF file QtPdf reads from
         self.zoom = 1.0
         self.rotation = 0
         self._page_rects: list[QRectF] = []
@@ -131,8 +66,7 @@ class PdfPageView(QGraphicsView):
     def load(self, path: str) -> bool:
         """Load a PDF and lay its pages out; False when QtPdf cannot open it."""
         self.clear()
-        error = self.pdf.load(path)
-        if error != QPdfDocument.Error.None_:
+        if not self._open(path):
             return False
         self._lay_out(LAYOUT_CHUNK)
         self.fit_width()
@@ -140,6 +74,42 @@ class PdfPageView(QGraphicsView):
         if len(self._page_rects) < self.page_count:
             self._layout_timer.start()
         return True
+
+    def reopen(self, path: str) -> bool:
+        """Read the same bytes from another file (the store's copy of a dropped PDF) and let the
+        first one go; layout, overlays and rendered pages stay. False when it cannot be opened."""
+        if path == self.source_path:
+            return True
+        pages = self.page_count
+        if not self._open(path) or self.page_count != pages:
+            return False
+        return True
+
+    def _open(self, path: str) -> bool:
+        """Open `path` and give it to QtPdf, then close the file it read before (if any)."""
+        previous, file = self._file, QFile(path)
+        if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+            return False
+        self.pdf.load(file)
+        if self.pdf.status() != QPdfDocument.Status.Ready:
+            self.pdf.close()
+            file.close()
+            self._close_file(previous)
+            return False
+        self._file = file
+        self._close_file(previous)
+        return True
+
+    def _close_file(self, file: QFile | None) -> None:
+        if file is not None:
+            file.close()
+        if file is self._file:
+            self._file = None
+
+    @property
+    def source_path(self) -> str:
+        """The file the view reads its pages from ('' when none is open)."""
+        return self._file.fileName() if self._file is not None else ""
 
     def _lay_out(self, count: int) -> None:
         """Stack the next `count` pages below those already laid out."""
@@ -173,6 +143,7 @@ class PdfPageView(QGraphicsView):
         self._layout_timer.stop()
         self.scene().clear()
         self.pdf.close()
+        self._close_file(self._file)
         self._page_rects.clear()
         self._pixmaps.clear()
         self._rendered_scale.clear()
