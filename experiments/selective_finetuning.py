@@ -34,12 +34,14 @@ sys.path.insert(0, str(REPO))
 from soe_desktop.core.evaluation.corpus import CorpusDocument, default_corpus_dir, load_corpus  # noqa: E402
 from soe_desktop.core.evaluation.metrics import page_metrics  # noqa: E402
 from soe_desktop.core.evaluation.report import confusion, scored_report  # noqa: E402
+from soe_desktop.core.labeling.groups import group_consensus  # noqa: E402
 from soe_desktop.core.model import Candidate, Label  # noqa: E402
 from soe_desktop.core.training.features import layout_feature_names  # noqa: E402
 
 from selective_finetuning_report import markdown, write_outputs  # noqa: E402  (same folder)
 
 CACHE_DIR = Path("/tmp/soe_experiment_cache")
+GROUP_CONSENSUS = True  # --no-group-consensus: judge every page of a multi-page table on its own
 METHODS = ("teacher alone", "classical (GBM, human)", "student / teacher-all", "student / teacher-filtered",
            "student / human", "student / human+filtered")
 STUDENT_SOURCES = {"student / teacher-all": "teacher-all", "student / teacher-filtered": "teacher-filtered",
@@ -129,7 +131,7 @@ def relabel_with_fold_teacher(items: list[CorpusItem], page_rows: list, train_na
     outer = fit(train_rows)
     inner = fold_models(train_rows, folds=5)
     for item in items:
-        teacher = HeuristicTeacher(page_model=inner.get(item.name, outer))
+        teacher = HeuristicTeacher(page_model=inner.get(item.name, outer), consensus=GROUP_CONSENSUS)
         item.teacher = teacher.label(item.candidates) if item.candidates else []
     _unique_ids(items)
 
@@ -193,6 +195,19 @@ def _unique_ids(items: list[CorpusItem]) -> None:
         for label in item.teacher + item.human:
             label.id = counter
             counter += 1
+
+
+def consensus_scores(test: list[CorpusItem], scores: dict[str, float]) -> dict[str, float]:
+    """What the app's labelers do: one P(SoE) per multi-page table (labeling/groups.py). The students
+    and the GBM are scored here from raw probabilities; for the teacher's labels it changes nothing."""
+    if not GROUP_CONSENSUS:
+        return scores
+    out = dict(scores)
+    for item in test:
+        labelled = [c for c in item.candidates if c.id in scores]
+        labels = [Label.from_probability(c.id, scores[c.id], "method") for c in labelled]
+        out.update({label.candidate_id: label.p_soe for label in group_consensus(labelled, labels)})
+    return out
 
 
 def student_scores(train_items, test, source: str, args, threshold: float, log) -> tuple[dict[str, float], dict]:
@@ -302,6 +317,7 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
             fold_scores[method], info = student_scores(train_items, test, source, args, threshold, log)
             runs[method].append(info)
             pooled_thresholds[method].update({cid: info.get("threshold", 0.5) for cid in fold_scores[method]})
+        fold_scores = {method: consensus_scores(test, scores) for method, scores in fold_scores.items()}
         for method, scores in fold_scores.items():
             pooled[method].update(scores)
             per_fold[method].append(evaluate(test, scores, pooled_thresholds[method])[0]["page"]["f1"])
@@ -337,8 +353,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--tune-threshold", action="store_true",
                         help="students decide at the F1-best threshold of their validation documents (default 0.5)")
+    parser.add_argument("--no-group-consensus", action="store_true",
+                        help="do not bring the pages of one multi-page table to their mean P(SoE)")
     parser.add_argument("--docs", type=Path, default=REPO / "docs")
     options = parser.parse_args(argv)
+    global GROUP_CONSENSUS
+    GROUP_CONSENSUS = not options.no_group_consensus
     if not (options.corpus / "README.md").exists():
         print(f"corpus not found at {options.corpus}: skipping the experiment")
         return 0

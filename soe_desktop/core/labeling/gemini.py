@@ -28,6 +28,7 @@ from soe_desktop.core.errors import SoeError
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.cache import LedgerSink, Prices, ResponseCache, Usage, Vote, cache_key, ledger_row
 from soe_desktop.core.labeling.calibration import Calibrator
+from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.labeling.confidence import combine, token_probability
 from soe_desktop.core.labeling.keys import ApiKey, redact
 from soe_desktop.core.model import REPRESENTATIONS, Candidate, Label, from_p_soe, to_p_soe
@@ -379,4 +380,4 @@ class GeminiLabeler:
         if run.pending:
             first = run.errors[0] if run.errors else GeminiError("incomplete", next(iter(run.pending.values())))
             raise GeminiError(first.kind, f"{len(run.pending)} of {len(candidates)} candidates pending: {first}")
-        return run.labels
+        return group_consensus(candidates, run.labels)  # one verdict per multi-page table

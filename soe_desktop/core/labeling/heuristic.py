@@ -1,12 +1,18 @@
 """The offline heuristic teacher: labels candidates from both representations, no network.
 
 Why two votes: the selective filter (the paper's key idea) keeps a teacher label only when the
-two representations agree. Each vote starts from the page prior (the fitted page model over the
-page and neighbour cues the pipeline copies into `candidate.features` as `page_*`), then adds
-the evidence only that representation sees:
-- json: the grid's shape from `candidate.rows` (mark cells, visit header, procedure column, size);
-- text: the words around and inside the table (schedule caption, amendment/TOC look-alikes,
-  procedure and visit vocabulary).
+two representations agree, so the votes must be two *different views*, as they are for an LLM
+shown the table's JSON alone and, separately, its text with the page around it:
+- json: the grid alone, judged from its shape in `candidate.rows` (mark cells, visit header,
+  procedure column, size); no page context. A candidate with no grid (picture of a page, no text
+  layer) has no json vote, so its label carries no agreement and the filter never keeps it;
+- text: the page prior (the fitted page model over the page and neighbour cues the pipeline
+  copies into `candidate.features` as `page_*`) plus the words around and inside the table
+  (schedule caption, amendment/TOC look-alikes, procedure and visit vocabulary).
+When both votes started from the page prior they failed together: on the dev corpus, in the
+training folds of the experiment, 28 of 31 wrong teacher labels kept by the filter were whole
+protocols the page model got wrong with both votes agreeing (docs/EXPERIMENTS.md).
+The label itself (P(SoE)) still combines everything: page prior + the mean of both evidence terms.
 A keyword finder is not enough (page F1 ~0.5 on real protocols, GUIDE §4); the page prior
 carries layout and neighbour context, which the evidence terms then correct per candidate.
 """
@@ -17,6 +23,7 @@ import re
 from typing import Mapping, Optional, Sequence
 
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
+from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.labeling.heuristic_model import LogisticModel, load_page_model, logit, sigmoid
 from soe_desktop.core.model import Candidate, Label, PageText
 from soe_desktop.core.pdf.features import PAGE_PREFIX, single_page_features
@@ -48,13 +55,14 @@ def _clamp(value: float) -> float:
     return max(-EVIDENCE_LIMIT, min(EVIDENCE_LIMIT, value))
 
 
-def json_evidence(candidate: Candidate) -> float:
-    """Logit shift from the grid's shape; 0 when there is no grid to look at (fallback candidates)."""
+def grid_logit(candidate: Candidate) -> Optional[float]:
+    """The grid's own case for SoE, as a logit from its shape alone; None when there is no grid
+    to look at (fallback candidates: a pictured grid's rows are only the page's stray text lines)."""
     if len(candidate.rows) < 2 or candidate.detector == PICTURE_DETECTOR:
-        return 0.0  # a pictured grid's rows are only the page's stray text lines
+        return None
     cues = {**table_cues(candidate.rows), **{k: v for k, v in candidate.features.items() if not k.startswith(PAGE_PREFIX)}}
     big_enough = cues["n_rows"] >= 5 and cues["n_cols"] >= 4
-    score = (
+    return (
         -1.0
         + 3.0 * cues["mark_cell_share"]
         + 1.0 * cues["rows_with_marks_share"]
@@ -63,7 +71,12 @@ def json_evidence(candidate: Candidate) -> float:
         - 1.0 * cues["numeric_cell_share"]
         + (0.3 if big_enough else -0.5)
     )
-    return _clamp(score)
+
+
+def json_evidence(candidate: Candidate) -> float:
+    """Logit shift the grid's shape gives the combined label; 0 when there is no grid."""
+    score = grid_logit(candidate)
+    return 0.0 if score is None else _clamp(score)
 
 
 def text_evidence(candidate: Candidate) -> float:
@@ -93,35 +106,42 @@ def single_page_features_from_text(text: str) -> dict[str, float]:
 
 
 class HeuristicTeacher:
-    """Labeler protocol: one Label per candidate, same order; `details` = {"json": p, "text": p}."""
+    """Labeler protocol: one Label per candidate, same order; `details` = {"json": p, "text": p}.
+    A table continued over pages gets one verdict (groups.py)."""
 
     name = NAME
 
-    def __init__(self, page_model: Optional[LogisticModel] = None, threshold: float = 0.5) -> None:
+    def __init__(self, page_model: Optional[LogisticModel] = None, threshold: float = 0.5,
+                 consensus: bool = True) -> None:
         self.page_model = page_model
         self.threshold = threshold
+        self.consensus = consensus  # False: judge each page of a continued table on its own (experiments)
 
-    def votes(self, candidate: Candidate) -> tuple[float, float, float, float]:
-        """(page prior logit, p_json, p_text, p_combined) for one candidate."""
+    def votes(self, candidate: Candidate) -> tuple[float, Optional[float], float, float]:
+        """(page prior logit, p_json or None without a grid, p_text, p_combined) for one candidate."""
         prior = page_prior(candidate.features, self.page_model)
-        json_shift, text_shift = json_evidence(candidate), text_evidence(candidate)
+        grid, text_shift = grid_logit(candidate), text_evidence(candidate)
+        json_shift = 0.0 if grid is None else _clamp(grid)
         return (
             prior,
-            sigmoid(prior + json_shift),
+            None if grid is None else sigmoid(grid),
             sigmoid(prior + text_shift),
             sigmoid(prior + (json_shift + text_shift) / 2.0),
         )
 
     def label_one(self, candidate: Candidate) -> Label:
         prior, p_json, p_text, p_soe = self.votes(candidate)
+        agree = None if p_json is None else (p_json >= self.threshold) == (p_text >= self.threshold)
+        grid = "no grid" if p_json is None else f"grid {p_json:.2f}"
         return Label.from_probability(
             candidate.id,
             p_soe,
             self.name,
             self.threshold,
-            reason=f"page prior {sigmoid(prior):.2f}, grid {p_json:.2f}, text {p_text:.2f}",
-            agree=(p_json >= self.threshold) == (p_text >= self.threshold),
-            details={"json": round(p_json, 4), "text": round(p_text, 4), "page_prior": round(sigmoid(prior), 4)},
+            reason=f"page prior {sigmoid(prior):.2f}, {grid}, text {p_text:.2f}",
+            agree=agree,
+            details={"json": None if p_json is None else round(p_json, 4), "text": round(p_text, 4),
+                     "page_prior": round(sigmoid(prior), 4)},
         )
 
     def label(
@@ -136,4 +156,4 @@ class HeuristicTeacher:
             check(cancel)
             labels.append(self.label_one(candidate))
             progress(Progress("labelling", done, len(candidates)))
-        return labels
+        return group_consensus(candidates, labels, self.threshold) if self.consensus else labels

@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 
 from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import CancelToken, ProgressCallback
+from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.model import Candidate, Label
 
 STUDENT_PREFIX = "student:"
@@ -104,7 +105,8 @@ class StudentLabeler:
         cancel: Optional[CancelToken] = None,
     ) -> list[Label]:
         probabilities = self.probabilities(candidates, progress, cancel)
-        return [self._to_label(candidate, p) for candidate, p in zip(candidates, probabilities)]
+        labels = [self._to_label(candidate, p) for candidate, p in zip(candidates, probabilities)]
+        return group_consensus(candidates, labels, self.threshold)  # one verdict per multi-page table
 
     def _to_label(self, candidate: Candidate, p_soe: float) -> Label:
         return Label.from_probability(

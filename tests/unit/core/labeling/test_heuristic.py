@@ -95,6 +95,23 @@ def test_representations_can_disagree():
     assert p_json > p_text
 
 
+def test_json_vote_sees_the_grid_alone_not_the_page():
+    """The same grid on an SoE-run page and on a prose page: the text vote follows the page, the json
+    vote does not (two views, so the filter can catch a page model that is wrong on a whole protocol)."""
+    teacher = HeuristicTeacher()
+    _, json_on_soe_page, text_on_soe_page, _ = teacher.votes(candidate(2, SOE_ROWS, SOE_CONTEXT))
+    _, json_on_prose_page, text_on_prose_page, _ = teacher.votes(candidate(1, SOE_ROWS, SOE_CONTEXT))
+    assert json_on_soe_page == json_on_prose_page > 0.9
+    assert text_on_soe_page > text_on_prose_page
+
+
+def test_a_candidate_without_a_grid_has_no_json_vote_and_no_agreement():
+    pictured = candidate(2, [], "1.3 Schedule of Activities\nThe page is mostly a picture.", False, "fallback-page")
+    label = HeuristicTeacher().label_one(pictured)
+    assert label.details["json"] is None and label.agree is None
+    assert "no grid" in label.reason
+
+
 def test_pictured_grid_under_a_schedule_heading_gets_text_evidence():
     """A whole-page candidate (the grid is a picture) only has its heading to go by."""
     announced = candidate(2, [], "1.3 Schedule of Activities\nThe page is mostly a picture.", False, "fallback-page")
@@ -144,5 +161,12 @@ def test_finds_the_soe_pages_of_the_synthetic_sample(sample_protocol):
     path, truth = sample_protocol
     result = triage(path, labeler=HeuristicTeacher())
     assert set(result.soe_pages()) == set(truth.soe_pages)
+    by_id = {candidate.id: candidate for candidate in result.candidates}
     soe_labels = [label for label in result.labels if label.is_soe]
-    assert all(label.agree for label in soe_labels)
+    with_grid = [label for label in soe_labels if by_id[label.candidate_id].detector != "fallback-page"]
+    pictured = [label for label in soe_labels if by_id[label.candidate_id].detector == "fallback-page"]
+    assert with_grid and all(label.agree for label in with_grid)
+    # The image-only SoE page has no grid to show in JSON: no json vote of its own. It continues a
+    # multi-page grid here, so it shares that table's verdict and agreement (groups.py).
+    assert pictured and all(label.details["json"] is None for label in pictured)
+    assert all(label.agree is True and "one table over pages" in label.reason for label in pictured)
