@@ -5,6 +5,7 @@ Measures, with a 10 ms QTimer probe on the GUI thread (a stall = the longest gap
      and the time from the drop to the first candidate box drawn on the page view;
   2. the same ingest called directly on the GUI thread: the alternative the worker pattern avoids;
   3. a small training run started from the training panel;
+  3b. that model made active, then fresh protocols dropped: the student labels them in the queue;
   4. in the core alone, the time to the first candidates with the streaming screen and without it.
 Prints a table and appends it to docs/BENCHMARKS.md.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -23,10 +25,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = Path(tempfile.mkdtemp(prefix="soe-gui-bench-"))
+# The training and student child processes (spawned) import this file again as __mp_main__:
+# only the real run makes a work folder and points the app at it.
+WORK = Path(tempfile.mkdtemp(prefix="soe-gui-bench-")) if __name__ == "__main__" else Path(tempfile.gettempdir())
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["SOE_DESKTOP_DATA_DIR"] = str(WORK / "data")
-os.environ["SOE_DESKTOP_CONFIG_DIR"] = str(WORK / "config")
+if __name__ == "__main__":
+    os.environ["SOE_DESKTOP_DATA_DIR"] = str(WORK / "data")
+    os.environ["SOE_DESKTOP_CONFIG_DIR"] = str(WORK / "config")
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot  # noqa: E402
@@ -215,10 +220,58 @@ def bench_training(window, probe: StallProbe) -> dict:
     print("training stalls > 50 ms:", probe.worst(5))
     return {"ok": ok, "stall_ms": probe.stop(), "total_s": time.perf_counter() - started,
             "status": (panel.last_run or {}).get("status"), "examples": panel.dataset_size,
-            "worst": probe.worst(3)}
+            "worst": probe.worst(3), "version": (panel.last_run or {}).get("version")}
 
 
-def report(args, pages: int, idle: float, ingest: dict, blocking: dict, training: dict, core: dict) -> str:
+def heavy_modules() -> str:
+    """Which of the student's libraries this process has imported so far (what a stall was spent on)."""
+    loaded = [name for name in ("torch", "transformers", "peft") if name in sys.modules]
+    return "imported: " + (", ".join(loaded) if loaded else "none")
+
+
+def bench_student_ingest(window, pdf: Path, probe: StallProbe, training: dict, documents: int = 2) -> dict:
+    """Activate the model the training run made (as the panel's button does), then drop fresh
+    protocols one after the other: the first loads the student, the next ones reuse it."""
+    if training.get("status") != "completed" or not training.get("version"):
+        return {"ok": False, "note": "no completed training run to activate"}
+    version = training["version"]
+    probe.context = lambda: f"activating; {heavy_modules()}"
+    probe.start()
+    window.training_panel.activate(version)
+    run_until(lambda: False, 0.5)  # whatever activation starts on the GUI thread is measured too
+    runs = [{"stall_ms": probe.stop(), "total_s": 0.5, "worst": probe.worst(3), "what": "activation"}]
+    for number in range(1, documents + 1):
+        copy = WORK / f"student_{number}.pdf"
+        copy.write_bytes(pdf.read_bytes() + f"\n% student copy {number}\n".encode())  # new bytes
+        probe.context = lambda: ", ".join(f"{e.status} {e.fraction:.0%}" for e in window.queue.model.entries
+                                          if not e.finished) + f"; {heavy_modules()}"
+        probe.start()
+        started = time.perf_counter()
+        window.add_paths([str(copy)])
+        ok = run_until(lambda: not window.queue.is_busy(), 900)
+        stall = probe.stop()
+        print(f"student ingest {number} stalls > 50 ms:", probe.worst(5))
+        sha = window.queue.model.entries[-1].sha256
+        sources = sorted({label.source for label in window.store.labels(sha256=sha)})
+        runs.append({"ok": ok and f"student:{version}" in sources, "stall_ms": stall, "worst": probe.worst(3),
+                     "total_s": time.perf_counter() - started, "sources": sources,
+                     "what": "first document (student loaded)" if number == 1 else "next document"})
+    return {"ok": all(run.get("ok", True) for run in runs), "version": version, "runs": runs}
+
+
+def student_rows(student: dict) -> list[str]:
+    if not student.get("runs"):
+        return [f"| ingest with an active student | – | – | – | skipped: {student.get('note')} |"]
+    rows = []
+    for run in student["runs"]:
+        notes = f"labels: {', '.join(run['sources'])}; " if run.get("sources") else ""
+        rows.append(f"| active student {student['version']}: {run['what']} | {run['stall_ms']:.0f} ms | "
+                    f"≤ {TARGET_STALL_MS} ms | {run['total_s']:.1f} s | {notes}worst: {run['worst'] or '–'} |")
+    return rows
+
+
+def report(args, pages: int, idle: float, ingest: dict, blocking: dict, training: dict, core: dict,
+           student: dict) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Qt platform {QApplication.platformName()}"
     first = ingest["first_box_s"]
@@ -241,6 +294,7 @@ def report(args, pages: int, idle: float, ingest: dict, blocking: dict, training
                      f"status {training['status']}; training runs in a child process; worst: {training['worst'] or '–'} |")
     else:
         lines.append(f"| training run from the panel | – | – | – | skipped: {training.get('note')} |")
+    lines.extend(student_rows(student))
     lines.append(f"| drop → first candidate box drawn | – | ≤ {TARGET_FIRST_BOX_S} s | "
                  + (f"{first:.2f} s" if first is not None else "–") + f" | {first_box_note(ingest)} |")
     lines.append(f"| core only: analysis start → first candidates reported (best of 3) | – | – | "
@@ -275,9 +329,11 @@ def main() -> int:
     ingest = bench_ingest(app, window, pdf, probe)
     blocking = bench_blocking(pdf, probe)
     training = bench_training(window, probe)
+    student = bench_student_ingest(window, pdf, probe, training)
     close_window(window)
     core = bench_core_first_candidates(pdf)
-    text = report(args, truth.page_count, idle, ingest, blocking, training, core)
+    shutil.rmtree(WORK, ignore_errors=True)
+    text = report(args, truth.page_count, idle, ingest, blocking, training, core, student)
     print(text)
     if not args.no_append:
         with open(ROOT / "docs" / "BENCHMARKS.md", "a", encoding="utf-8") as handle:

@@ -24,6 +24,7 @@ from soe_desktop.gui.models.queue_model import (
     NEEDS_REVIEW,
     QueueModel,
 )
+from soe_desktop.gui.student_process import StudentProcess
 from soe_desktop.gui.teachers import LabelerFactory, teacher_factory
 from soe_desktop.gui.workers import Worker, WorkerPool
 
@@ -54,7 +55,7 @@ def expand_paths(paths: list[str]) -> list[str]:
 
 
 def ingest_task(path: str, db_path: Path, documents_dir: Path, auto_accept: float,
-                labeler_factory: Optional[LabelerFactory]):
+                labeler_factory: Optional[LabelerFactory], student: Optional[StudentProcess] = None):
     """Build the core task run by the worker (no Qt inside)."""
 
     def task(progress, cancel: CancelToken) -> IngestOutcome:
@@ -72,7 +73,7 @@ def ingest_task(path: str, db_path: Path, documents_dir: Path, auto_accept: floa
             sha = result.document.sha256
             accepted = 0
             if not result.duplicate:
-                label_with_active_student(store, sha, progress, cancel)
+                label_with_active_student(store, sha, progress, cancel, student=student)
                 accepted = apply_auto_accept(store, sha, auto_accept)
             status = (store.document(sha) or {}).get("status", NEEDS_REVIEW)
             return IngestOutcome(sha, result.document.page_count, len(result.candidates), result.soe_pages(),
@@ -98,6 +99,7 @@ class IngestQueue(QObject):
         self.model = QueueModel(self)
         self.pool = WorkerPool(max_threads=1, parent=self)  # 2-core machines: one document at a time
         self._workers: dict[int, Worker] = {}
+        self.student = StudentProcess()  # the active student, loaded once in its own process
 
     def add_paths(self, paths: list[str], allow_cloud: bool = False) -> list[int]:
         """Queue every PDF in `paths` (files or folders); `allow_cloud` is the user's consent for
@@ -107,7 +109,8 @@ class IngestQueue(QObject):
         factory = teacher_factory(settings, allow_cloud)
         for path in expand_paths(paths):
             entry = self.model.add(path)
-            task = ingest_task(path, settings.db_path, settings.documents_dir, settings.auto_accept_threshold, factory)
+            task = ingest_task(path, settings.db_path, settings.documents_dir, settings.auto_accept_threshold, factory,
+                               self.student)
             worker = Worker(task, name=Path(path).name)
             worker.signals.setProperty("entry_key", entry.key)
             worker.signals.progress.connect(self._on_progress)
@@ -139,6 +142,7 @@ class IngestQueue(QObject):
 
     def shutdown(self) -> None:
         self.pool.shutdown()
+        self.student.close()
 
     def _key(self) -> int:
         sender = self.sender()

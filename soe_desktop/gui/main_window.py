@@ -17,6 +17,7 @@ from soe_desktop.gui.models.review_session import ReviewSession
 from soe_desktop.gui.recent_files import RecentFiles
 from soe_desktop.gui.review_actions import review_state, reviewer
 from soe_desktop.gui.startup import IngestGate, Step, StartUp, core_steps, freeze_loaded_objects
+from soe_desktop.gui.student_warmup import StudentWarmUp
 from soe_desktop.gui.views.lazy_panel import LazyPanel
 from soe_desktop.gui.views.page_view import OverlayBox, PdfPageView
 from soe_desktop.gui.views.queue_panel import QueuePanel
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.start_up = StartUp(self, core_steps() + [Step("Starting… preparing the dashboard", self.dashboard.panel),
                                                      Step("Starting…", freeze_loaded_objects)], gate)
         self._connect()
+        self.student_warm_up = StudentWarmUp(self)  # the active student loads in its process early
         self._load_library()
         self._on_start_up_message(self.start_up.message)
 
@@ -157,7 +159,7 @@ class MainWindow(QMainWindow):
         self.page_view.candidate_clicked.connect(self.session.select)
         self.page_view.current_page_changed.connect(self.thumbnails.current_page)
         self.thumbnails.page_clicked.connect(self.page_view.go_to_page)
-        self.training_panel.model_activated.connect(self.dashboard.refresh)
+        self.training_panel.model_activated.connect(self._on_model_activated)
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
     def _load_library(self) -> None:
@@ -347,6 +349,13 @@ class MainWindow(QMainWindow):
             self.dashboard.refresh()
         elif index == TRAINING_TAB:
             self.training_panel.refresh_dataset()
+
+    @Slot(str)
+    def _on_model_activated(self, _version: str) -> None:
+        """Redraw the dashboard now only when it is on screen (its matplotlib redraw held the GUI
+        thread 140-270 ms); otherwise showing its tab refreshes it."""
+        if self.tabs.currentIndex() == DASHBOARD_TAB:
+            self.dashboard.refresh()
 
     @Slot()
     def show_training(self) -> None:

@@ -7,6 +7,10 @@ GUI thread on purpose: compiled-extension imports hold the GIL, so in a worker t
 freeze the window anyway, and the ingest worker importing them mid-drop froze it worst (see
 `preload_core`). The ingest queue waits behind an `IngestGate` until the last step, so no
 document is processed while those imports would still be running.
+
+The local student's libraries (torch, transformers, peft) are not among these steps: one
+`import torch` alone holds the GUI thread for ~1.4 s. The student loads in its own process
+instead (student_process.py), started once start-up is ready when a model is active.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
   (offline setting, per-document consent, API key), which falls back to the heuristic.
 - When a model version is active, the student also labels each new document; its label is the
   newest machine label, so the review shows it, and the teacher's label stays in the history.
+  In the app it runs in a child process that keeps the model loaded (student_process.py): loading
+  torch in the window's process froze the window for hundreds of ms.
 """
 
 from __future__ import annotations
@@ -43,16 +45,23 @@ def teacher_factory(settings: Settings, allow_cloud: bool) -> Optional[LabelerFa
     return make
 
 
-def label_with_active_student(store, sha256: str, progress=None, cancel=None) -> int:
-    """Append the active student's labels for a document; returns how many (0 without an active model)."""
+def label_with_active_student(store, sha256: str, progress=None, cancel=None, student=None) -> int:
+    """Append the active student's labels for a document; returns how many (0 without an active model).
+
+    `student` (a StudentProcess) labels in its child process with the model kept loaded; without
+    one the model is loaded here, in the calling thread (scripts, the CLI's way).
+    """
     active = store.active_model()
     if active is None:
         return 0
-    from soe_desktop.core.labeling.student import StudentLabeler
-
     candidates = store.candidates(sha256)
     if not candidates:
         return 0
-    labels = StudentLabeler.from_store(store).label(candidates, progress=progress, cancel=cancel)
+    if student is not None and active.get("path"):
+        labels = student.label(active["path"], candidates, progress=progress, cancel=cancel)
+    else:
+        from soe_desktop.core.labeling.student import StudentLabeler
+
+        labels = StudentLabeler.from_store(store).label(candidates, progress=progress, cancel=cancel)
     store.add_labels(labels)
     return len(labels)

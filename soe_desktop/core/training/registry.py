@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from soe_desktop.core.errors import BadInputError
-from soe_desktop.core.training.trainer import TrainResult
+
+if TYPE_CHECKING:  # the trainer imports torch (~1.2 s): listing or activating models must not wait for it
+    from soe_desktop.core.training.trainer import TrainResult
 
 ARGS_FILE = "training_args.json"
 DATASET_FILE = "dataset.json"
