@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     outcome = run(items, page_rows, folds, args, options.threshold, log)
     command = "nice -n 10 .venv/bin/python experiments/selective_finetuning.py " + " ".join(argv or sys.argv[1:])
     text = markdown(outcome, items, folds, args, options.threshold, command.strip(),
-                    time.perf_counter() - started)
+                    time.perf_counter() - started, group_consensus=GROUP_CONSENSUS)
     write_outputs(outcome, text, options.docs)
     print(text)
     return 0

@@ -12,8 +12,9 @@ from pathlib import Path
 
 def _threshold_lines(results: dict) -> list[str]:
     """Students' tuned decision thresholds per fold and their page F1 against deciding at 0.5."""
-    rows = [(method, r) for method, r in results.items() if any("threshold" in run for run in r.get("runs", []))]
-    if not rows:
+    rows = [(method, r) for method, r in results.items()
+            if any(run.get("threshold", 0.5) != 0.5 for run in r.get("runs", []))]
+    if not rows:  # not tuned (the default): every student decided at 0.5, nothing to compare
         return []
     lines = ["", "Students' decision thresholds (tuned on each fold's validation documents) and the same "
              "scores decided at 0.5:", "",
@@ -27,7 +28,7 @@ def _threshold_lines(results: dict) -> list[str]:
 
 
 def markdown(outcome: dict, items: list, folds, args, threshold: float, command: str,
-             seconds: float) -> str:
+             seconds: float, group_consensus: bool = True) -> str:
     from statistics import mean, pstdev
 
     n_candidates = sum(len(item.candidates) for item in items)
@@ -47,7 +48,10 @@ def markdown(outcome: dict, items: list, folds, args, threshold: float, command:
         f"max {args.max_tokens} tokens, "
         f"layout prefix {'on' if args.use_layout_prefix else 'off'}, class-balanced loss, temperature-calibrated on "
         f"{args.validation_fraction:.0%} of the training documents. Selective filter threshold {threshold} "
-        "with agreement of both representations required.",
+        "with agreement of both representations required (the heuristic teacher's json vote judges the grid "
+        "alone, its text vote the page and the words). "
+        + ("Every method's pages of one multi-page table share one verdict (group consensus)."
+           if group_consensus else "No group consensus (each page judged on its own)."),
         "",
         "| method | page P | page R | page F1 (folds mean ± sd) | protocol recall | table P | table R | table F1 "
         "| page AP | table ECE |",
