@@ -50,7 +50,7 @@ def markdown(outcome: dict, items: list, folds, args, threshold: float, command:
         f"{args.validation_fraction:.0%} of the training documents. Selective filter threshold {threshold} "
         "with agreement of both representations required (the heuristic teacher's json vote judges the grid "
         "alone, its text vote the page and the words). "
-        + ("Every method's pages of one multi-page table share one verdict (group consensus)."
+        + ("Every method judges a multi-page table as one: a page's P(SoE) is max(own, the table's mean) (group consensus)."
            if group_consensus else "No group consensus (each page judged on its own)."),
         "",
         "| method | page P | page R | page F1 (folds mean ± sd) | protocol recall | table P | table R | table F1 "

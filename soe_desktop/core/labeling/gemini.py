@@ -380,4 +380,4 @@ class GeminiLabeler:
         if run.pending:
             first = run.errors[0] if run.errors else GeminiError("incomplete", next(iter(run.pending.values())))
             raise GeminiError(first.kind, f"{len(run.pending)} of {len(candidates)} candidates pending: {first}")
-        return group_consensus(candidates, run.labels)  # one verdict per multi-page table
+        return group_consensus(candidates, run.labels)  # a continued table is judged as one (groups.py)

@@ -1,10 +1,12 @@
-"""One table continued over several pages gets one verdict: the mean P(SoE) of its pages.
+"""A table continued over several pages is judged as one: its weak pages are lifted to the table's mean.
 
 Why: an SoE that runs over pages 17-31 is one table; a labeler judging each page alone gives the
 later pages lower scores (fewer visit headers, more footnotes) and drops some of them, which the
 page metric counts as misses. Detection already links the pages of one table (`Candidate.group`,
-grouping.py), so every labeler's pages are brought to the group's mean. On the dev corpus' out-of-fold
-scores this raised page F1 by ~0.01 for the teacher and the students alike (docs/EXPERIMENTS.md).
+grouping.py), so every labeler's page gets P(SoE) = max(its own, the group's mean). Lifting, not
+averaging: with a plain mean one strong page dragged down by a weak one lost a protocol's only
+SoE pages (a pictured two-page SoE in the dev corpus). On the dev corpus' out-of-fold scores this
+raised the students' page F1 by 0.02-0.04 and the teacher's by ~0.01 (docs/EXPERIMENTS.md).
 Human labels are gold and are never changed here.
 """
 
@@ -26,7 +28,7 @@ def group_members(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]
 
 
 def group_consensus(candidates: Sequence[Candidate], labels: Sequence[Label], threshold: float = 0.5) -> list[Label]:
-    """`labels` (same order) with each multi-page table's labels set to its mean P(SoE).
+    """`labels` (same order) with each multi-page table's labels at max(own P(SoE), the table's mean).
 
     The candidate's own probability stays in `details["own_p_soe"]`; human labels pass unchanged
     and do not move the machine labels of their group. Where the labels carry the two
@@ -44,7 +46,7 @@ def group_consensus(candidates: Sequence[Candidate], labels: Sequence[Label], th
         agree = _table_agreement(labelled, threshold)
         pages = sorted({c.page for c in members})
         note = f"one table over pages {pages[0]}-{pages[-1]}: mean P(SoE) {mean:.2f} of {len(labelled)} pages"
-        consensus.update({label.candidate_id: _with_consensus(label, mean, agree, note, threshold)
+        consensus.update({label.candidate_id: _with_consensus(label, max(label.p_soe, mean), agree, note, threshold)
                           for label in labelled})
     return [consensus.get(label.candidate_id, label) if not label.is_human else label for label in labels]
 

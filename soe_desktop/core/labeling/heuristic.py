@@ -107,7 +107,7 @@ def single_page_features_from_text(text: str) -> dict[str, float]:
 
 class HeuristicTeacher:
     """Labeler protocol: one Label per candidate, same order; `details` = {"json": p, "text": p}.
-    A table continued over pages gets one verdict (groups.py)."""
+    A table continued over pages is judged as one (groups.py)."""
 
     name = NAME
 

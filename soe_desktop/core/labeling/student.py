@@ -106,7 +106,7 @@ class StudentLabeler:
     ) -> list[Label]:
         probabilities = self.probabilities(candidates, progress, cancel)
         labels = [self._to_label(candidate, p) for candidate, p in zip(candidates, probabilities)]
-        return group_consensus(candidates, labels, self.threshold)  # one verdict per multi-page table
+        return group_consensus(candidates, labels, self.threshold)  # a continued table is judged as one (groups.py)
 
     def _to_label(self, candidate: Candidate, p_soe: float) -> Label:
         return Label.from_probability(

@@ -17,11 +17,11 @@ def _label(candidate: Candidate, p_soe: float, source: str = "heuristic") -> Lab
     return Label.from_probability(candidate.id, p_soe, source, reason="page prior")
 
 
-def test_a_continued_table_gets_the_mean_of_its_pages():
+def test_weak_pages_of_a_continued_table_are_lifted_to_its_mean():
     pages = [_candidate(17, "g"), _candidate(18, "g"), _candidate(19, "g")]
     labels = group_consensus(pages, [_label(pages[0], 0.9), _label(pages[1], 0.8), _label(pages[2], 0.4)])
     assert [label.is_soe for label in labels] == [True, True, True]
-    assert [label.p_soe for label in labels] == pytest.approx([0.7, 0.7, 0.7])
+    assert [label.p_soe for label in labels] == pytest.approx([0.9, 0.8, 0.7])
     assert labels[2].details["own_p_soe"] == pytest.approx(0.4)
     assert "pages 17-19" in labels[2].reason and labels[2].reason.startswith("page prior")
 
@@ -32,7 +32,16 @@ def test_standalone_tables_and_other_groups_are_untouched():
     labels = group_consensus([alone, first, second], original)
     assert labels[0] is original[0]
     assert [label.is_soe for label in labels[1:]] == [False, False]
-    assert labels[1].p_soe == pytest.approx(0.15)
+    assert [label.p_soe for label in labels[1:]] == pytest.approx([0.2, 0.15])
+
+
+def test_a_strong_page_is_never_pulled_down_by_a_weak_one():
+    """A pictured two-page SoE: one page with its heading (0.9), one without (0.05). The mean (0.475)
+    would lose both; lifting keeps the strong page and the protocol is still found."""
+    strong, weak = _candidate(14, "g"), _candidate(15, "g")
+    labels = group_consensus([strong, weak], [_label(strong, 0.9), _label(weak, 0.05)])
+    assert [label.is_soe for label in labels] == [True, False]
+    assert labels[0].p_soe == pytest.approx(0.9) and labels[1].p_soe == pytest.approx(0.475)
 
 
 def test_two_tables_on_one_page_are_not_a_multi_page_group():
@@ -47,7 +56,7 @@ def test_human_labels_are_gold_and_do_not_move_the_group():
     human = _label(pages[0], 0.0, source="human:ana")
     labels = group_consensus(pages, [human, _label(pages[1], 0.9), _label(pages[2], 0.7)])
     assert labels[0] is human
-    assert [label.p_soe for label in labels[1:]] == pytest.approx([0.8, 0.8])
+    assert [label.p_soe for label in labels[1:]] == pytest.approx([0.9, 0.8])
 
 
 def test_order_and_ids_of_the_labels_are_kept():
@@ -88,4 +97,6 @@ def test_the_heuristic_teacher_labels_a_continued_table_as_one():
     grouped = HeuristicTeacher().label(pages)
     alone = HeuristicTeacher(consensus=False).label(pages)
     assert alone[0].p_soe != alone[1].p_soe
-    assert grouped[0].p_soe == grouped[1].p_soe == pytest.approx((alone[0].p_soe + alone[1].p_soe) / 2)
+    mean = (alone[0].p_soe + alone[1].p_soe) / 2
+    assert [label.p_soe for label in grouped] == pytest.approx([max(alone[0].p_soe, mean), max(alone[1].p_soe, mean)])
+    assert min(label.p_soe for label in grouped) == pytest.approx(mean)  # the weaker page was lifted
