@@ -30,6 +30,20 @@ def preload_core() -> None:
     freeze_loaded_objects()
 
 
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
+def share_the_gil_often() -> None:
+    """Make a busy worker thread hand Python's GIL over every 1 ms instead of every 5 ms.
+
+    Every Qt event the window handles in Python (a timer, a progress signal, a repaint) must take
+    the GIL from the ingest worker, which runs pdfminer in pure Python; at the default 5 ms a burst
+    of such events queued up to 60-110 ms stalls while a page was being detected. At 1 ms the
+    longest stall fell to 28-47 ms with no measurable change in ingest time (docs/BENCHMARKS.md).
+    """
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+
+
 def create_window(paths: list[str] | None = None, config_dir: Path | None = None, open_sample: bool = True):
     """Build the main window (an existing QApplication is required); queue `paths`, or the sample
     protocol when the library is empty, so the app is never empty.
@@ -40,6 +54,7 @@ def create_window(paths: list[str] | None = None, config_dir: Path | None = None
     from soe_desktop.core.store import Store
     from soe_desktop.gui.main_window import MainWindow
 
+    share_the_gil_often()
     config_dir = config_dir or default_config_dir()
     first_run = not settings_file(config_dir).exists()
     settings = load_settings(config_dir)

@@ -187,3 +187,14 @@ def test_add_overlays_keeps_drawn_boxes_and_joins_a_group_over_pages(qtbot, long
     assert len(view._group_items) == 1, "a table over pages 2-3 gets its bracket"
     view.add_overlays([OverlayBox("a", 2, (20, 20, 50, 50), "g", "soe", 0.9)])  # same id: replaced
     assert len(view.overlay_items()) == 2 and view.overlay_items()["a"].box.state == "soe"
+
+
+def test_the_window_makes_workers_hand_over_the_gil_often(make_window):
+    import sys
+
+    from soe_desktop.gui.app import GIL_SWITCH_INTERVAL_S
+
+    sys.setswitchinterval(0.005)  # Python's default
+    make_window()
+    assert GIL_SWITCH_INTERVAL_S < 0.005
+    assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_INTERVAL_S)
