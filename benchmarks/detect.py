@@ -39,7 +39,9 @@ from soe_desktop.core.pdf.candidates import find_candidates  # noqa: E402
 from soe_desktop.core.pdf.ingest import open_document  # noqa: E402
 from soe_desktop.core.pdf.pages import read_pages  # noqa: E402
 
-BENCHMARKS_MD = REPO / "docs" / "BENCHMARKS.md"
+from publish import publish  # noqa: E402  (same folder)
+
+BENCHMARKS_MD = REPO / "docs" / "BENCHMARKS.md"  # the same file publish() appends to
 
 
 @dataclass
@@ -207,11 +209,7 @@ def append_markdown(table: str, missed: list[str], false: list[str], argv) -> No
         "\nMissed SoE pages: " + ("; ".join(missed) or "none"),
         "\nFalse SoE pages: " + ("; ".join(false) or "none") + "\n",
     ]
-    BENCHMARKS_MD.parent.mkdir(parents=True, exist_ok=True)
-    if not BENCHMARKS_MD.exists():
-        BENCHMARKS_MD.write_text("# Benchmarks\n", encoding="utf-8")
-    with open(BENCHMARKS_MD, "a", encoding="utf-8") as handle:
-        handle.write("\n".join(block))
+    publish("\n".join(block), path=BENCHMARKS_MD)
     print(f"appended to {BENCHMARKS_MD}", file=sys.stderr)
 
 

@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from publish import publish  # noqa: E402  (same folder)
+
 PROBE_MS = 10
 TARGET_STALL_MS = 50
 TARGET_FIRST_BOX_S = 0.5
@@ -334,10 +336,7 @@ def main() -> int:
     core = bench_core_first_candidates(pdf)
     shutil.rmtree(WORK, ignore_errors=True)
     text = report(args, truth.page_count, idle, ingest, blocking, training, core, student)
-    print(text)
-    if not args.no_append:
-        with open(ROOT / "docs" / "BENCHMARKS.md", "a", encoding="utf-8") as handle:
-            handle.write(text)
+    publish(text, append=not args.no_append)
     return 0
 
 

@@ -29,6 +29,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from publish import publish  # same folder
+
 T0 = time.perf_counter()
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ("before", "after")
@@ -142,11 +144,7 @@ def main() -> int:
     for _ in range(args.runs):
         for variant in VARIANTS:
             results[variant].append(run_child(variant, args.xvfb))
-    text = report(args, results)
-    print(text)
-    if not args.no_append:
-        with open(ROOT / "docs" / "BENCHMARKS.md", "a", encoding="utf-8") as handle:
-            handle.write(text)
+    publish(report(args, results), append=not args.no_append)
     return 0
 
 

@@ -26,6 +26,8 @@ sys.path.insert(0, str(REPO))
 
 from soe_desktop.core.model import Candidate, Label  # noqa: E402
 
+from publish import publish  # noqa: E402  (same folder)
+
 VISITS = ["Screening", "Day 1", "Day 8", "Day 15", "Week 4", "Week 8", "Week 12", "Week 24", "EOT", "Follow-up",
           "C1D1", "C2D1", "Unscheduled", "ET"]
 PROCEDURES = ["Informed consent", "Inclusion/exclusion criteria", "Medical history", "Vital signs",
@@ -169,12 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-append", action="store_true", help="Print only; do not touch docs/BENCHMARKS.md.")
     options = parser.parse_args(argv)
     command = "nice -n 10 .venv/bin/python benchmarks/train.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = report(measure(options), options, command.strip())
-    print(text)
-    if not options.no_append:
-        path = REPO / "docs" / "BENCHMARKS.md"
-        existing = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-        path.write_text(existing.rstrip() + "\n\n" + text, encoding="utf-8")
+    publish(report(measure(options), options, command.strip()), append=not options.no_append)
     return 0
 
 
