@@ -198,8 +198,8 @@ def _unique_ids(items: list[CorpusItem]) -> None:
 
 
 def consensus_scores(test: list[CorpusItem], scores: dict[str, float]) -> dict[str, float]:
-    """What the app's labelers do: one P(SoE) per multi-page table (labeling/groups.py). The students
-    and the GBM are scored here from raw probabilities; for the teacher's labels it changes nothing."""
+    """What the app's labelers do to a multi-page table (labeling/groups.py), for the methods scored
+    here from raw probabilities (students, GBM); the teacher's labels already had it."""
     if not GROUP_CONSENSUS:
         return scores
     out = dict(scores)
@@ -317,7 +317,8 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
             fold_scores[method], info = student_scores(train_items, test, source, args, threshold, log)
             runs[method].append(info)
             pooled_thresholds[method].update({cid: info.get("threshold", 0.5) for cid in fold_scores[method]})
-        fold_scores = {method: consensus_scores(test, scores) for method, scores in fold_scores.items()}
+        fold_scores = {method: scores if method == "teacher alone" else consensus_scores(test, scores)
+                       for method, scores in fold_scores.items()}
         for method, scores in fold_scores.items():
             pooled[method].update(scores)
             per_fold[method].append(evaluate(test, scores, pooled_thresholds[method])[0]["page"]["f1"])

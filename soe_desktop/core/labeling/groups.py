@@ -30,7 +30,10 @@ def group_members(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]
 def group_consensus(candidates: Sequence[Candidate], labels: Sequence[Label], threshold: float = 0.5) -> list[Label]:
     """`labels` (same order) with each multi-page table's labels at max(own P(SoE), the table's mean).
 
-    The candidate's own probability stays in `details["own_p_soe"]`; human labels pass unchanged
+    The candidate's own probability and reason stay in `details["own_p_soe"]` / `["own_reason"]`,
+    and the consensus is always taken over those, so applying it again changes nothing (a caller
+    may re-apply it to labels that already had it, e.g. a gate mixing two labelers' labels).
+    Human labels pass unchanged
     and do not move the machine labels of their group. Where the labels carry the two
     representations' votes (`details["json"]`, `details["text"]`), agreement is decided for the
     table too: the mean json vote against the mean text vote, so the selective filter keeps or
@@ -42,11 +45,11 @@ def group_consensus(candidates: Sequence[Candidate], labels: Sequence[Label], th
         labelled = [by_id[c.id] for c in members if c.id in by_id]
         if len(labelled) < 2:
             continue
-        mean = sum(label.p_soe for label in labelled) / len(labelled)
+        mean = sum(_own_p_soe(label) for label in labelled) / len(labelled)
         agree = _table_agreement(labelled, threshold)
         pages = sorted({c.page for c in members})
         note = f"one table over pages {pages[0]}-{pages[-1]}: mean P(SoE) {mean:.2f} of {len(labelled)} pages"
-        consensus.update({label.candidate_id: _with_consensus(label, max(label.p_soe, mean), agree, note, threshold)
+        consensus.update({label.candidate_id: _with_consensus(label, mean, agree, note, threshold)
                           for label in labelled})
     return [consensus.get(label.candidate_id, label) if not label.is_human else label for label in labels]
 
@@ -65,9 +68,15 @@ def _table_agreement(labels: Sequence[Label], threshold: float) -> Optional[bool
     return (json_vote >= threshold) == (text_vote >= threshold)
 
 
-def _with_consensus(label: Label, p_soe: float, agree: Optional[bool], note: str, threshold: float) -> Label:
-    is_soe, confidence = from_p_soe(p_soe, threshold)
-    reason = f"{label.reason}; {note}" if label.reason else note
-    details = {**label.details, "own_p_soe": round(label.p_soe, 4)}
+def _own_p_soe(label: Label) -> float:
+    """The labeler's own P(SoE) for this page, before any consensus."""
+    return float(label.details.get("own_p_soe", label.p_soe))
+
+
+def _with_consensus(label: Label, mean: float, agree: Optional[bool], note: str, threshold: float) -> Label:
+    own_p_soe, own_reason = _own_p_soe(label), label.details.get("own_reason", label.reason)
+    is_soe, confidence = from_p_soe(max(own_p_soe, mean), threshold)
+    reason = f"{own_reason}; {note}" if own_reason else note
+    details = {**label.details, "own_p_soe": own_p_soe, "own_reason": own_reason}
     return replace(label, is_soe=is_soe, confidence=confidence, reason=reason, details=details, id=None,
                    agree=label.agree if agree is None else agree)

@@ -100,3 +100,14 @@ def test_the_heuristic_teacher_labels_a_continued_table_as_one():
     mean = (alone[0].p_soe + alone[1].p_soe) / 2
     assert [label.p_soe for label in grouped] == pytest.approx([max(alone[0].p_soe, mean), max(alone[1].p_soe, mean)])
     assert min(label.p_soe for label in grouped) == pytest.approx(mean)  # the weaker page was lifted
+
+
+def test_applying_the_consensus_again_changes_nothing():
+    """Lifting is taken over each page's own P(SoE), not over already-lifted values: a second pass
+    (a gate mixing labelers, a script scoring labels that had it) must not lift further."""
+    pages = [_candidate(14, "g"), _candidate(15, "g")]
+    once = group_consensus(pages, [_label(pages[0], 0.9), _label(pages[1], 0.1)])
+    twice = group_consensus(pages, once)
+    assert [label.p_soe for label in twice] == pytest.approx([0.9, 0.5])
+    assert [label.p_soe for label in twice] == pytest.approx([label.p_soe for label in once])
+    assert [label.reason for label in twice] == [label.reason for label in once]
