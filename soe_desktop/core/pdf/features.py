@@ -16,6 +16,10 @@ from typing import Optional, Sequence
 from soe_desktop.core.model import PageText
 
 PAGE_PREFIX = "page_"
+# The page screen's own verdict (logit of the page model) as a candidate carries it: the pipeline
+# stores it, the student reads it (the page model learned from every page of the dev corpus what a
+# student cannot learn from a few hundred labelled candidates).
+SCREEN_LOGIT = f"{PAGE_PREFIX}screen_logit"
 
 # A cell mark: X / check / bullet / triangle, optionally followed by a footnote reference
 # ("X1", "Xa", "X¹", "X*", "X(a)").
@@ -306,10 +310,13 @@ def document_relative_bounds(singles: list[dict[str, float]], index: int) -> dic
 
 
 def candidate_page_features(page_feature_dict: dict[str, float], page_score: Optional[float] = None) -> dict:
-    """Page features as a candidate carries them: every key prefixed with `page_`, plus the page score."""
+    """Page features as a candidate carries them: every key prefixed with `page_`, plus the screen's
+    logit for the page when its score is given."""
+    from soe_desktop.core.labeling.heuristic_model import logit
+
     out = {f"{PAGE_PREFIX}{key}": float(value) for key, value in page_feature_dict.items()}
     if page_score is not None:
-        out[f"{PAGE_PREFIX}score"] = float(page_score)
+        out[SCREEN_LOGIT] = logit(page_score)
     return out
 
 

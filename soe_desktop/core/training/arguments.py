@@ -47,6 +47,13 @@ class TrainingArguments:
     head: str = "features+text"  # see HEAD_CHOICES
     head_hidden: int = 64  # hidden units of the fused head's MLP (0 = a linear head)
     head_dropout: float = 0.1
+    # The fused head also sees the page screen's logit (features.screen_logit): the page model's
+    # verdict, learned from far more pages than a student's training set holds. Off by default:
+    # on the corpus experiment (docs/EXPERIMENTS.md, "The screen's logit") it lowered every student
+    # as a plain feature; as a base margin (`screen_offset`, implies the feature) it raised the
+    # filtered-label student on both fold splits but lowered the human-label students.
+    use_screen_logit: bool = False
+    screen_offset: bool = False  # the head learns a correction added to the screen's logit
     head_learning_rate: float = 5e-3  # the fused head starts from scratch: it learns faster (0 = learning_rate)
     label_smoothing: float = 0.0
     soft_targets: bool = False  # learn the teacher's P(SoE) instead of its 0/1 verdict (human labels stay 0/1)
@@ -63,6 +70,8 @@ class TrainingArguments:
             raise ValueError("validation_fraction must be in [0, 1)")
         if self.representation not in ("text", "json", "both"):
             raise ValueError(f"unknown representation {self.representation!r}")
+        if self.screen_offset:
+            self.use_screen_logit = True
         if self.head not in HEAD_CHOICES:
             raise ValueError(f"unknown head {self.head!r}; expected one of {HEAD_CHOICES}")
 

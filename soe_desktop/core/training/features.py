@@ -14,16 +14,33 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from soe_desktop.core.model import Candidate
+from soe_desktop.core.pdf.features import SCREEN_LOGIT
 
-# Scores of fitted models are not layout cues: the heuristic's page model is fitted on the dev corpus,
-# so `page_score` would leak its labels into the student (and tie the student to one teacher).
-EXCLUDED_FEATURE_MARKERS = ("score", "p_soe", "probability")
+# Scores of fitted models are not layout cues (a teacher's P(SoE) would tie the student to that
+# teacher). The page screen's logit is the one exception, taken only when asked (see `screen_logit`).
+EXCLUDED_FEATURE_MARKERS = ("score", "p_soe", "probability", "logit")
+SCREEN_LOGIT_LIMIT = 10.0
 
 
 def is_layout_feature(name: str) -> bool:
     """True for raw layout cues, False for keys that are outputs of fitted models."""
     lowered = name.lower()
     return not any(marker in lowered for marker in EXCLUDED_FEATURE_MARKERS)
+
+
+def screen_logit(candidate: Candidate) -> float:
+    """The page screen's logit for the candidate's page, clipped to ±10.
+
+    Why the student gets it: the page model was fitted on every page of the dev corpus (thousands),
+    while a student learns from a few hundred labelled candidates, which is too few to weigh ~90
+    page cues itself. Candidates stored before the pipeline kept it get it from their page cues.
+    """
+    value = candidate.features.get(SCREEN_LOGIT)
+    if value is None:
+        from soe_desktop.core.labeling.heuristic import page_prior
+
+        value = page_prior(candidate.features)
+    return max(-SCREEN_LOGIT_LIMIT, min(SCREEN_LOGIT_LIMIT, float(value)))
 
 
 def squash(value: float) -> float:
@@ -34,10 +51,12 @@ def squash(value: float) -> float:
     return math.copysign(math.log1p(abs(value)), value)
 
 
-def layout_feature_names(candidates: Iterable[Candidate]) -> list[str]:
-    """Every layout-cue key any candidate carries, sorted (the vector's fixed order)."""
+def layout_feature_names(candidates: Iterable[Candidate], with_screen: bool = False) -> list[str]:
+    """Every layout-cue key any candidate carries, sorted (the vector's fixed order), plus the
+    screen's logit when `with_screen` is True."""
     names = {name for candidate in candidates for name in candidate.features}
-    return sorted(name for name in names if is_layout_feature(name))
+    layout = sorted(name for name in names if is_layout_feature(name))
+    return layout + [SCREEN_LOGIT] if with_screen else layout
 
 
 @dataclass
@@ -49,8 +68,8 @@ class FeatureScaler:
     std: list[float] = field(default_factory=list)
 
     @classmethod
-    def fit(cls, candidates: Sequence[Candidate]) -> "FeatureScaler":
-        names = layout_feature_names(candidates)
+    def fit(cls, candidates: Sequence[Candidate], with_screen: bool = False) -> "FeatureScaler":
+        names = layout_feature_names(candidates, with_screen)
         columns = list(zip(*raw_matrix(candidates, names))) if candidates else [()] * len(names)
         mean = [sum(col) / len(col) if col else 0.0 for col in columns]
         std = [_std(col, m) for col, m in zip(columns, mean)]
@@ -74,8 +93,15 @@ class FeatureScaler:
 
 
 def raw_matrix(candidates: Sequence[Candidate], names: Sequence[str]) -> list[list[float]]:
-    """Squashed (not yet standardised) values, one row per candidate."""
-    return [[squash(candidate.features.get(name, 0.0)) for name in names] for candidate in candidates]
+    """Squashed (not yet standardised) values, one row per candidate; the screen's logit is
+    already on a log scale and is only clipped."""
+    return [[_raw_value(candidate, name) for name in names] for candidate in candidates]
+
+
+def _raw_value(candidate: Candidate, name: str) -> float:
+    if name == SCREEN_LOGIT:
+        return screen_logit(candidate)
+    return squash(candidate.features.get(name, 0.0))
 
 
 def _std(column: Sequence[float], mean: float) -> float:

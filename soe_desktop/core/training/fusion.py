@@ -20,6 +20,7 @@ from soe_desktop.core.jobs import CancelToken, ProgressCallback
 from soe_desktop.core.model import Candidate
 from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.base_model import load_encoder
+from soe_desktop.core.pdf.features import SCREEN_LOGIT
 from soe_desktop.core.training.features import FeatureScaler
 from soe_desktop.core.training.inference import predict_logits
 from soe_desktop.core.training.inputs import student_inputs
@@ -52,11 +53,14 @@ def build_head(in_features: int, hidden: int, dropout: float) -> nn.Module:
 class FusedStudent(nn.Module):
     """encoder (peft) -> mean pool -> LayerNorm, concatenated with standardised features -> head."""
 
-    def __init__(self, encoder, scaler: FeatureScaler, head_hidden: int = 64, dropout: float = 0.1) -> None:
+    def __init__(self, encoder, scaler: FeatureScaler, head_hidden: int = 64, dropout: float = 0.1,
+                 screen_offset: bool = False) -> None:
         super().__init__()
         self.encoder = encoder
         self.scaler = scaler
         self.head_hidden, self.dropout = head_hidden, dropout
+        # Start from the page screen's verdict and learn a correction (a base margin, as in boosting).
+        self.screen_offset = screen_offset and SCREEN_LOGIT in scaler.names
         hidden_size = int(encoder.config.hidden_size)
         # The pooled MiniLM vector has entries ~0.05 while z-scored features are ~1: normalise it.
         self.text_norm = nn.LayerNorm(hidden_size)
@@ -73,7 +77,16 @@ class FusedStudent(nn.Module):
         extra = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
         pooled = self.text_norm(mean_pool(hidden, attention_mask))
-        return ClassifierOutput(self.head(torch.cat([pooled, features.to(pooled.dtype)], dim=-1)))
+        features = features.to(pooled.dtype)
+        logits = self.head(torch.cat([pooled, features], dim=-1))
+        if self.screen_offset:
+            logits = logits + torch.stack([torch.zeros_like(features[:, 0]), self._screen(features)], dim=-1)
+        return ClassifierOutput(logits)
+
+    def _screen(self, features: torch.Tensor) -> torch.Tensor:
+        """The screen's logit back from its standardised column."""
+        index = self.scaler.names.index(SCREEN_LOGIT)
+        return features[:, index] * self.scaler.std[index] + self.scaler.mean[index]
 
     def save_pretrained(self, directory: str) -> None:
         """PEFT adapter files + the head's weights + the scaler and head shape (JSON)."""
@@ -83,7 +96,8 @@ class FusedStudent(nn.Module):
         state = {f"text_norm.{k}": v for k, v in self.text_norm.state_dict().items()}
         state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
         save_file({k: v.detach().cpu().contiguous() for k, v in state.items()}, str(Path(directory) / HEAD_WEIGHTS_FILE))
-        config = {"scaler": self.scaler.to_dict(), "head_hidden": self.head_hidden, "dropout": self.dropout}
+        config = {"scaler": self.scaler.to_dict(), "head_hidden": self.head_hidden, "dropout": self.dropout,
+                  "screen_offset": self.screen_offset}
         (Path(directory) / HEAD_CONFIG_FILE).write_text(json.dumps(config, indent=2), encoding="utf-8")
 
 
@@ -108,7 +122,7 @@ def build_fused_model(args: TrainingArguments, base_path: str, scaler: FeatureSc
     with warnings.catch_warnings():  # peft calls a transformers API that v5 marks deprecated
         warnings.simplefilter("ignore", FutureWarning)
         encoder = get_peft_model(load_encoder(base_path), lora_config(args, TaskType.FEATURE_EXTRACTION))
-    return FusedStudent(encoder, scaler, args.head_hidden, args.head_dropout)
+    return FusedStudent(encoder, scaler, args.head_hidden, args.head_dropout, args.screen_offset)
 
 
 def load_fused_model(base_path: str, directory: Path) -> FusedStudent:
@@ -121,7 +135,7 @@ def load_fused_model(base_path: str, directory: Path) -> FusedStudent:
         warnings.simplefilter("ignore", FutureWarning)
         encoder = PeftModel.from_pretrained(load_encoder(base_path), str(directory))
     model = FusedStudent(encoder, FeatureScaler.from_dict(config["scaler"]), int(config["head_hidden"]),
-                         float(config["dropout"]))
+                         float(config["dropout"]), bool(config.get("screen_offset", False)))
     state = load_file(str(Path(directory) / HEAD_WEIGHTS_FILE))
     model.text_norm.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith("text_norm.")})
     model.head.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith("head.")})

@@ -37,13 +37,14 @@ def batch_analysis(path):
     table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])
     fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
     candidates = find_candidates(path, document, pages, table_pages, fallback_pages)
-    attach_page_features(candidates, page_features)
+    attach_page_features(candidates, page_features, scores)
     return pages, candidates, scores
 
 
-def attach_page_features(candidates, page_features) -> None:
+def attach_page_features(candidates, page_features, scores) -> None:
     for candidate in candidates:
-        candidate.features.update(F.candidate_page_features(page_features[candidate.page - 1]))
+        candidate.features.update(F.candidate_page_features(page_features[candidate.page - 1],
+                                                            scores[candidate.page - 1]))
 
 
 def test_streaming_gives_exactly_the_batch_result(protocol):
@@ -69,7 +70,7 @@ def test_every_clearly_soe_page_detected_while_reading_still_gives_the_batch_res
     scores = F.page_scores(stream.pages, page_features)
     table_pages, fallback_pages = F.screen(stream.pages, scores)
     streamed = find_candidates(path, document, stream.pages, table_pages, fallback_pages, found_early=stream.early)
-    attach_page_features(streamed, page_features)
+    attach_page_features(streamed, page_features, scores)
     pages, candidates, _ = batch_analysis(path)
     assert stream.pages == pages
     assert [dataclasses.asdict(c) for c in streamed] == [dataclasses.asdict(c) for c in candidates]
@@ -147,3 +148,13 @@ def test_max_early_zero_turns_the_streaming_off(protocol):
     stream = read_with_early_detection(path, open_document(path), reports.append, max_early=0)
     assert stream.early == {}
     assert {report.stage for report in reports} == {"reading"}
+
+
+def test_every_candidate_carries_its_pages_screen_logit(protocol):
+    from soe_desktop.core.labeling.heuristic_model import logit
+
+    path, _ = protocol
+    analysis = analyse(path)
+    assert analysis.candidates
+    for candidate in analysis.candidates:
+        assert candidate.features[F.SCREEN_LOGIT] == pytest.approx(logit(analysis.page_scores[candidate.page - 1]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
@@ -100,9 +101,10 @@ def test_shipped_model_knows_every_feature():
     assert set(load_page_model().feature_names) == names
 
 
-def test_candidate_page_features_prefix_and_score():
+def test_candidate_page_features_prefix_and_screen_logit():
     out = F.candidate_page_features({"landscape": 1.0, "marks": 3}, page_score=0.7)
-    assert out == {"page_landscape": 1.0, "page_marks": 3.0, "page_score": 0.7}
+    assert out == {"page_landscape": 1.0, "page_marks": 3.0, F.SCREEN_LOGIT: pytest.approx(math.log(0.7 / 0.3))}
+    assert F.SCREEN_LOGIT not in F.candidate_page_features({"marks": 3})
 
 
 def test_screen_thresholds_and_text_layer():

@@ -4,7 +4,15 @@ import pytest
 import torch
 
 from soe_desktop.core.model import Candidate
-from soe_desktop.core.training.features import FeatureScaler, is_layout_feature, layout_feature_names, squash
+from soe_desktop.core.labeling.heuristic import page_prior
+from soe_desktop.core.pdf.features import SCREEN_LOGIT
+from soe_desktop.core.training.features import (
+    FeatureScaler,
+    is_layout_feature,
+    layout_feature_names,
+    screen_logit,
+    squash,
+)
 from soe_desktop.core.training.fusion import mean_pool
 
 
@@ -12,11 +20,28 @@ def _candidate(index: int, **features: float) -> Candidate:
     return Candidate(f"c{index}", "doc", index + 1, (0, 0, 1, 1), "pdfplumber", [["a"]], features=features)
 
 
-def test_fitted_model_scores_are_not_layout_features():
+def test_fitted_model_scores_are_not_layout_features_except_the_screen_logit():
     assert not is_layout_feature("page_score") and not is_layout_feature("teacher_p_soe")
+    assert not is_layout_feature(SCREEN_LOGIT)
     assert is_layout_feature("page_landscape") and is_layout_feature("page_next_strong")
-    names = layout_feature_names([_candidate(0, page_score=0.9, page_marks=3.0, n_rows=4.0)])
-    assert names == ["n_rows", "page_marks"]
+    candidate = _candidate(0, page_score=0.9, page_marks=3.0, n_rows=4.0, **{SCREEN_LOGIT: 1.5})
+    assert layout_feature_names([candidate]) == ["n_rows", "page_marks"]
+    assert layout_feature_names([candidate], with_screen=True) == ["n_rows", "page_marks", SCREEN_LOGIT]
+
+
+def test_screen_logit_is_clipped_not_squashed_and_scaled_like_the_rest():
+    train = [_candidate(i, **{SCREEN_LOGIT: value}) for i, value in enumerate((-30.0, -2.0, 2.0, 30.0))]
+    scaler = FeatureScaler.fit(train, with_screen=True)
+    assert scaler.names == [SCREEN_LOGIT]
+    assert [screen_logit(c) for c in train] == [-10.0, -2.0, 2.0, 10.0]
+    assert scaler.mean == [0.0] and scaler.std[0] == pytest.approx(math.sqrt((100 + 4) / 2))
+
+
+def test_candidates_stored_without_the_screen_logit_get_it_from_their_page_cues():
+    cues = {"page_marks": 40.0, "page_landscape": 1.0, "page_visit_tokens": 12.0, "page_log_chars": 7.0}
+    old = _candidate(0, **cues)
+    assert screen_logit(old) == pytest.approx(page_prior(old.features)) and screen_logit(old) != 0.0
+    assert screen_logit(_candidate(1, **cues, **{SCREEN_LOGIT: -3.0})) == -3.0
 
 
 def test_squash_keeps_flags_apart_and_compresses_counts():

@@ -151,3 +151,31 @@ def test_threshold_is_chosen_on_the_validation_documents(trained_result):
 def test_default_run_records_the_one_half_threshold(trained_result):
     assert not trained_result.args.tune_threshold
     assert trained_result.threshold == trained_result.metrics["threshold"] == 0.5
+
+
+def test_screen_offset_adds_the_screens_logit_to_the_head_and_survives_reload(tiny_candidates, tiny_args, tmp_path):
+    from soe_desktop.core.pdf.features import SCREEN_LOGIT
+    from soe_desktop.core.training.base_model import load_tokenizer
+    from soe_desktop.core.training.fusion import load_fused_model
+    from soe_desktop.core.training.trainer import build_model
+
+    for index, candidate in enumerate(tiny_candidates):
+        candidate.features[SCREEN_LOGIT] = float(index % 7) - 3.0
+    dataset = build_training_set(tiny_candidates, teacher_labels(tiny_candidates), "teacher-all")
+    args = TrainingArguments(**{**tiny_args.to_dict(), "screen_offset": True})
+    assert args.use_screen_logit  # the offset needs the feature
+    model = build_model(args, trained_path(), dataset).eval()
+    assert model.screen_offset and model.scaler.names[-1] == SCREEN_LOGIT
+    cpu, tokenizer = torch.device("cpu"), load_tokenizer(trained_path())
+    with_offset = candidate_logits(model, tokenizer, tiny_candidates, args, cpu, batch_size=8)
+    model.screen_offset = False
+    head_only = candidate_logits(model, tokenizer, tiny_candidates, args, cpu, batch_size=8)
+    shift = (with_offset[:, 1] - with_offset[:, 0]) - (head_only[:, 1] - head_only[:, 0])
+    expected = torch.tensor([candidate.features[SCREEN_LOGIT] for candidate in tiny_candidates])
+    assert torch.allclose(shift, expected, atol=1e-4)
+    model.screen_offset = True
+    model.save_pretrained(str(tmp_path))
+    reloaded = load_fused_model(trained_path(), tmp_path).eval()
+    assert reloaded.screen_offset
+    assert torch.allclose(candidate_logits(reloaded, tokenizer, tiny_candidates, args, cpu, batch_size=8), with_offset,
+                          atol=1e-5)
