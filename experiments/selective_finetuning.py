@@ -131,9 +131,21 @@ def relabel_with_fold_teacher(items: list[CorpusItem], page_rows: list, train_na
     outer = fit(train_rows)
     inner = fold_models(train_rows, folds=5)
     for item in items:
-        teacher = HeuristicTeacher(page_model=inner.get(item.name, outer), consensus=GROUP_CONSENSUS)
+        page_model = inner.get(item.name, outer)
+        _set_screen_logits(item.candidates, page_model)
+        teacher = HeuristicTeacher(page_model=page_model, consensus=GROUP_CONSENSUS)
         item.teacher = teacher.label(item.candidates) if item.candidates else []
     _unique_ids(items)
+
+
+def _set_screen_logits(candidates: list[Candidate], page_model) -> None:
+    """The screen's logit the students and the GBM see, from the same fold model as the teacher's prior
+    (the pipeline stored the shipped model's, which was fitted on this corpus and would leak)."""
+    from soe_desktop.core.labeling.heuristic import page_prior
+    from soe_desktop.core.pdf.features import SCREEN_LOGIT
+
+    for candidate in candidates:
+        candidate.features[SCREEN_LOGIT] = page_prior(candidate.features, page_model)
 
 
 def folds_of(items: list[CorpusItem], k: int, seed: int) -> list[list[str]]:
@@ -160,13 +172,14 @@ def _feature_matrix(candidates: list[Candidate], names: list[str]):
     return np.array([[float(c.features.get(n, 0.0)) for n in names] for c in candidates], dtype=float)
 
 
-def classical_scores(train_items: list[CorpusItem], test: list[CorpusItem], seed: int) -> dict[str, float]:
+def classical_scores(train_items: list[CorpusItem], test: list[CorpusItem], seed: int,
+                     with_screen: bool = False) -> dict[str, float]:
     """Gradient boosting on the same layout features the student sees, trained on human labels."""
     from sklearn.ensemble import GradientBoostingClassifier
 
     by_id = {c.id: c for item in train_items for c in item.candidates}
     pairs = [(by_id[label.candidate_id], label.is_soe) for item in train_items for label in item.human]
-    names = layout_feature_names([c for c, _ in pairs])  # page_score (corpus-fitted) left out: it would leak
+    names = layout_feature_names([c for c, _ in pairs], with_screen)  # the screen logit is the fold model's
     model = GradientBoostingClassifier(random_state=seed)
     model.fit(_feature_matrix([c for c, _ in pairs], names), [int(y) for _, y in pairs])
     candidates = [c for item in test for c in item.candidates]
@@ -312,7 +325,8 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
         relabel_with_fold_teacher(items, page_rows, {item.name for item in train_items})
         test_teacher.update({item.name: item.teacher for item in test})
         fold_scores = {"teacher alone": teacher_scores(test),
-                       "classical (GBM, human)": classical_scores(train_items, test, args.seed)}
+                       "classical (GBM, human)": classical_scores(train_items, test, args.seed,
+                                                                  args.use_screen_logit)}
         for method, source in STUDENT_SOURCES.items():
             fold_scores[method], info = student_scores(train_items, test, source, args, threshold, log)
             runs[method].append(info)
@@ -356,6 +370,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="students decide at the F1-best threshold of their validation documents (default 0.5)")
     parser.add_argument("--no-group-consensus", action="store_true",
                         help="do not bring the pages of one multi-page table to their mean P(SoE)")
+    parser.add_argument("--screen-logit", action="store_true",
+                        help="students and GBM also see the page screen's logit (the fold's page model)")
+    parser.add_argument("--screen-offset", action="store_true",
+                        help="students start from the screen's logit and learn a correction to it (implies --screen-logit)")
     parser.add_argument("--docs", type=Path, default=REPO / "docs")
     options = parser.parse_args(argv)
     global GROUP_CONSENSUS
@@ -374,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
                              head_learning_rate=options.head_lr, head_hidden=options.head_hidden,
                              label_smoothing=options.label_smoothing, use_layout_prefix=not options.no_prefix,
                              threads=options.threads, soft_targets=options.soft_targets,
-                             tune_threshold=options.tune_threshold)
+                             tune_threshold=options.tune_threshold,
+                             use_screen_logit=options.screen_logit, screen_offset=options.screen_offset)
     items, page_rows = load_items(options.corpus, log)
     folds = folds_of(items, options.folds, options.seed)
     outcome = run(items, page_rows, folds, args, options.threshold, log)
