@@ -78,10 +78,10 @@ def classical_seconds(dataset) -> float:
     return time.perf_counter() - started
 
 
-def inference_rate(folder: Path, candidates: list[Candidate]) -> float:
+def inference_rate(folder: Path, candidates: list[Candidate], device: str) -> float:
     from soe_desktop.core.labeling.student import StudentLabeler
 
-    labeler = StudentLabeler(folder, device="cpu")
+    labeler = StudentLabeler(folder, device=device)
     labeler.label(candidates[:16])  # warm-up
     started = time.perf_counter()
     labeler.label(candidates)
@@ -98,6 +98,7 @@ def measure(options) -> dict:
     import torch
 
     from soe_desktop.core.store import Store
+    from soe_desktop.core.training.device import peak_rss_mb
     from soe_desktop.core.training.arguments import TrainingArguments
     from soe_desktop.core.training.inputs import student_inputs
     from soe_desktop.core.training.registry import ModelRegistry
@@ -106,8 +107,9 @@ def measure(options) -> dict:
     dataset, candidates = make_set(options.candidates, options.seed)
     args = TrainingArguments(epochs=options.epochs, max_tokens=options.max_tokens, batch_size=options.batch_size,
                              validation_fraction=0.0, device=options.device, layers_to_transform=options.layers,
-                             head=options.head)
+                             head=options.head, base_model=options.base_model)
     result = train(dataset, args)
+    training_rss = peak_rss_mb()
     if not result.completed:
         raise SystemExit(f"training {result.status}: {result.error}")
     min_tokens = min(len(ids) for ids in result.tokenizer(student_inputs(candidates))["input_ids"])
@@ -116,43 +118,62 @@ def measure(options) -> dict:
         ModelRegistry(store, Path(tmp) / "models").register(result)
         folder = Path(tmp) / "models" / result.version
         size = adapter_kb(folder)
-        rate = inference_rate(folder, candidates[: options.inference_texts])
+        rate = inference_rate(folder, candidates[: options.inference_texts], result.device)
         store.close()
     return {"train_seconds": result.seconds, "fit_seconds": result.metrics["train_seconds"],
-            "peak_rss_mb": result.peak_memory_mb, "device": result.device, "texts_per_s": rate,
+            "peak_memory_mb": result.peak_memory_mb, "peak_rss_mb": training_rss, "device": result.device,
+            "accelerator": accelerator_name(result.device), "texts_per_s": rate,
             "adapter_kb": size, "gbm_seconds": classical_seconds(dataset), "threads": torch.get_num_threads(),
             "min_tokens": min_tokens, "args": args}
 
 
+def accelerator_name(device: str) -> str:
+    """What the run trained on, in words, for the record."""
+    import torch
+
+    if device.startswith("cuda"):
+        return f"GPU {torch.cuda.get_device_name(torch.device(device))}"
+    return "Apple MPS" if device.startswith("mps") else "no GPU"
+
+
 def report(m: dict, options, command: str) -> str:
     a = m["args"]
-    ok_time = "meets" if m["train_seconds"] <= 120 else "MISSES"
+    target_s = 120 if m["device"] == "cpu" else 15  # the issue's targets: 2 CPU cores / a GPU
+    ok_time = "meets" if m["train_seconds"] <= target_s else "MISSES"
     ok_rss = "meets" if m["peak_rss_mb"] <= 2048 else "MISSES"
     return "\n".join([
         f"## Student training ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
         "",
         f"Machine: {platform.machine()} {platform.system()}, {os.cpu_count()} CPU cores visible, torch threads "
-        f"{m['threads']}, device {m['device']} (no GPU lent to this session); shared with other jobs, so noisy.",
+        f"{m['threads']}, device {m['device']} ({m['accelerator']}); "
+        f"{'CPU figures move with other load on the machine' if m['device'] == 'cpu' else 'one run'}.",
         "",
         "```", command, "```", "",
         f"Settings: {options.candidates} synthetic candidates (shortest input {m['min_tokens']} tokens before "
         f"truncation to {a.max_tokens}), "
-        f"MiniLM-L6 + LoRA r={a.lora_r} on {'/'.join(a.target_modules)} of "
+        f"{a.base_model or 'packaged MiniLM-L6'} + LoRA r={a.lora_r} on {'/'.join(a.target_modules)} of "
         f"{'layers ' + ','.join(map(str, a.layers_to_transform)) if a.layers_to_transform else 'all layers'}, "
         f"head `{a.head}`, {a.epochs} epochs, batch {a.batch_size}, "
         f"no validation split.",
         "",
         "| measure | value |",
         "|---|---|",
-        f"| full training run (load + fit), s | {m['train_seconds']:.1f} ({ok_time} the 120 s target) |",
+        f"| full training run (load + fit), s | {m['train_seconds']:.1f} ({ok_time} the {target_s} s target) |",
         f"| of which fitting, s | {m['fit_seconds']:.1f} |",
         f"| peak RSS, MB | {m['peak_rss_mb']:.0f} ({ok_rss} the 2 GB target) |",
+        *([f"| peak GPU memory allocated, MB | {m['peak_memory_mb']:.0f} |"] if m["device"].startswith("cuda") else []),
         f"| inference, texts/s (batch {a.inference_batch_size}) | {m['texts_per_s']:.1f} |",
         f"| adapter (+ fused head) size on disk, KB | {m['adapter_kb']:.0f} |",
         f"| alternative: gradient boosting on the same features, s | {m['gbm_seconds']:.2f} "
         f"(student/GBM = {m['train_seconds'] / max(m['gbm_seconds'], 1e-9):.0f}x) |",
         "",
     ])
+
+
+def python_command() -> str:
+    """The interpreter as the record should show it: the project's venv here, else the machine's python."""
+    executable = Path(sys.executable)
+    return "nice -n 10 .venv/bin/python" if REPO / ".venv" in executable.parents else executable.name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,11 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", type=int, nargs="*", default=None,
                         help="LoRA only on these transformer layers (e.g. 3 4 5): a shorter backward pass.")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--base-model", default="", help="a local Hugging Face model folder (default: the packaged MiniLM)")
     parser.add_argument("--head", choices=("features+text", "text"), default="features+text",
                         help="the fused student (default) or the text-only sequence classifier")
     parser.add_argument("--no-append", action="store_true", help="Print only; do not touch docs/BENCHMARKS.md.")
     options = parser.parse_args(argv)
-    command = "nice -n 10 .venv/bin/python benchmarks/train.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = f"{python_command()} benchmarks/train.py " + " ".join(argv if argv is not None else sys.argv[1:])
     publish(report(measure(options), options, command.strip()), append=not options.no_append)
     return 0
 
