@@ -37,6 +37,7 @@ from soe_desktop.core.labeling.heuristic import HeuristicTeacher  # noqa: E402
 from soe_desktop.core.pdf import features as F  # noqa: E402
 from soe_desktop.core.pdf.candidates import find_candidates  # noqa: E402
 from soe_desktop.core.pdf.ingest import open_document  # noqa: E402
+from soe_desktop.core.pdf.ocr import ocr_available, read_pictured_pages  # noqa: E402
 from soe_desktop.core.pdf.pages import read_pages  # noqa: E402
 
 from publish import publish  # noqa: E402  (same folder)
@@ -53,15 +54,24 @@ class DocumentRun:
     opened: int
     pairs: list = field(default_factory=list)  # (Candidate, Label)
     page_info: dict = field(default_factory=dict)  # page -> (has_text, landscape)
+    ocr_pages: int = 0  # text-less pages read by OCR (the engine is optional)
+    ocr_seconds: float = 0.0
 
 
-def run_pipeline(document: CorpusDocument, page_model) -> DocumentRun:
+def run_pipeline(document: CorpusDocument, page_model, ocr: bool = True) -> DocumentRun:
     """The pipeline's steps (as core.pipeline.analyse + triage do), with a fold's page model."""
     started, cpu_started = time.perf_counter(), time.process_time()
     meta = open_document(document.pdf_path)
     pages = read_pages(document.pdf_path)
-    page_features = F.page_features(pages)
+    singles = [F.single_page_features(page) for page in pages]
+    page_features = F.page_features_from_singles(singles)
     scores = F.page_scores(pages, page_features, model=page_model)
+    ocr_started = time.perf_counter()
+    read = read_pictured_pages(document.pdf_path, pages, singles, scores, sha256=meta.sha256) if ocr else []
+    ocr_seconds = time.perf_counter() - ocr_started
+    if read:
+        page_features = F.page_features_from_singles(singles)
+        scores = F.page_scores(pages, page_features, model=page_model)
     table_pages, fallback_pages = F.screen(pages, scores)
     candidates = find_candidates(document.pdf_path, meta, pages, table_pages, fallback_pages)
     for candidate in candidates:
@@ -70,7 +80,7 @@ def run_pipeline(document: CorpusDocument, page_model) -> DocumentRun:
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     info = {page.number: (page.has_text_layer, page.is_landscape) for page in pages}
     return DocumentRun(document, len(pages), seconds, cpu_seconds, len(set(table_pages) | set(fallback_pages)),
-                       list(zip(candidates, labels)), info)
+                       list(zip(candidates, labels)), info, len(read), ocr_seconds)
 
 
 def sample_pages(page_count: int, every: int) -> list[int]:
@@ -132,6 +142,7 @@ def main(argv=None) -> int:
     parser.add_argument("--baseline-every", type=int, default=12, help="time the baselines on every Nth page")
     parser.add_argument("--folds", type=int, default=6)
     parser.add_argument("--no-append", action="store_true", help=f"do not append to {BENCHMARKS_MD.name}")
+    parser.add_argument("--no-ocr", action="store_true", help="leave pages without a text layer unread (as before OCR)")
     args = parser.parse_args(argv)
     corpus_dir = Path(args.corpus)
     if not (corpus_dir.is_dir() and any(corpus_dir.iterdir())):
@@ -142,11 +153,11 @@ def main(argv=None) -> int:
         logging.getLogger(noisy).setLevel(logging.ERROR)
     corpus = load_corpus(corpus_dir)
     print(f"{len(corpus)} documents; fitting {args.folds} fold page models (not timed)...", file=sys.stderr)
-    models = heuristic_fit.fold_models(heuristic_fit.extract(corpus), args.folds)
+    models = heuristic_fit.fold_models(heuristic_fit.extract(corpus, ocr=not args.no_ocr), args.folds)
 
     runs = []
     for document in corpus:
-        runs.append(run_pipeline(document, models[document.name]))
+        runs.append(run_pipeline(document, models[document.name], ocr=not args.no_ocr))
         print(f"  {document.name}: {runs[-1].pages} pages, {runs[-1].seconds:.1f} s", file=sys.stderr)
     total_pages = sum(run.pages for run in runs)
     ours = (1000 * sum(run.seconds for run in runs) / total_pages, 1000 * sum(run.cpu_seconds for run in runs) / total_pages)
@@ -169,6 +180,9 @@ def main(argv=None) -> int:
     rows = [
         ("documents / pages", f"{len(corpus)} / {total_pages} (incl. {sum(not d.labelled for d in corpus)} all-negative PDFs)"),
         ("ours, whole pipeline, all pages (wall / CPU)", f"{ours[0]:.1f} / {ours[1]:.1f} ms/page"),
+        ("of which OCR of pages without a text layer (wall)",
+         f"{sum(r.ocr_seconds for r in runs):.1f} s for {sum(r.ocr_pages for r in runs)} pages"
+         + ("" if ocr_available() and not args.no_ocr else " (OCR off or not installed)")),
         ("pages opened by the screen", f"{opened} ({100 * opened / total_pages:.1f} %)"),
         (f"camelot lattice, every page (wall / CPU; sample: {sampled} pages, every {args.baseline_every}th)",
          f"{camelot_ms[0]:.1f} / {camelot_ms[1]:.1f} ms/page"),

@@ -66,11 +66,14 @@ class CorpusItem:
 
 
 def _cache_path(document: CorpusDocument) -> Path:
-    """Keyed by the PDF and by the page model's weights: refitting the page screen changes the candidates."""
+    """Keyed by the PDF, by the page model's weights (refitting the page screen changes the candidates)
+    and by whether pictured pages are read by OCR (the engine is optional)."""
     from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH
+    from soe_desktop.core.pdf.ocr import ocr_available
 
     weights = hashlib.sha1(WEIGHTS_PATH.read_bytes()).hexdigest()
-    key = hashlib.sha1(f"{document.name}:{document.pdf_path.stat().st_size}:{weights}".encode()).hexdigest()[:12]
+    ocr = ":ocr" if ocr_available() else ""
+    key = hashlib.sha1(f"{document.name}:{document.pdf_path.stat().st_size}:{weights}{ocr}".encode()).hexdigest()[:12]
     return CACHE_DIR / f"{key}.pkl"
 
 

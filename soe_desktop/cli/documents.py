@@ -109,7 +109,8 @@ def _print_table(payload: dict) -> None:
     click.echo(f"SoE pages: {_pages(payload['soe_pages'])}   "
                f"({payload['labeler']}, {payload['seconds']:.1f} s)")
     if payload.get("text_less_pages"):
-        click.echo(f"Pages without a text layer: {_pages(payload['text_less_pages'])}")
+        read = f" (read by OCR: {_pages(payload['ocr_pages'])})" if payload.get("ocr_pages") else ""
+        click.echo(f"Pages without a text layer: {_pages(payload['text_less_pages'])}{read}")
 
 
 COMMANDS = [ingest, triage]

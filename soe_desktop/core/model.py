@@ -50,8 +50,15 @@ class PageText:
     width: float  # displayed width in points (after /Rotate)
     height: float  # displayed height in points
     rotation: int  # the page's /Rotate in degrees (0, 90, 180, 270)
-    text: str  # pypdfium2 text, reading order; empty when the page has no text layer
+    text: str  # pypdfium2 text, reading order; empty when the page has no text layer (or its OCR text)
     has_text_layer: bool
+    ocr: bool = False  # `text` was read by OCR from a page without a text layer (core/pdf/ocr.py)
+    ocr_rows: list[list[str]] = field(default_factory=list)  # the OCR boxes as rows of cells (not stored)
+
+    @property
+    def has_text(self) -> bool:
+        """There are words to read on this page: its text layer, or OCR of its picture."""
+        return self.has_text_layer or self.ocr
 
     @property
     def is_landscape(self) -> bool:

@@ -22,6 +22,7 @@ from soe_desktop.core.model import Candidate, Document, Label, PageText, soe_pag
 from soe_desktop.core.pdf import features
 from soe_desktop.core.pdf.candidates import find_candidates
 from soe_desktop.core.pdf.ingest import open_document
+from soe_desktop.core.pdf.ocr import read_pictured_pages
 from soe_desktop.core.pdf.streaming import read_with_early_detection
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store.files import keep_copy
@@ -76,6 +77,7 @@ class TriageResult:
             "candidates": [_candidate_json(c, labels.get(c.id)) for c in self.candidates],
             "soe_pages": self.soe_pages(),
             "text_less_pages": self.analysis.text_less_pages,
+            "ocr_pages": [page.number for page in self.analysis.pages if page.ocr],
             "seconds": round(self.seconds, 3),
         }
 
@@ -105,8 +107,10 @@ def analyse(
     path: str | Path,
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
+    ocr: bool = True,
 ) -> Analysis:
-    """Ingest checks, page text, cheap page screen, then table detection on the screened pages.
+    """Ingest checks, page text (OCR of pages without a text layer when `ocr` and the optional engine
+    is installed), cheap page screen, then table detection on the screened pages.
 
     Pages that are SoE on their own are detected while the others are still being read (the
     streaming screen): their boxes reach a viewer within a fraction of a second, and the full
@@ -119,6 +123,9 @@ def analyse(
     check(cancel)
     page_features = features.page_features_from_singles(stream.singles)
     scores = features.page_scores(pages, page_features)
+    if ocr and read_pictured_pages(path, pages, stream.singles, scores, progress, cancel, document.sha256):
+        page_features = features.page_features_from_singles(stream.singles)
+        scores = features.page_scores(pages, page_features)
     table_pages, fallback_pages = features.screen(pages, scores)
     # Most SoE-like pages first: their boxes reach a viewer first (the result is in page order).
     table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])

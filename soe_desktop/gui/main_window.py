@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
         self.open_sha = sha256
         self.setWindowTitle(f"{document['filename']} — SoE Desktop")
         self._image_only = [page.number for page in pages if not page.has_text_layer]
-        self.page_view.flag_image_only(self._image_only)
+        self.page_view.flag_image_only(self._image_only, read_by_ocr=[page.number for page in pages if page.ocr])
         self.session.load(sha256)
         self.queue_panel.select_sha(sha256)
 

@@ -78,3 +78,14 @@ def test_selecting_a_candidate_highlights_its_whole_group(qtbot, two_page_pdf):
     widths = {cid: item.pen().widthF() for cid, item in view.overlay_items().items()}
     assert widths["a"] == widths["b"] > widths["c"]
     assert len(view._group_items) == 1  # one bracket joins the two-page group
+
+
+def test_pages_without_a_text_layer_are_tagged_and_say_when_ocr_read_them(qtbot, two_page_pdf):
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    view = _view(qtbot, two_page_pdf)
+    view.flag_image_only([1, 2, 9], read_by_ocr=[2])  # page 9 does not exist: ignored
+    tags = {item.text(): item for item in view.scene().items() if isinstance(item, QGraphicsSimpleTextItem)}
+    assert set(tags) == {"image only – no text layer", "image only – read by OCR"}
+    assert view.page_rect(1).contains(tags["image only – no text layer"].pos())
+    assert view.page_rect(2).contains(tags["image only – read by OCR"].pos())

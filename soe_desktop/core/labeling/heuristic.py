@@ -5,7 +5,7 @@ two representations agree, so the votes must be two *different views*, as they a
 shown the table's JSON alone and, separately, its text with the page around it:
 - json: the grid alone, judged from its shape in `candidate.rows` (mark cells, visit header,
   procedure column, size); no page context. A candidate with no grid (picture of a page, no text
-  layer) has no json vote, so its label carries no agreement and the filter never keeps it;
+  layer, not read by OCR) has no json vote, so its label carries no agreement and the filter never keeps it;
 - text: the page prior (the fitted page model over the page and neighbour cues the pipeline
   copies into `candidate.features` as `page_*`) plus the words around and inside the table
   (schedule caption, amendment/TOC look-alikes, procedure and visit vocabulary).
@@ -57,8 +57,10 @@ def _clamp(value: float) -> float:
 
 def grid_logit(candidate: Candidate) -> Optional[float]:
     """The grid's own case for SoE, as a logit from its shape alone; None when there is no grid
-    to look at (fallback candidates: a pictured grid's rows are only the page's stray text lines)."""
-    if len(candidate.rows) < 2 or candidate.detector == PICTURE_DETECTOR:
+    to look at (fallback candidates: a pictured grid's rows are only the page's stray text lines,
+    unless OCR read the picture: then they are its cells, core/pdf/ocr.py)."""
+    pictured = candidate.detector == PICTURE_DETECTOR and not candidate.features.get("ocr")
+    if len(candidate.rows) < 2 or pictured:
         return None
     cues = {**table_cues(candidate.rows), **{k: v for k, v in candidate.features.items() if not k.startswith(PAGE_PREFIX)}}
     big_enough = cues["n_rows"] >= 5 and cues["n_cols"] >= 4

@@ -24,7 +24,7 @@ from soe_desktop.core.pdf.cells import drop_empty_lines, read_rows
 from soe_desktop.core.pdf.context import page_context, table_context
 from soe_desktop.core.pdf.detect import RawTable, camelot_tables, deduplicate, has_ruling, pdfplumber_tables
 from soe_desktop.core.pdf.fallback import fallback_parts
-from soe_desktop.core.pdf.grouping import assign_groups
+from soe_desktop.core.pdf.grouping import WHOLE_PAGE, assign_groups
 from soe_desktop.core.pdf.ingest import open_pdfium
 from soe_desktop.core.pdf.rotation import frame_of
 from soe_desktop.core.pdf.table_cues import table_cues
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 NO_TEXT_NOTE = "No text layer on this page (scanned or image only)."
 PICTURE_NOTE = "The page is mostly a picture; its table, if any, has no text layer."
+OCR_NOTE = "No text layer on this page (or almost none): its text and cells were read by OCR."
 
 
 def candidate_id(sha256: str, page: int, index: int) -> str:
@@ -118,6 +119,14 @@ def _candidate(document: Document, page: int, index: int, detector: str, bbox: B
     )
 
 
+def _fallback_note(detector: str, page: PageText) -> str:
+    if page.ocr:
+        return OCR_NOTE
+    if detector == "fallback-text":
+        return ""
+    return NO_TEXT_NOTE if not page.has_text_layer else PICTURE_NOTE
+
+
 def page_candidates(
     reader: PageReader, document: Document, pages: Sequence[PageText], number: int, want_fallback: bool
 ) -> list[Candidate]:
@@ -136,9 +145,13 @@ def page_candidates(
             context = table_context(textpage, frame, table.bbox, table.direction, pages, number)
             found.append(_candidate(document, number, index, table.detector, table.bbox, rows, context))
         if not found:
-            detector, bbox, rows = fallback_parts(pdfium_page, textpage, frame, page)
-            note = "" if detector == "fallback-text" else NO_TEXT_NOTE if not page.has_text_layer else PICTURE_NOTE
-            found.append(_candidate(document, number, 0, detector, bbox, rows, page_context(pages, number, note)))
+            if page.ocr:  # the whole page, as OCR read it: its boxes are the cells
+                detector, bbox, rows = WHOLE_PAGE, (0.0, 0.0, *frame.displayed_size), drop_empty_lines(page.ocr_rows)
+            else:
+                detector, bbox, rows = fallback_parts(pdfium_page, textpage, frame, page)
+            found.append(_candidate(document, number, 0, detector, bbox, rows,
+                                    page_context(pages, number, _fallback_note(detector, page))))
+            found[-1].features["ocr"] = float(page.ocr)
         return found
     finally:
         textpage.close()

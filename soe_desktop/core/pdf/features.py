@@ -199,10 +199,10 @@ def _strong(values: dict[str, float]) -> float:
 
 def single_page_features(page: PageText) -> dict[str, float]:
     """Features of one page alone (no neighbours)."""
-    values = _text_features(page.text if page.has_text_layer else "")
+    values = _text_features(page.text if page.has_text else "")  # a text layer, or OCR of the picture
     values["landscape"] = 1.0 if page.is_landscape else 0.0
     values["rotated"] = 1.0 if page.rotation in (90, 270) else 0.0
-    values["has_text"] = 1.0 if page.has_text_layer else 0.0
+    values["has_text"] = 1.0 if page.has_text else 0.0
     values["low_text"] = 1.0 if len(page.text.strip()) < LOW_TEXT_CHARS else 0.0
     values["strong"] = _strong(values)
     return values
@@ -351,13 +351,14 @@ def screen(
 ) -> tuple[list[int], list[int]]:
     """(table_pages, fallback_pages), 1-based.
 
-    table_pages: pages with a text layer worth running table detectors on.
+    table_pages: pages with a text layer (not read by OCR) worth running table detectors on.
     fallback_pages: SoE-like pages that must get a candidate even when no table is found there
     (text-less pages inside an SoE run, borderless grids).
     """
     scores = list(scores) if scores is not None else page_scores(pages)
-    table_pages = [
-        page.number for page, score in zip(pages, scores) if page.has_text_layer and score >= TABLE_PAGE_THRESHOLD
+    table_pages = [  # a page read by OCR has no vector text for the detectors: its OCR boxes are its cells
+        page.number for page, score in zip(pages, scores)
+        if page.has_text_layer and not page.ocr and score >= TABLE_PAGE_THRESHOLD
     ]
     fallback_pages = [page.number for page, score in zip(pages, scores) if score >= FALLBACK_PAGE_THRESHOLD]
     return table_pages, fallback_pages

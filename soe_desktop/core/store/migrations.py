@@ -166,6 +166,12 @@ def m003_ledger_run_counts(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_pages_read_by_ocr(db: Database) -> None:
+    """A page without a text layer may now carry text read by OCR (core/pdf/ocr.py)."""
+    _run(db, ["ALTER TABLE pages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0"])
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied (empty when the schema is current)."""
     pending = [migration.name for migration in migrations.pending(db)]

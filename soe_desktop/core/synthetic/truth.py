@@ -25,6 +25,11 @@ class SyntheticTruth:
     title: str = ""
     seed: int = 0
 
+    def scored(self, pages) -> list[int]:
+        """`pages` without the not-scored ones (footnote-only continuations), as the corpus metric
+        drops them: either answer is right there."""
+        return sorted(set(pages) - set(self.notes_only_pages))
+
     def to_labels_json(self) -> dict:
         """The corpus `labels.json` layout (see ../shared/corpus/README.md), plus the extra
         synthetic keys so tests can check rotation, image-only pages and grouping."""

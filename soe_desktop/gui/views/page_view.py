@@ -16,6 +16,8 @@ same bytes without laying out or rendering anything again.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from PySide6.QtCore import QFile, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtPdf import QPdfDocument
@@ -223,13 +225,15 @@ class PdfPageView(QGraphicsView):
             bar.setZValue(5)
             self._group_items.append(bar)
 
-    def flag_image_only(self, pages: list[int]) -> None:
-        """Mark pages without a text layer (only neighbour context or OCR can judge them)."""
+    def flag_image_only(self, pages: list[int], read_by_ocr: Sequence[int] = ()) -> None:
+        """Mark pages without a text layer (only neighbour context or OCR can judge them), and
+        say which were read by OCR: their words may hold recognition errors."""
         for page in pages:
             if not 1 <= page <= self.page_count:
                 continue
             rect = self.page_rect(page)
-            tag = QGraphicsSimpleTextItem("image only – no text layer")
+            tag = QGraphicsSimpleTextItem("image only – read by OCR" if page in read_by_ocr
+                                          else "image only – no text layer")
             tag.setFont(QFont("Sans", 9, QFont.Weight.Bold))
             tag.setBrush(QBrush(QColor(190, 110, 0)))
             tag.setPos(rect.right() - tag.boundingRect().width() - 6, rect.top() + 4)

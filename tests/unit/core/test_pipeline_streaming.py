@@ -12,6 +12,7 @@ from soe_desktop.core.pdf import features as F
 from soe_desktop.core.pdf.candidates import find_candidates
 from soe_desktop.core.pdf.ingest import open_document
 from soe_desktop.core.pdf.pages import read_pages
+from soe_desktop.core.pdf.ocr import read_pictured_pages
 from soe_desktop.core.pdf.streaming import read_with_early_detection
 from soe_desktop.core.pipeline import _StatusRecorder, analyse
 
@@ -28,11 +29,15 @@ def protocol(tmp_path_factory):
     return path, truth
 
 
-def batch_analysis(path):
-    """The pipeline as it was before streaming: read every page, screen, then detect."""
+def batch_analysis(path, ocr: bool = True):
+    """The pipeline as it was before streaming: read every page (OCR of pictured ones), screen, then detect."""
     document, pages = open_document(path), read_pages(path)
     page_features = F.page_features(pages)
     scores = F.page_scores(pages, page_features)
+    singles = [F.single_page_features(page) for page in pages]
+    if ocr and read_pictured_pages(path, pages, singles, scores, sha256=document.sha256):
+        page_features = F.page_features_from_singles(singles)
+        scores = F.page_scores(pages, page_features)
     table_pages, fallback_pages = F.screen(pages, scores)
     table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])
     fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
@@ -71,7 +76,7 @@ def test_every_clearly_soe_page_detected_while_reading_still_gives_the_batch_res
     table_pages, fallback_pages = F.screen(stream.pages, scores)
     streamed = find_candidates(path, document, stream.pages, table_pages, fallback_pages, found_early=stream.early)
     attach_page_features(streamed, page_features, scores)
-    pages, candidates, _ = batch_analysis(path)
+    pages, candidates, _ = batch_analysis(path, ocr=False)  # the stream alone: no OCR step
     assert stream.pages == pages
     assert [dataclasses.asdict(c) for c in streamed] == [dataclasses.asdict(c) for c in candidates]
     groups = {c.group for c in streamed if c.page in truth.group_pages[0]}

@@ -80,6 +80,15 @@ def test_pages_round_trip_and_rereading_replaces(store, document):
     assert len(store.pages(document.sha256)) == 3
 
 
+def test_a_page_read_by_ocr_keeps_its_text_and_says_so(store, document):
+    pages = make_pages(3)
+    pages[2].text, pages[2].ocr = "Schedule of Activities\nVital signs X X", True  # page 3 has no text layer
+    store.add_pages(document.sha256, pages)
+    reread = store.pages(document.sha256)[2]
+    assert (reread.ocr, reread.has_text_layer, reread.has_text) == (True, False, True)
+    assert reread.text == pages[2].text and store.pages(document.sha256)[0].ocr is False
+
+
 def test_pages_of_unknown_document_are_refused(store):
     with pytest.raises(KeyError):
         store.add_pages("9" * 64, make_pages(1))

@@ -64,9 +64,25 @@ def test_ledger_rows_written_before_the_run_count_columns_keep_counting(db_path)
     old["ledger"].insert({"at": "t", "document_sha256": "d", "input_tokens": 7})
     old.close()
     with Store(db_path) as store:
-        assert store.applied_migrations == ["m003_ledger_run_counts"]
+        assert store.applied_migrations == ALL_MIGRATIONS[ALL_MIGRATIONS.index("m003_ledger_run_counts"):]
         assert store.ledger_totals()[0]["requests"] == 1
         assert store.ledger_summary()["input_tokens"] == 7
+
+
+def test_pages_stored_before_ocr_existed_read_back_as_not_ocr(db_path):
+    db_path.parent.mkdir(parents=True)
+    old = Database(db_path)
+    migrations.apply(old, stop_before="m004_pages_read_by_ocr")
+    old["documents"].insert(
+        {"sha256": "a" * 64, "filename": "old.pdf", "page_count": 1, "added_at": "t", "updated_at": "t"}
+    )
+    old["pages"].insert({"document_sha256": "a" * 64, "number": 1, "width": 612.0, "height": 792.0,
+                         "rotation": 0, "has_text_layer": 0, "text": ""})
+    old.close()
+    with Store(db_path) as store:
+        assert store.applied_migrations == ["m004_pages_read_by_ocr"]
+        (page,) = store.pages("a" * 64)
+        assert page.ocr is False and page.has_text_layer is False
 
 
 def test_migrations_are_recorded_under_the_app_set(db_path):
