@@ -153,7 +153,7 @@ def main(argv=None) -> int:
         logging.getLogger(noisy).setLevel(logging.ERROR)
     corpus = load_corpus(corpus_dir)
     print(f"{len(corpus)} documents; fitting {args.folds} fold page models (not timed)...", file=sys.stderr)
-    models = heuristic_fit.fold_models(heuristic_fit.extract(corpus, ocr=not args.no_ocr), args.folds)
+    models = heuristic_fit.fold_models(heuristic_fit.extract(corpus), args.folds)  # text layer only, as shipped
 
     runs = []
     for document in corpus:

@@ -25,9 +25,11 @@ from soe_desktop.core.model import BBox, PageText
 from soe_desktop.core.pdf import features
 from soe_desktop.core.pdf.ingest import open_pdfium
 
-# 150 dpi reads 7-8 pt grid text reliably (checked on scanned SoE pages of the dev corpus) at
-# ~4 s a page on 2 CPU cores; higher resolutions cost time without reading more marks.
-OCR_DPI = 150
+# 100 dpi gives the same page features as 150 on the pictured pages of the dev corpus (marks,
+# visit and procedure cues) in ~3 s a page on 2 CPU cores instead of ~4.5. Pages are rendered as
+# displayed, so the text-direction classifier is left out.
+OCR_DPI = 100
+USE_CLS = False
 # A protocol with a long scanned appendix (case report forms, questionnaires) would otherwise
 # spend minutes here: the pipeline asks only for the text-less pages its screen would open anyway,
 # most SoE-like first, and at most this many.
@@ -63,7 +65,8 @@ def _engine():
     """The recogniser, built once per process (loading its three ONNX models takes ~0.5 s)."""
     from rapidocr import RapidOCR
 
-    return RapidOCR(params={"Global.log_level": "warning"})  # at "info" it logs every model file it opens
+    # At log level "info" it logs every model file it opens.
+    return RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": USE_CLS})
 
 
 def recognise_page(pdf, index: int, dpi: int = OCR_DPI) -> list[OcrBox]:
@@ -171,10 +174,11 @@ def read_pictured_pages(
     cancel: Optional[CancelToken] = None,
     sha256: str = "",
 ) -> list[int]:
-    """OCR the pages with (almost) no text layer that the screen would open from their neighbours'
-    cues (most SoE-like first), in place, and refresh their own features in `singles`; the other
-    pages are never read. Returns the pages read (none without the engine): the caller then
-    recomputes the page features and scores."""
+    """OCR the pages with (almost) no text layer that the screen would open (most SoE-like first), in
+    place, and refresh their own features in `singles`; the other pages are never read. Their score
+    comes from their neighbours' cues, so the page model must be fitted on the text layer alone
+    (labeling/heuristic_fit.extract). Returns the pages read (none without the engine): the caller
+    then recomputes the page features and scores."""
     wanted = sorted((page.number for page, score in zip(pages, scores)
                      if needs_ocr(page) and score >= features.FALLBACK_PAGE_THRESHOLD),
                     key=lambda number: -scores[number - 1])

@@ -73,3 +73,20 @@ def test_fold_models_never_see_the_document_they_score(synthetic_rows, monkeypat
     assert len(trained_on) == 3
     for name, model in models.items():
         assert name not in trained_on[id(model)]
+
+
+def test_the_page_model_is_fitted_on_the_text_layer_unless_ocr_is_asked_for(synthetic_rows):
+    """Fitted on OCR'd pages, a model would learn that text-less pages are never SoE and stop
+    picking pictured pages for OCR; experiments can still ask for the pages the pipeline reads."""
+    import json
+
+    from soe_desktop.core.pdf.ocr import ocr_available
+
+    assert not any(page.ocr for row in synthetic_rows for page in row.pages)
+    if not ocr_available():
+        pytest.skip("the optional OCR engine is not installed")
+    (row,) = heuristic_fit.extract([synthetic_rows[0].document], ocr=True)
+    labels = json.loads((row.document.pdf_path.parent / "labels.json").read_text())
+    read = [page.number for page in row.pages if page.ocr]
+    assert labels["image_only_pages"] and set(labels["image_only_pages"]) <= set(read)
+    assert all(row.features[n - 1]["has_text"] == 1.0 for n in read)

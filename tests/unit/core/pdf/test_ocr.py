@@ -49,15 +49,17 @@ def test_pages_with_a_text_layer_and_pages_over_the_limit_are_not_read(tmp_path)
     assert read_text_less_pages(tmp_path / "never_opened.pdf", pages, [2], limit=0) == []
 
 
-def test_only_text_less_pages_the_screen_would_open_are_read_most_soe_like_first(monkeypatch):
-    pages = [PageText(n, 792, 612, 0, "" if n % 2 else "a text layer " * 15, n % 2 == 0) for n in range(1, 7)]
-    scores = [0.5, 0.9, 0.01, 0.2, features.FALLBACK_PAGE_THRESHOLD, 0.99]
+def test_only_pages_the_screen_would_open_are_read_most_soe_like_first(monkeypatch):
+    text_less = {1, 3, 5, 8}
+    pages = [PageText(n, 792, 612, 0, "" if n in text_less else "a text layer " * 15, n not in text_less)
+             for n in range(1, 9)]
+    scores = [0.5, 0.9, 0.01, 0.2, 0.95, 0.0, 0.0, features.FALLBACK_PAGE_THRESHOLD]
     asked = []
     monkeypatch.setattr(ocr, "read_text_less_pages",
                         lambda path, pages, numbers, progress, cancel, sha256: asked.extend(numbers) or [])
     singles = [features.single_page_features(p) for p in pages]
     assert ocr.read_pictured_pages("x.pdf", pages, singles, scores) == []
-    assert asked == [1, 5]  # pages 1 and 5 have no text layer and pass the fallback screen; 3 does not
+    assert asked == [5, 1, 8]  # page 3 stays unread: its score would not open it
 
 
 @needs_engine
