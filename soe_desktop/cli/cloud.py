@@ -69,7 +69,8 @@ def _ingest_pdf(path: Path, store, labeler, settings: Settings, bar) -> tuple[st
     sha256 = sha256_of(path) if path.is_file() else ""
     if sha256 and store.document(sha256) is not None:
         return sha256, None
-    result = process_into_store(path, store, labeler=labeler, progress=bar, documents_dir=settings.documents_dir)
+    result = process_into_store(path, store, labeler=labeler, progress=bar, documents_dir=settings.documents_dir,
+                                ocr=settings.read_scanned_pages)
     return result.document.sha256, list(result.labels)
 
 

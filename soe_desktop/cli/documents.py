@@ -36,11 +36,17 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     return expanded
 
 
+# Off for one run; the setting `read_scanned_pages` turns it off for good.
+OCR_OPTION = click.option("--no-ocr", "ocr", is_flag=True, flag_value=False, default=True,
+                          help="Leave pages without a text layer unread (faster; pictured SoE pages may be missed).")
+
+
 @click.command()
 @click.argument("pdfs", nargs=-1, required=True, type=PDF_PATHS)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@OCR_OPTION
 @click.pass_obj
-def ingest(settings: Settings, pdfs: tuple[Path, ...], quiet: bool) -> None:
+def ingest(settings: Settings, pdfs: tuple[Path, ...], quiet: bool, ocr: bool) -> None:
     """Store, analyse and label PDFs (or folders of PDFs); a bad file does not stop the rest."""
     from soe_desktop.core.pipeline import process_into_store
 
@@ -49,7 +55,8 @@ def ingest(settings: Settings, pdfs: tuple[Path, ...], quiet: bool) -> None:
     for path in _expand(pdfs):
         with ProgressBar(not quiet, path.name) as bar:
             try:
-                result = process_into_store(path, store, progress=bar, documents_dir=settings.documents_dir)
+                result = process_into_store(path, store, progress=bar, documents_dir=settings.documents_dir,
+                                            ocr=settings.read_scanned_pages and ocr)
             except SoeError as error:
                 failures += 1
                 click.echo(f"error: {error}", err=True)
@@ -81,14 +88,16 @@ def _make_labeler(name: str, settings: Settings):
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of a table.")
 @click.option("--labeler", type=click.Choice(["heuristic", "student"]), default="heuristic", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@OCR_OPTION
 @click.pass_obj
-def triage(settings: Settings, pdf: Path, as_json: bool, labeler: str, quiet: bool) -> None:
+def triage(settings: Settings, pdf: Path, as_json: bool, labeler: str, quiet: bool, ocr: bool) -> None:
     """Find and label the candidate tables of one PDF (nothing is stored)."""
     from soe_desktop.core.pipeline import triage as run_triage
 
     try:
         with ProgressBar(not quiet and not as_json, pdf.name) as bar:
-            result = run_triage(pdf, _make_labeler(labeler, settings), progress=bar)
+            result = run_triage(pdf, _make_labeler(labeler, settings), progress=bar,
+                                ocr=settings.read_scanned_pages and ocr)
     except SoeError as error:
         fail(str(error))
     if as_json:

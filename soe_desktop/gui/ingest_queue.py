@@ -55,7 +55,8 @@ def expand_paths(paths: list[str]) -> list[str]:
 
 
 def ingest_task(path: str, db_path: Path, documents_dir: Path, auto_accept: float,
-                labeler_factory: Optional[LabelerFactory], student: Optional[StudentProcess] = None):
+                labeler_factory: Optional[LabelerFactory], student: Optional[StudentProcess] = None,
+                ocr: bool = True):
     """Build the core task run by the worker (no Qt inside)."""
 
     def task(progress, cancel: CancelToken) -> IngestOutcome:
@@ -69,7 +70,7 @@ def ingest_task(path: str, db_path: Path, documents_dir: Path, auto_accept: floa
         try:
             labeler = labeler_factory(store) if labeler_factory else None
             result = process_into_store(path, store, labeler=labeler, progress=progress, cancel=cancel,
-                                        documents_dir=documents_dir)
+                                        documents_dir=documents_dir, ocr=ocr)
             sha = result.document.sha256
             accepted = 0
             if not result.duplicate:
@@ -110,7 +111,7 @@ class IngestQueue(QObject):
         for path in expand_paths(paths):
             entry = self.model.add(path)
             task = ingest_task(path, settings.db_path, settings.documents_dir, settings.auto_accept_threshold, factory,
-                               self.student)
+                               self.student, ocr=settings.read_scanned_pages)
             worker = Worker(task, name=Path(path).name)
             worker.signals.setProperty("entry_key", entry.key)
             worker.signals.progress.connect(self._on_progress)

@@ -60,6 +60,16 @@ def test_triage_human_table_lists_soe_pages(runner, sample_protocol):
     assert ("read by OCR: " in result.stdout) == ocr_available()
 
 
+def test_triage_no_ocr_leaves_the_pictured_page_unread(runner, sample_protocol):
+    path, truth = sample_protocol
+    result = runner.invoke(main, ["triage", str(path), "--json", "--no-ocr"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["ocr_pages"] == [] and payload["text_less_pages"] == truth.image_only_pages
+    (pictured,) = [c for c in payload["candidates"] if c["page"] == truth.image_only_pages[0]]
+    assert pictured["detector"] == "fallback-page"
+
+
 @pytest.mark.parametrize("kind", ["empty", "not_pdf", "truncated", "encrypted"])
 def test_triage_bad_input_exits_non_zero_with_one_line(runner, bad_inputs, kind):
     result = runner.invoke(main, ["triage", str(bad_inputs[kind]), "--json"])

@@ -31,6 +31,16 @@ def test_document_is_copied_analysed_labelled_and_marked_for_review(store, sampl
     assert [p.number for p in store.pages(result.document.sha256)] == list(range(1, truth.page_count + 1))
 
 
+@pytest.mark.parametrize("ocr", [True, False])
+def test_the_stored_pages_say_which_were_read_by_ocr(store, sample_protocol, tmp_path, ocr):
+    from soe_desktop.core.pdf.ocr import ocr_available
+
+    path, truth = sample_protocol
+    result = process_into_store(path, store, documents_dir=tmp_path / "docs", ocr=ocr)
+    read = [page.number for page in store.pages(result.document.sha256) if page.ocr]
+    assert read == (truth.image_only_pages if ocr and ocr_available() else [])
+
+
 def test_same_bytes_twice_is_one_document_and_nothing_is_relabelled(store, sample_protocol, tmp_path):
     path, _ = sample_protocol
     first = process_into_store(path, store, documents_dir=tmp_path)

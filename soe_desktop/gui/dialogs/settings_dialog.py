@@ -72,6 +72,9 @@ class SettingsDialog(QDialog):
         form.addRow("Auto-accept labels at or above", self.auto_accept)
         self.uncertain = _threshold_box(settings.uncertain_threshold)
         form.addRow("Student uncertain below", self.uncertain)
+        self.read_scanned = QCheckBox("Read scanned SoE-like pages with OCR (on this computer, ~3 s a page)")
+        self.read_scanned.setChecked(settings.read_scanned_pages)
+        form.addRow("Scanned pages", self.read_scanned)
         self.base_model = self._folder_row(form, "Base model folder", settings.base_model,
                                            "empty = packaged MiniLM (offline)")
         self.data_dir = self._folder_row(form, "Data folder", settings.data_dir, str(settings.data_path))
@@ -151,6 +154,7 @@ class SettingsDialog(QDialog):
             filter_threshold=self.filter_threshold.value(),
             auto_accept_threshold=self.auto_accept.value(),
             uncertain_threshold=self.uncertain.value(),
+            read_scanned_pages=self.read_scanned.isChecked(),
             base_model=self.base_model.text().strip(),
             data_dir=self.data_dir.text().strip(),
         )
