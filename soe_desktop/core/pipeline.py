@@ -22,7 +22,7 @@ from soe_desktop.core.model import Candidate, Document, Label, PageText, soe_pag
 from soe_desktop.core.pdf import features
 from soe_desktop.core.pdf.candidates import find_candidates
 from soe_desktop.core.pdf.ingest import open_document
-from soe_desktop.core.pdf.ocr import read_pictured_pages
+from soe_desktop.core.pdf.ocr import screen_with_ocr
 from soe_desktop.core.pdf.streaming import read_with_early_detection
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store.files import keep_copy
@@ -121,11 +121,8 @@ def analyse(
     stream = read_with_early_detection(path, document, progress, cancel)
     pages = stream.pages
     check(cancel)
-    page_features = features.page_features_from_singles(stream.singles)
-    scores = features.page_scores(pages, page_features)
-    if ocr and read_pictured_pages(path, pages, stream.singles, scores, progress, cancel, document.sha256):
-        page_features = features.page_features_from_singles(stream.singles)
-        scores = features.page_scores(pages, page_features)
+    page_features, scores = screen_with_ocr(path, pages, stream.singles, ocr, progress=progress, cancel=cancel,
+                                            sha256=document.sha256)
     table_pages, fallback_pages = features.screen(pages, scores)
     # Most SoE-like pages first: their boxes reach a viewer first (the result is in page order).
     table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])

@@ -25,8 +25,8 @@ from soe_desktop.core.evaluation.metrics import PageMetrics, page_metrics
 from soe_desktop.core.jobs import CancelToken, check
 from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH, LogisticModel
 from soe_desktop.core.model import PageText
-from soe_desktop.core.pdf.features import page_features_from_singles, page_scores, single_page_features
-from soe_desktop.core.pdf.ocr import read_pictured_pages
+from soe_desktop.core.pdf.features import single_page_features
+from soe_desktop.core.pdf.ocr import screen_with_ocr
 from soe_desktop.core.pdf.pages import read_pages
 
 REGULARISATION_C = 0.1  # strong L2: 30 protocols, ~80 correlated features
@@ -57,9 +57,7 @@ def extract(corpus: Sequence[CorpusDocument], cancel: Optional[CancelToken] = No
         check(cancel)
         pages = read_pages(document.pdf_path)
         singles = [single_page_features(page) for page in pages]
-        features = page_features_from_singles(singles)
-        if ocr and read_pictured_pages(document.pdf_path, pages, singles, page_scores(pages, features), cancel=cancel):
-            features = page_features_from_singles(singles)
+        features, _ = screen_with_ocr(document.pdf_path, pages, singles, ocr, cancel=cancel)
         out.append(DocumentFeatures(document, pages, features))
     return out
 

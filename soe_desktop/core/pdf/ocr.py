@@ -186,3 +186,25 @@ def read_pictured_pages(
     for number in read:
         singles[number - 1] = features.single_page_features(pages[number - 1])
     return read
+
+
+def screen_with_ocr(
+    path: str | Path,
+    pages: list[PageText],
+    singles: list[dict[str, float]],
+    ocr: bool = True,
+    model=None,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+    sha256: str = "",
+) -> tuple[list[dict[str, float]], list[float]]:
+    """Page features and screen scores of a document whose pages' own features are `singles`, after
+    reading by OCR (when `ocr`) the pictured pages the screen would open: the pipeline, the page
+    model's fit and the tests all take these steps in this order. `model`: the page model (default
+    the shipped one)."""
+    page_features = features.page_features_from_singles(singles)
+    scores = features.page_scores(pages, page_features, model=model)
+    if ocr and read_pictured_pages(path, pages, singles, scores, progress, cancel, sha256):
+        page_features = features.page_features_from_singles(singles)
+        scores = features.page_scores(pages, page_features, model=model)
+    return page_features, scores

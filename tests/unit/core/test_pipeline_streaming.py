@@ -12,7 +12,7 @@ from soe_desktop.core.pdf import features as F
 from soe_desktop.core.pdf.candidates import find_candidates
 from soe_desktop.core.pdf.ingest import open_document
 from soe_desktop.core.pdf.pages import read_pages
-from soe_desktop.core.pdf.ocr import read_pictured_pages
+from soe_desktop.core.pdf.ocr import screen_with_ocr
 from soe_desktop.core.pdf.streaming import read_with_early_detection
 from soe_desktop.core.pipeline import _StatusRecorder, analyse
 
@@ -32,12 +32,8 @@ def protocol(tmp_path_factory):
 def batch_analysis(path, ocr: bool = True):
     """The pipeline as it was before streaming: read every page (OCR of pictured ones), screen, then detect."""
     document, pages = open_document(path), read_pages(path)
-    page_features = F.page_features(pages)
-    scores = F.page_scores(pages, page_features)
     singles = [F.single_page_features(page) for page in pages]
-    if ocr and read_pictured_pages(path, pages, singles, scores, sha256=document.sha256):
-        page_features = F.page_features_from_singles(singles)
-        scores = F.page_scores(pages, page_features)
+    page_features, scores = screen_with_ocr(path, pages, singles, ocr, sha256=document.sha256)
     table_pages, fallback_pages = F.screen(pages, scores)
     table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])
     fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
