@@ -26,6 +26,10 @@ from soe_desktop.core.store.migrations import DOCUMENT_STATUSES, apply_migration
 from soe_desktop.core.store.records import RecordsMixin
 
 BUSY_TIMEOUT_S = 30.0
+# Stores of one process open one at a time: SQLite answers "database is locked" at once, without
+# waiting out the busy timeout, when two connections switch a new file to WAL together (seen about
+# once in 150 four-thread opens on a loaded machine). Opening takes milliseconds.
+_OPENING = threading.Lock()
 IN_PROGRESS_STATUSES = ("reading", "detecting", "labelling")
 
 
@@ -41,10 +45,11 @@ class Store(RecordsMixin):
         self.db = Database(conn, execute_plugins=False)
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
-            if self.path != ":memory:":
-                self.db.enable_wal()
-            with self._transaction():  # one writer migrates; a second opener waits, then finds nothing to do
-                self.applied_migrations = apply_migrations(self.db)
+            with _OPENING:
+                if self.path != ":memory:":
+                    self.db.enable_wal()
+                with self._transaction():  # one writer migrates; a second opener waits, then finds nothing to do
+                    self.applied_migrations = apply_migrations(self.db)
         except BaseException:
             conn.close()
             raise
