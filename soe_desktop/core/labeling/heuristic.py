@@ -33,6 +33,11 @@ NAME = "heuristic"
 EVIDENCE_LIMIT = 2.0  # one representation may move the page prior by at most this many logits
 PICTURE_DETECTOR = "fallback-page"  # whole-page candidate of a page whose grid has no text layer
 NO_PAGE_PRIOR = 0.0  # logit used when a candidate carries no page features (p = 0.5)
+# An SoE's columns are visits / time points. A grid of marks whose header names none is more often
+# a look-alike (AE-reporting matrix, analysis strategy, amendment change table) than a schedule; without
+# this term the grid vote called those SoE, disagreed with the text vote, and the selective filter
+# dropped them, so filtered training sets held almost no hard negatives (docs/EXPERIMENTS.md).
+NO_VISIT_HEADER_PENALTY = 1.0
 
 _SCHEDULE_CAPTION = re.compile(
     r"schedule\s+of\s+(?:activities|events|assessments|evaluations|procedures|study)|flow\s*-?\s*chart|"
@@ -69,6 +74,7 @@ def grid_logit(candidate: Candidate) -> Optional[float]:
         + 3.0 * cues["mark_cell_share"]
         + 1.0 * cues["rows_with_marks_share"]
         + 0.8 * min(cues["header_visit_tokens"], 4.0) / 4.0
+        - NO_VISIT_HEADER_PENALTY * (cues["header_visit_tokens"] == 0)
         + 0.5 * cues["first_col_wordy_share"]
         - 1.0 * cues["numeric_cell_share"]
         + (0.3 if big_enough else -0.5)

@@ -6,7 +6,15 @@ import pytest
 
 from soe_desktop.core.jobs import CancelToken, Cancelled
 from soe_desktop.core.labeling.base import Labeler
-from soe_desktop.core.labeling.heuristic import HeuristicTeacher, json_evidence, page_prior, text_evidence
+from soe_desktop.core.labeling.heuristic import (
+    NO_VISIT_HEADER_PENALTY,
+    HeuristicTeacher,
+    grid_logit,
+    json_evidence,
+    page_prior,
+    text_evidence,
+)
+from soe_desktop.core.labeling.selective_filter import passes_filter
 from soe_desktop.core.model import Candidate, PageText
 from soe_desktop.core.pdf.features import candidate_page_features, page_features
 from soe_desktop.core.pdf.ocr import ocr_available
@@ -94,6 +102,35 @@ def test_representations_can_disagree():
     prior_free = candidate(2, rows, "Summary of changes: original text, new wording, reason/justification for change", False)
     _, p_json, p_text, _ = teacher.votes(prior_free)
     assert p_json > p_text
+
+
+SAFETY_ENDPOINTS = ["Any adverse event", "Any serious adverse event", "Drug-related adverse event",
+                    "Discontinued due to an adverse event", "Death", "Grade 3 to 5 adverse event",
+                    "Laboratory abnormality", "Vital sign abnormality"]
+
+
+def _safety_analysis_rows(header: list[str]) -> list[list[str]]:
+    """A look-alike: an analysis-strategy table with a mark column, as statistical sections have."""
+    return [header] + [[f"Tier {1 + i // 4}", name, "Miettinen-Nurminen" if i < 4 else "", "X" if i % 2 else "",
+                        "Counts and percentages"] for i, name in enumerate(SAFETY_ENDPOINTS)]
+
+
+def test_a_grid_whose_header_names_no_visit_loses_grid_evidence():
+    """Same marks and rows; only the header differs: time points (an SoE's columns) or statistics."""
+    context = "Table 12 Analysis Strategy for Safety Parameters"
+    statistics = candidate(3, _safety_analysis_rows(["Safety tier", "Endpoint", "p-value", "95% CI", "Statistics"]), context)
+    visits = candidate(3, _safety_analysis_rows(["Safety tier", "Endpoint", "Screening", "Week 12", "Week 24"]), context)
+    assert grid_logit(visits) - grid_logit(statistics) >= NO_VISIT_HEADER_PENALTY
+    _, p_json, _, _ = HeuristicTeacher().votes(statistics)
+    assert p_json < 0.5
+
+
+def test_a_look_alike_without_visit_header_is_a_negative_the_filter_keeps():
+    """Both views say no, so the filtered training set gets the hard negative a student needs."""
+    rows = _safety_analysis_rows(["Safety tier", "Endpoint", "p-value", "95% CI", "Statistics"])
+    label = HeuristicTeacher().label([candidate(3, rows, "Table 12 Analysis Strategy for Safety Parameters")])[0]
+    assert not label.is_soe and label.agree is True
+    assert passes_filter(label, 0.8)
 
 
 def test_json_vote_sees_the_grid_alone_not_the_page():
