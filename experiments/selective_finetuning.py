@@ -11,7 +11,7 @@ folders). Per fold, on the held-out documents:
 Page and table P/R/F1, protocol recall, average precision, and the filter's coverage are written to
 docs/EXPERIMENTS.md with the PR-curve and reliability plots.
 
-    nice -n 10 .venv/bin/python experiments/selective_finetuning.py [--folds 3] [--epochs 4] [--max-tokens 96]
+    nice -n 10 .venv/bin/python experiments/selective_finetuning.py [--folds 3] [--epochs 4] [--max-tokens 96] [--near-misses 5]
 
 Candidates are cached per document under /tmp (the pipeline is the slow, deterministic part).
 """
@@ -19,8 +19,6 @@ Candidates are cached per document under /tmp (the pipeline is the slow, determi
 from __future__ import annotations
 
 import argparse
-import hashlib
-import pickle
 import random
 import sys
 import time
@@ -38,9 +36,9 @@ from soe_desktop.core.labeling.groups import group_consensus  # noqa: E402
 from soe_desktop.core.model import Candidate, Label  # noqa: E402
 from soe_desktop.core.training.features import layout_feature_names  # noqa: E402
 
+from selective_finetuning_data import cached_candidates, cached_near_misses, cached_page_rows, human_labels  # noqa: E402
 from selective_finetuning_report import markdown, write_outputs  # noqa: E402  (same folder)
 
-CACHE_DIR = Path("/tmp/soe_experiment_cache")
 GROUP_CONSENSUS = True  # --no-group-consensus: judge every page of a multi-page table on its own
 METHODS = ("teacher alone", "classical (GBM, human)", "student / teacher-all", "student / teacher-filtered",
            "student / human", "student / human+filtered")
@@ -56,6 +54,10 @@ class CorpusItem:
     candidates: list[Candidate]
     teacher: list[Label] = field(default_factory=list)
     human: list[Label] = field(default_factory=list)
+    # --near-misses: tables of the pages the screen came closest to opening; training only, never scored
+    extra: list[Candidate] = field(default_factory=list)
+    extra_teacher: list[Label] = field(default_factory=list)
+    extra_human: list[Label] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -65,57 +67,16 @@ class CorpusItem:
 # --- data --------------------------------------------------------------------------------------
 
 
-def _cache_path(document: CorpusDocument) -> Path:
-    """Keyed by the PDF, by the page model's weights (refitting the page screen changes the candidates)
-    and by whether pictured pages are read by OCR (the engine is optional)."""
-    from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH
-    from soe_desktop.core.pdf.ocr import ocr_available
-
-    weights = hashlib.sha1(WEIGHTS_PATH.read_bytes()).hexdigest()
-    ocr = ":ocr" if ocr_available() else ""
-    key = hashlib.sha1(f"{document.name}:{document.pdf_path.stat().st_size}:{weights}{ocr}".encode()).hexdigest()[:12]
-    return CACHE_DIR / f"{key}.pkl"
-
-
-def cached_candidates(document: CorpusDocument) -> list[Candidate]:
-    """The pipeline's candidates for one PDF, computed once and pickled under /tmp."""
-    path = _cache_path(document)
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    from soe_desktop.core.pipeline import analyse
-
-    candidates = analyse(document.pdf_path).candidates
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(candidates))
-    return candidates
-
-
-def human_labels(document: CorpusDocument, candidates: list[Candidate]) -> list[Label]:
-    """Corpus page labels as human labels; candidates on not-scored pages get none."""
-    return [Label(c.id, c.page in document.soe_pages, 1.0, "human:corpus", id=i)
-            for i, c in enumerate(candidates) if document.is_scored(c.page)]
-
-
-def cached_page_rows(document: CorpusDocument):
-    """Page text + features of every page (to refit the teacher's page model per fold), pickled under /tmp."""
-    from soe_desktop.core.labeling.heuristic_fit import extract
-
-    path = CACHE_DIR / f"pages-{_cache_path(document).stem}.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    row = extract([document])[0]
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(row))
-    return row
-
-
-def load_items(corpus_dir: Path, log) -> tuple[list[CorpusItem], list]:
+def load_items(corpus_dir: Path, log, near_misses: int = 0) -> tuple[list[CorpusItem], list]:
     items, page_rows = [], []
     for document in load_corpus(corpus_dir):
         started = time.perf_counter()
         candidates = cached_candidates(document)
         page_rows.append(cached_page_rows(document))
         items.append(CorpusItem(document, candidates, [], human_labels(document, candidates)))
+        if near_misses:
+            items[-1].extra = cached_near_misses(document, page_rows[-1], near_misses)
+            items[-1].extra_human = human_labels(document, items[-1].extra)
         log(f"  {document.name}: {len(candidates)} candidates ({time.perf_counter() - started:.1f} s)")
     return items, page_rows
 
@@ -138,6 +99,8 @@ def relabel_with_fold_teacher(items: list[CorpusItem], page_rows: list, train_na
         _set_screen_logits(item.candidates, page_model)
         teacher = HeuristicTeacher(page_model=page_model, consensus=GROUP_CONSENSUS)
         item.teacher = teacher.label(item.candidates) if item.candidates else []
+        _set_screen_logits(item.extra, page_model)
+        item.extra_teacher = teacher.label(item.extra) if item.extra else []
     _unique_ids(items)
 
 
@@ -180,8 +143,8 @@ def classical_scores(train_items: list[CorpusItem], test: list[CorpusItem], seed
     """Gradient boosting on the same layout features the student sees, trained on human labels."""
     from sklearn.ensemble import GradientBoostingClassifier
 
-    by_id = {c.id: c for item in train_items for c in item.candidates}
-    pairs = [(by_id[label.candidate_id], label.is_soe) for item in train_items for label in item.human]
+    by_id = {c.id: c for item in train_items for c in item.candidates + item.extra}
+    pairs = [(by_id[label.candidate_id], label.is_soe) for item in train_items for label in item.human + item.extra_human]
     names = layout_feature_names([c for c, _ in pairs], with_screen)  # the screen logit is the fold model's
     model = GradientBoostingClassifier(random_state=seed)
     model.fit(_feature_matrix([c for c, _ in pairs], names), [int(y) for _, y in pairs])
@@ -194,13 +157,13 @@ def classical_scores(train_items: list[CorpusItem], test: list[CorpusItem], seed
 
 def _training_labels(train_items: list[CorpusItem], source: str, seed: int) -> list[Label]:
     """Human labels on every training document, or (human+teacher) on half of them, plus teacher labels."""
-    labels = [label for item in train_items for label in item.teacher]
+    labels = [label for item in train_items for label in item.teacher + item.extra_teacher]
     if source == "human":
-        return [label for item in train_items for label in item.human]
+        return [label for item in train_items for label in item.human + item.extra_human]
     if source == "human+teacher-filtered":
         names = sorted(item.name for item in train_items)
         human_docs = set(random.Random(seed).sample(names, len(names) // 2))
-        labels += [label for item in train_items if item.name in human_docs for label in item.human]
+        labels += [label for item in train_items if item.name in human_docs for label in item.human + item.extra_human]
     return labels
 
 
@@ -208,7 +171,7 @@ def _unique_ids(items: list[CorpusItem]) -> None:
     """Candidate ids are per-document hashes; make label ids unique across documents for 'latest' rules."""
     counter = 0
     for item in items:
-        for label in item.teacher + item.human:
+        for label in item.teacher + item.human + item.extra_teacher + item.extra_human:
             label.id = counter
             counter += 1
 
@@ -234,7 +197,7 @@ def student_scores(train_items, test, source: str, args, threshold: float, log) 
     from soe_desktop.core.training.inference import soe_probabilities
     from soe_desktop.core.training.trainer import train
 
-    candidates = [c for item in train_items for c in item.candidates]
+    candidates = [c for item in train_items for c in item.candidates + item.extra]
     dataset = build_training_set(candidates, _training_labels(train_items, source, args.seed), source, threshold)
     result = train(dataset, args)
     log(f"    {source}: {result.status} {len(dataset)} examples, {result.seconds:.0f} s {result.error}")
@@ -377,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="students and GBM also see the page screen's logit (the fold's page model)")
     parser.add_argument("--screen-offset", action="store_true",
                         help="students start from the screen's logit and learn a correction to it (implies --screen-logit)")
+    parser.add_argument("--near-misses", type=int, default=0,
+                        help="also train on the tables of this many unopened pages per document (highest screen score)")
     parser.add_argument("--docs", type=Path, default=REPO / "docs")
     options = parser.parse_args(argv)
     global GROUP_CONSENSUS
@@ -397,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
                              threads=options.threads, soft_targets=options.soft_targets,
                              tune_threshold=options.tune_threshold,
                              use_screen_logit=options.screen_logit, screen_offset=options.screen_offset)
-    items, page_rows = load_items(options.corpus, log)
+    items, page_rows = load_items(options.corpus, log, options.near_misses)
     folds = folds_of(items, options.folds, options.seed)
     outcome = run(items, page_rows, folds, args, options.threshold, log)
     command = "nice -n 10 .venv/bin/python experiments/selective_finetuning.py " + " ".join(argv or sys.argv[1:])

@@ -1,0 +1,85 @@
+"""Data of the selective fine-tuning experiment: the pipeline's candidates per corpus document, page
+rows for refitting the page model, near-miss candidates, corpus labels; all cached under /tmp
+(the pipeline is the slow, deterministic part)."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+from soe_desktop.core.evaluation.corpus import CorpusDocument
+from soe_desktop.core.model import Candidate, Label
+
+CACHE_DIR = Path("/tmp/soe_experiment_cache")
+
+
+def _cache_path(document: CorpusDocument) -> Path:
+    """Keyed by the PDF, by the page model's weights (refitting the page screen changes the candidates)
+    and by whether pictured pages are read by OCR (the engine is optional)."""
+    from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH
+    from soe_desktop.core.pdf.ocr import ocr_available
+
+    weights = hashlib.sha1(WEIGHTS_PATH.read_bytes()).hexdigest()
+    ocr = ":ocr" if ocr_available() else ""
+    key = hashlib.sha1(f"{document.name}:{document.pdf_path.stat().st_size}:{weights}{ocr}".encode()).hexdigest()[:12]
+    return CACHE_DIR / f"{key}.pkl"
+
+
+def cached_candidates(document: CorpusDocument) -> list[Candidate]:
+    """The pipeline's candidates for one PDF, computed once and pickled under /tmp."""
+    path = _cache_path(document)
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    from soe_desktop.core.pipeline import analyse
+
+    candidates = analyse(document.pdf_path).candidates
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(candidates))
+    return candidates
+
+
+def human_labels(document: CorpusDocument, candidates: list[Candidate]) -> list[Label]:
+    """Corpus page labels as human labels; candidates on not-scored pages get none."""
+    return [Label(c.id, c.page in document.soe_pages, 1.0, "human:corpus", id=i)
+            for i, c in enumerate(candidates) if document.is_scored(c.page)]
+
+
+def cached_page_rows(document: CorpusDocument):
+    """Page text + features of every page (to refit the teacher's page model per fold), pickled under /tmp."""
+    from soe_desktop.core.labeling.heuristic_fit import extract
+
+    path = CACHE_DIR / f"pages-{_cache_path(document).stem}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    row = extract([document])[0]
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(row))
+    return row
+
+
+def cached_near_misses(document: CorpusDocument, row, count: int) -> list[Candidate]:
+    """Candidates of the `count` text pages the shipped screen scored highest without opening them:
+    more (and harder) negatives for training, since ~80 % of the screened candidates are SoE."""
+    path = CACHE_DIR / f"near{count}-{_cache_path(document).stem}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    from contextlib import ExitStack
+
+    from soe_desktop.core.labeling.heuristic_model import load_page_model
+    from soe_desktop.core.pdf.candidates import PageReader, page_candidates
+    from soe_desktop.core.pdf.features import candidate_page_features, screen
+    from soe_desktop.core.pdf.ingest import open_document
+
+    scores = load_page_model().predict(row.features)
+    opened = set().union(*screen(row.pages, scores))
+    closed = [page.number for page in row.pages if page.has_text_layer and page.number not in opened]
+    chosen = sorted(closed, key=lambda number: -scores[number - 1])[:count]
+    pdf = open_document(document.pdf_path)
+    with ExitStack() as stack:
+        reader = PageReader(Path(document.pdf_path), set(chosen), stack)
+        found = [c for number in chosen for c in page_candidates(reader, pdf, row.pages, number, True)]
+    for candidate in found:
+        candidate.features.update(candidate_page_features(row.features[candidate.page - 1], scores[candidate.page - 1]))
+    path.write_bytes(pickle.dumps(found))
+    return found
