@@ -60,6 +60,18 @@ class CorpusItem:
     extra_human: list[Label] = field(default_factory=list)
 
     @property
+    def training_candidates(self) -> list[Candidate]:
+        return self.candidates + self.extra
+
+    @property
+    def training_teacher(self) -> list[Label]:
+        return self.teacher + self.extra_teacher
+
+    @property
+    def training_human(self) -> list[Label]:
+        return self.human + self.extra_human
+
+    @property
     def name(self) -> str:
         return self.document.name
 
@@ -143,8 +155,8 @@ def classical_scores(train_items: list[CorpusItem], test: list[CorpusItem], seed
     """Gradient boosting on the same layout features the student sees, trained on human labels."""
     from sklearn.ensemble import GradientBoostingClassifier
 
-    by_id = {c.id: c for item in train_items for c in item.candidates + item.extra}
-    pairs = [(by_id[label.candidate_id], label.is_soe) for item in train_items for label in item.human + item.extra_human]
+    by_id = {c.id: c for item in train_items for c in item.training_candidates}
+    pairs = [(by_id[label.candidate_id], label.is_soe) for item in train_items for label in item.training_human]
     names = layout_feature_names([c for c, _ in pairs], with_screen)  # the screen logit is the fold model's
     model = GradientBoostingClassifier(random_state=seed)
     model.fit(_feature_matrix([c for c, _ in pairs], names), [int(y) for _, y in pairs])
@@ -157,13 +169,13 @@ def classical_scores(train_items: list[CorpusItem], test: list[CorpusItem], seed
 
 def _training_labels(train_items: list[CorpusItem], source: str, seed: int) -> list[Label]:
     """Human labels on every training document, or (human+teacher) on half of them, plus teacher labels."""
-    labels = [label for item in train_items for label in item.teacher + item.extra_teacher]
+    labels = [label for item in train_items for label in item.training_teacher]
     if source == "human":
-        return [label for item in train_items for label in item.human + item.extra_human]
+        return [label for item in train_items for label in item.training_human]
     if source == "human+teacher-filtered":
         names = sorted(item.name for item in train_items)
         human_docs = set(random.Random(seed).sample(names, len(names) // 2))
-        labels += [label for item in train_items if item.name in human_docs for label in item.human + item.extra_human]
+        labels += [label for item in train_items if item.name in human_docs for label in item.training_human]
     return labels
 
 
@@ -171,7 +183,7 @@ def _unique_ids(items: list[CorpusItem]) -> None:
     """Candidate ids are per-document hashes; make label ids unique across documents for 'latest' rules."""
     counter = 0
     for item in items:
-        for label in item.teacher + item.human + item.extra_teacher + item.extra_human:
+        for label in item.training_teacher + item.training_human:
             label.id = counter
             counter += 1
 
@@ -197,7 +209,7 @@ def student_scores(train_items, test, source: str, args, threshold: float, log) 
     from soe_desktop.core.training.inference import soe_probabilities
     from soe_desktop.core.training.trainer import train
 
-    candidates = [c for item in train_items for c in item.candidates + item.extra]
+    candidates = [c for item in train_items for c in item.training_candidates]
     dataset = build_training_set(candidates, _training_labels(train_items, source, args.seed), source, threshold)
     result = train(dataset, args)
     log(f"    {source}: {result.status} {len(dataset)} examples, {result.seconds:.0f} s {result.error}")

@@ -66,12 +66,12 @@ def cached_near_misses(document: CorpusDocument, row, count: int) -> list[Candid
         return pickle.loads(path.read_bytes())
     from contextlib import ExitStack
 
-    from soe_desktop.core.labeling.heuristic_model import load_page_model
     from soe_desktop.core.pdf.candidates import PageReader, page_candidates
-    from soe_desktop.core.pdf.features import candidate_page_features, screen
+    from soe_desktop.core.pdf.features import page_scores, screen
     from soe_desktop.core.pdf.ingest import open_document
+    from soe_desktop.core.pipeline import attach_page_features
 
-    scores = load_page_model().predict(row.features)
+    scores = page_scores(row.pages, row.features)
     opened = set().union(*screen(row.pages, scores))
     closed = [page.number for page in row.pages if page.has_text_layer and page.number not in opened]
     chosen = sorted(closed, key=lambda number: -scores[number - 1])[:count]
@@ -79,7 +79,6 @@ def cached_near_misses(document: CorpusDocument, row, count: int) -> list[Candid
     with ExitStack() as stack:
         reader = PageReader(Path(document.pdf_path), set(chosen), stack)
         found = [c for number in chosen for c in page_candidates(reader, pdf, row.pages, number, True)]
-    for candidate in found:
-        candidate.features.update(candidate_page_features(row.features[candidate.page - 1], scores[candidate.page - 1]))
+    attach_page_features(found, row.features, scores)
     path.write_bytes(pickle.dumps(found))
     return found

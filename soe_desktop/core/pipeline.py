@@ -95,7 +95,7 @@ def _candidate_json(candidate: Candidate, label: Optional[Label]) -> dict:
     }
 
 
-def _attach_page_features(candidates: list[Candidate], page_features: list[dict], scores: list[float]) -> None:
+def attach_page_features(candidates: list[Candidate], page_features: list[dict], scores: list[float]) -> None:
     """Give every candidate its page's layout cues and the screen's verdict on the page, so labelers
     see layout and neighbours, not text only."""
     for candidate in candidates:
@@ -129,7 +129,7 @@ def analyse(
     fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
     candidates = find_candidates(path, document, pages, table_pages, fallback_pages, progress, cancel,
                                  found_early=stream.early)
-    _attach_page_features(candidates, page_features, scores)
+    attach_page_features(candidates, page_features, scores)
     return Analysis(document=document, pages=pages, candidates=candidates, page_scores=list(scores))
 
 
