@@ -56,9 +56,11 @@ class DocumentRun:
     page_info: dict = field(default_factory=dict)  # page -> (has_text, landscape)
     ocr_pages: int = 0  # text-less pages read by OCR (the engine is optional)
     ocr_seconds: float = 0.0
+    second_looked: int = 0  # pages examined beyond the screen (core.pdf.features.second_look)
 
 
-def run_pipeline(document: CorpusDocument, page_model, ocr: bool = True) -> DocumentRun:
+def run_pipeline(document: CorpusDocument, page_model, ocr: bool = True,
+                 second_look: int = F.SECOND_LOOK_PAGES) -> DocumentRun:
     """The pipeline's steps (as core.pipeline.analyse + triage do), with a fold's page model."""
     started, cpu_started = time.perf_counter(), time.process_time()
     meta = open_document(document.pdf_path)
@@ -73,14 +75,15 @@ def run_pipeline(document: CorpusDocument, page_model, ocr: bool = True) -> Docu
         page_features = F.page_features_from_singles(singles)
         scores = F.page_scores(pages, page_features, model=page_model)
     table_pages, fallback_pages = F.screen(pages, scores)
-    candidates = find_candidates(document.pdf_path, meta, pages, table_pages, fallback_pages)
+    extra = F.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
+    candidates = find_candidates(document.pdf_path, meta, pages, table_pages + extra, fallback_pages + extra)
     for candidate in candidates:
         candidate.features.update(F.candidate_page_features(page_features[candidate.page - 1]))
     labels = HeuristicTeacher(page_model=page_model).label(candidates)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     info = {page.number: (page.has_text_layer, page.is_landscape) for page in pages}
     return DocumentRun(document, len(pages), seconds, cpu_seconds, len(set(table_pages) | set(fallback_pages)),
-                       list(zip(candidates, labels)), info, len(read), ocr_seconds)
+                       list(zip(candidates, labels)), info, len(read), ocr_seconds, len(extra))
 
 
 def sample_pages(page_count: int, every: int) -> list[int]:
@@ -143,6 +146,8 @@ def main(argv=None) -> int:
     parser.add_argument("--folds", type=int, default=6)
     parser.add_argument("--no-append", action="store_true", help=f"do not append to {BENCHMARKS_MD.name}")
     parser.add_argument("--no-ocr", action="store_true", help="leave pages without a text layer unread (as before OCR)")
+    parser.add_argument("--second-look", type=int, default=F.SECOND_LOOK_PAGES,
+                        help="pages per document examined beyond the screen (the app's setting; 0 = as before)")
     args = parser.parse_args(argv)
     corpus_dir = Path(args.corpus)
     if not (corpus_dir.is_dir() and any(corpus_dir.iterdir())):
@@ -157,7 +162,7 @@ def main(argv=None) -> int:
 
     runs = []
     for document in corpus:
-        runs.append(run_pipeline(document, models[document.name], ocr=not args.no_ocr))
+        runs.append(run_pipeline(document, models[document.name], ocr=not args.no_ocr, second_look=args.second_look))
         print(f"  {document.name}: {runs[-1].pages} pages, {runs[-1].seconds:.1f} s", file=sys.stderr)
     total_pages = sum(run.pages for run in runs)
     ours = (1000 * sum(run.seconds for run in runs) / total_pages, 1000 * sum(run.cpu_seconds for run in runs) / total_pages)
@@ -184,6 +189,7 @@ def main(argv=None) -> int:
          f"{sum(r.ocr_seconds for r in runs):.1f} s for {sum(r.ocr_pages for r in runs)} pages"
          + ("" if ocr_available() and not args.no_ocr else " (OCR off or not installed)")),
         ("pages opened by the screen", f"{opened} ({100 * opened / total_pages:.1f} %)"),
+        ("pages given a second look (training look-alikes)", str(sum(run.second_looked for run in runs))),
         (f"camelot lattice, every page (wall / CPU; sample: {sampled} pages, every {args.baseline_every}th)",
          f"{camelot_ms[0]:.1f} / {camelot_ms[1]:.1f} ms/page"),
         (f"pdfplumber find_tables, every page (wall / CPU; same {sampled} pages)",

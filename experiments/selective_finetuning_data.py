@@ -15,14 +15,16 @@ CACHE_DIR = Path("/tmp/soe_experiment_cache")
 
 
 def _cache_path(document: CorpusDocument) -> Path:
-    """Keyed by the PDF, by the page model's weights (refitting the page screen changes the candidates)
-    and by whether pictured pages are read by OCR (the engine is optional)."""
+    """Keyed by the PDF, by the page model's weights (refitting the page screen changes the candidates),
+    by whether pictured pages are read by OCR (the engine is optional) and by the pipeline's second look."""
     from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH
+    from soe_desktop.core.pdf.features import SECOND_LOOK_PAGES
     from soe_desktop.core.pdf.ocr import ocr_available
 
     weights = hashlib.sha1(WEIGHTS_PATH.read_bytes()).hexdigest()
     ocr = ":ocr" if ocr_available() else ""
-    key = hashlib.sha1(f"{document.name}:{document.pdf_path.stat().st_size}:{weights}{ocr}".encode()).hexdigest()[:12]
+    look = f":look{SECOND_LOOK_PAGES}" if SECOND_LOOK_PAGES else ""
+    key = hashlib.sha1(f"{document.name}:{document.pdf_path.stat().st_size}:{weights}{ocr}{look}".encode()).hexdigest()[:12]
     return CACHE_DIR / f"{key}.pkl"
 
 
@@ -59,22 +61,22 @@ def cached_page_rows(document: CorpusDocument):
 
 
 def cached_near_misses(document: CorpusDocument, row, count: int) -> list[Candidate]:
-    """Candidates of the `count` text pages the shipped screen scored highest without opening them:
-    more (and harder) negatives for training, since ~80 % of the screened candidates are SoE."""
+    """Candidates of the `count` text pages the shipped screen scored highest without opening them
+    or giving them the pipeline's second look: more negatives for training only."""
     path = CACHE_DIR / f"near{count}-{_cache_path(document).stem}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
     from contextlib import ExitStack
 
     from soe_desktop.core.pdf.candidates import PageReader, page_candidates
-    from soe_desktop.core.pdf.features import page_scores, screen
+    from soe_desktop.core.pdf.features import SECOND_LOOK_PAGES, page_scores, screen, second_look
     from soe_desktop.core.pdf.ingest import open_document
     from soe_desktop.core.pipeline import attach_page_features
 
     scores = page_scores(row.pages, row.features)
     opened = set().union(*screen(row.pages, scores))
-    closed = [page.number for page in row.pages if page.has_text_layer and page.number not in opened]
-    chosen = sorted(closed, key=lambda number: -scores[number - 1])[:count]
+    opened |= set(second_look(row.pages, scores, opened, SECOND_LOOK_PAGES))
+    chosen = sorted(second_look(row.pages, scores, opened, count))
     pdf = open_document(document.pdf_path)
     with ExitStack() as stack:
         reader = PageReader(Path(document.pdf_path), set(chosen), stack)

@@ -70,7 +70,7 @@ def _ingest_pdf(path: Path, store, labeler, settings: Settings, bar) -> tuple[st
     if sha256 and store.document(sha256) is not None:
         return sha256, None
     result = process_into_store(path, store, labeler=labeler, progress=bar, documents_dir=settings.documents_dir,
-                                ocr=settings.read_scanned_pages)
+                                ocr=settings.read_scanned_pages, second_look=settings.second_look_pages)
     return result.document.sha256, list(result.labels)
 
 

@@ -56,7 +56,8 @@ def ingest(settings: Settings, pdfs: tuple[Path, ...], quiet: bool, ocr: bool) -
         with ProgressBar(not quiet, path.name) as bar:
             try:
                 result = process_into_store(path, store, progress=bar, documents_dir=settings.documents_dir,
-                                            ocr=settings.read_scanned_pages and ocr)
+                                            ocr=settings.read_scanned_pages and ocr,
+                                            second_look=settings.second_look_pages)
             except SoeError as error:
                 failures += 1
                 click.echo(f"error: {error}", err=True)
@@ -97,7 +98,7 @@ def triage(settings: Settings, pdf: Path, as_json: bool, labeler: str, quiet: bo
     try:
         with ProgressBar(not quiet and not as_json, pdf.name) as bar:
             result = run_triage(pdf, _make_labeler(labeler, settings), progress=bar,
-                                ocr=settings.read_scanned_pages and ocr)
+                                ocr=settings.read_scanned_pages and ocr, second_look=settings.second_look_pages)
     except SoeError as error:
         fail(str(error))
     if as_json:

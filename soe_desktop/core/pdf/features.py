@@ -362,3 +362,16 @@ def screen(
     ]
     fallback_pages = [page.number for page, score in zip(pages, scores) if score >= FALLBACK_PAGE_THRESHOLD]
     return table_pages, fallback_pages
+
+
+# Training negatives: ~80 % of the candidates on screened pages are SoE, so a student sees few
+# look-alikes. The text pages the screen came closest to opening are examined too (experiment
+# `--near-misses`, docs/EXPERIMENTS.md): ~0.3 s a page. 0 turns it off (Settings.second_look_pages).
+SECOND_LOOK_PAGES = 5
+
+
+def second_look(pages: Sequence[PageText], scores: Sequence[float], opened: set[int],
+                count: int = SECOND_LOOK_PAGES) -> list[int]:
+    """The `count` text-layer pages outside `opened` with the highest screen scores, best first."""
+    closed = [page.number for page in pages if page.has_text_layer and not page.ocr and page.number not in opened]
+    return sorted(closed, key=lambda number: (-scores[number - 1], number))[:max(0, count)]

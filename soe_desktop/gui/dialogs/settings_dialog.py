@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -75,6 +76,13 @@ class SettingsDialog(QDialog):
         self.read_scanned = QCheckBox("Read scanned SoE-like pages with OCR (on this computer, ~3 s a page)")
         self.read_scanned.setChecked(settings.read_scanned_pages)
         form.addRow("Scanned pages", self.read_scanned)
+        self.second_look = QSpinBox()
+        self.second_look.setRange(0, 20)
+        self.second_look.setValue(settings.second_look_pages)
+        self.second_look.setSuffix(" pages per protocol")
+        self.second_look.setToolTip("Pages that looked somewhat like an SoE are examined too (~0.3 s each): "
+                                    "look-alike tables the local student learns from. 0 = off.")
+        form.addRow("Second look", self.second_look)
         self.base_model = self._folder_row(form, "Base model folder", settings.base_model,
                                            "empty = packaged MiniLM (offline)")
         self.data_dir = self._folder_row(form, "Data folder", settings.data_dir, str(settings.data_path))
@@ -155,6 +163,7 @@ class SettingsDialog(QDialog):
             auto_accept_threshold=self.auto_accept.value(),
             uncertain_threshold=self.uncertain.value(),
             read_scanned_pages=self.read_scanned.isChecked(),
+            second_look_pages=self.second_look.value(),
             base_model=self.base_model.text().strip(),
             data_dir=self.data_dir.text().strip(),
         )

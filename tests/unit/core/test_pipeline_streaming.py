@@ -14,7 +14,7 @@ from soe_desktop.core.pdf.ingest import open_document
 from soe_desktop.core.pdf.pages import read_pages
 from soe_desktop.core.pdf.ocr import screen_with_ocr
 from soe_desktop.core.pdf.streaming import read_with_early_detection
-from soe_desktop.core.pipeline import _StatusRecorder, analyse
+from soe_desktop.core.pipeline import _StatusRecorder, analyse, attach_page_features
 
 
 @pytest.fixture(scope="module")
@@ -29,23 +29,17 @@ def protocol(tmp_path_factory):
     return path, truth
 
 
-def batch_analysis(path, ocr: bool = True):
-    """The pipeline as it was before streaming: read every page (OCR of pictured ones), screen, then detect."""
+def batch_analysis(path, ocr: bool = True, second_look: int = F.SECOND_LOOK_PAGES):
+    """The pipeline as it was before streaming: read every page (OCR of pictured ones), screen, then
+    detect on the screened pages and the second-look pages."""
     document, pages = open_document(path), read_pages(path)
     singles = [F.single_page_features(page) for page in pages]
     page_features, scores = screen_with_ocr(path, pages, singles, ocr, sha256=document.sha256)
     table_pages, fallback_pages = F.screen(pages, scores)
-    table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])
-    fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
-    candidates = find_candidates(path, document, pages, table_pages, fallback_pages)
+    extra = F.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
+    candidates = find_candidates(path, document, pages, table_pages + extra, fallback_pages + extra)
     attach_page_features(candidates, page_features, scores)
     return pages, candidates, scores
-
-
-def attach_page_features(candidates, page_features, scores) -> None:
-    for candidate in candidates:
-        candidate.features.update(F.candidate_page_features(page_features[candidate.page - 1],
-                                                            scores[candidate.page - 1]))
 
 
 def test_streaming_gives_exactly_the_batch_result(protocol):
@@ -72,7 +66,7 @@ def test_every_clearly_soe_page_detected_while_reading_still_gives_the_batch_res
     table_pages, fallback_pages = F.screen(stream.pages, scores)
     streamed = find_candidates(path, document, stream.pages, table_pages, fallback_pages, found_early=stream.early)
     attach_page_features(streamed, page_features, scores)
-    pages, candidates, _ = batch_analysis(path, ocr=False)  # the stream alone: no OCR step
+    pages, candidates, _ = batch_analysis(path, ocr=False, second_look=0)  # the stream alone: no OCR, no second look
     assert stream.pages == pages
     assert [dataclasses.asdict(c) for c in streamed] == [dataclasses.asdict(c) for c in candidates]
     groups = {c.group for c in streamed if c.page in truth.group_pages[0]}

@@ -145,3 +145,18 @@ def test_features_are_cheap(sample_pages):
     F.page_features(pages * 4)
     per_page_ms = (time.perf_counter() - started) * 1000 / (len(pages) * 4)
     assert per_page_ms < 25  # ~2-3 ms/page measured; generous for a shared CI box
+
+
+def test_second_look_takes_the_best_scored_pages_the_screen_left_closed():
+    pages = [page(1, PROSE_TEXT), page(2, GRID_TEXT), page(3, PROSE_TEXT), page(4, PROSE_TEXT), page(5, PROSE_TEXT)]
+    scores = [0.02, 0.9, 0.08, 0.01, 0.05]
+    assert F.second_look(pages, scores, opened={2}, count=2) == [3, 5]  # best first
+    assert F.second_look(pages, scores, opened={2}, count=10) == [3, 5, 1, 4]
+    assert F.second_look(pages, scores, opened={2}, count=0) == []
+
+
+def test_second_look_skips_pages_without_vector_text():
+    scanned = PageText(2, 612, 792, 0, "", has_text_layer=False)
+    read_by_ocr = PageText(3, 612, 792, 0, GRID_TEXT, has_text_layer=False, ocr=True)
+    pages = [page(1, PROSE_TEXT), scanned, read_by_ocr]
+    assert F.second_look(pages, [0.01, 0.09, 0.1], opened=set(), count=3) == [1]  # detectors need vector text
