@@ -12,12 +12,13 @@ from click.testing import CliRunner
 
 from soe_desktop.cli.cloud import COMMANDS
 from soe_desktop.core.labeling import cloud_gate
-from soe_desktop.core.model import Candidate, Document, Label
+from soe_desktop.core.model import Label
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core" / "labeling"))
 from gemini_fakes import FakeGemini  # noqa: E402
+from store_builders import fill_store  # noqa: E402  (same folder)
 
 
 @click.group()
@@ -33,26 +34,6 @@ for command in COMMANDS:
 def run(*args, settings=None, env=None):
     result = CliRunner().invoke(cli, [*args], obj=settings or Settings(), env=env)
     return result
-
-
-def fill_store(settings: Settings, n_documents: int = 2) -> list[str]:
-    """Documents with SoE-like candidates on pages 1-3 and look-alikes on 4-6 (no PDF needed)."""
-    store = Store(settings.db_path)
-    shas = []
-    for d in range(n_documents):
-        sha = f"{d:064d}"
-        store.add_document(Document(f"/tmp/doc{d}.pdf", sha, 6), "", f"doc{d}.pdf")
-        candidates = []
-        for page in range(1, 7):
-            soe = page <= 3
-            rows = ([["Procedure", "Screening", "Day 1"], ["ECG", "X", "X"], [f"row {d}-{page}", "X", ""]] if soe
-                    else [["Dose level", "mg"], ["A", "10"], [f"row {d}-{page}", "20"]])
-            candidates.append(Candidate(f"{sha[-4:]}-{page}", sha, page, (0, 0, 1, 1), "pdfplumber", rows,
-                                        context=f"page {page} of doc {d}"))
-        store.replace_candidates(sha, candidates)
-        shas.append(sha)
-    store.close()
-    return shas
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from soe_desktop.cli.training import COMMANDS
-from soe_desktop.core.model import Candidate, Document, Label
 from soe_desktop.core.settings import Settings
-from soe_desktop.core.store import Store
+from store_builders import fill_store  # same folder
 
 
 @click.group()
@@ -22,26 +21,10 @@ for command in COMMANDS:
     cli.add_command(command)
 
 
-def _fill_store(settings: Settings, n_documents: int = 4) -> None:
-    store = Store(settings.db_path)
-    for d in range(n_documents):
-        sha = f"{d:064d}"
-        store.add_document(Document(f"/tmp/doc{d}.pdf", sha, 6), "", f"doc{d}.pdf")
-        candidates = []
-        for page in range(1, 7):
-            soe = page <= 3
-            rows = [["Visit", "Screening", "Day 1"], ["ECG", "X", "X"]] if soe else [["Dose", "mg"], ["A", "10"]]
-            candidates.append(Candidate(f"{sha[-4:]}-{page}", sha, page, (0, 0, 1, 1), "pdfplumber", rows,
-                                        features={"page_landscape": float(soe)}))
-        store.replace_candidates(sha, candidates)
-        store.add_labels([Label(c.id, c.page <= 3, 0.95, "heuristic", agree=True) for c in candidates])
-    store.close()
-
-
 @pytest.fixture
 def trained(tmp_path):
     settings = Settings()
-    _fill_store(settings)
+    fill_store(settings, 4, teacher_labels=True)
     runner = CliRunner()
     result = runner.invoke(cli, ["train", "--epochs", "1", "--max-tokens", "32", "--batch-size", "8", "--quiet",
                                  "--device", "cpu", "--json"])
