@@ -17,12 +17,14 @@ def test_edits_come_back_and_the_key_goes_to_the_keyring(qtbot, monkeypatch):
     dialog.consent.setChecked(True)
     assert dialog.read_scanned.isChecked()  # OCR of scanned pages is on by default
     dialog.read_scanned.setChecked(False)
+    assert dialog.second_look.value() == 5  # the default second look
+    dialog.second_look.setValue(0)
     dialog.api_key.setText("  secret-key  ")
     dialog._on_accept()
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
     result = dialog.result_settings()
     assert (result.teacher, result.auto_accept_threshold, result.cloud_consent_default) == ("gemini", 0.9, True)
-    assert result.read_scanned_pages is False
+    assert result.read_scanned_pages is False and result.second_look_pages == 0
     assert stored == ["secret-key"]
     assert "secret" not in repr(result) and original.teacher == "heuristic"  # a copy; the key is not in it
 

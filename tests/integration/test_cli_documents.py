@@ -113,3 +113,15 @@ def test_evaluate_rejects_a_folder_without_labels(runner, tmp_path):
     result = runner.invoke(main, ["evaluate", str(tmp_path)])
     assert result.exit_code == 1
     assert "no labelled documents" in result.stderr
+
+
+def test_triage_follows_the_second_look_setting(runner, sample_protocol):
+    from soe_desktop.core.settings import Settings, save_settings
+
+    path, truth = sample_protocol
+    looked = json.loads(runner.invoke(main, ["triage", str(path), "--json"]).stdout)
+    save_settings(Settings(second_look_pages=0))
+    screened = json.loads(runner.invoke(main, ["triage", str(path), "--json"]).stdout)
+    extra = {c["page"] for c in looked["candidates"]} - {c["page"] for c in screened["candidates"]}
+    assert len(extra) == 5 and not extra & set(truth.soe_pages)
+    assert looked["soe_pages"] == screened["soe_pages"]  # look-alikes for training, not new SoE calls
