@@ -76,7 +76,8 @@ def run_pipeline(document: CorpusDocument, page_model, ocr: bool = True,
         scores = F.page_scores(pages, page_features, model=page_model)
     table_pages, fallback_pages = F.screen(pages, scores)
     extra = F.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
-    candidates = find_candidates(document.pdf_path, meta, pages, table_pages + extra, fallback_pages + extra)
+    candidates = find_candidates(document.pdf_path, meta, pages, table_pages + extra, fallback_pages + extra,
+                                 alone=extra)
     for candidate in candidates:
         candidate.features.update(F.candidate_page_features(page_features[candidate.page - 1]))
     labels = HeuristicTeacher(page_model=page_model).label(candidates)

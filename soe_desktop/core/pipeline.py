@@ -134,7 +134,7 @@ def analyse(
     extra = features.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
     table_pages, fallback_pages = table_pages + extra, fallback_pages + extra
     candidates = find_candidates(path, document, pages, table_pages, fallback_pages, progress, cancel,
-                                 found_early=stream.early)
+                                 found_early=stream.early, alone=extra)
     attach_page_features(candidates, page_features, scores)
     return Analysis(document=document, pages=pages, candidates=candidates, page_scores=list(scores))
 

@@ -167,6 +167,7 @@ def find_candidates(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     found_early: Optional[Mapping[int, list[Candidate]]] = None,
+    alone: Iterable[int] = (),
 ) -> list[Candidate]:
     """Candidate tables on the screened pages (1-based), grouped over pages, in page order.
 
@@ -176,7 +177,8 @@ def find_candidates(
     SoE-like first, so a viewer draws those boxes first. Reports Progress("detecting", done,
     total, extra={"candidates": found on that page}) per page and stops with Cancelled when asked.
     `found_early`: `page_candidates` of table pages already detected (the streaming screen);
-    they are used as they are and not reported again.
+    they are used as they are and not reported again. `alone`: pages whose candidates stay groups
+    of one (see grouping.assign_groups).
     """
     progress = progress or no_progress
     page_count = min(document.page_count, len(pages))
@@ -196,4 +198,4 @@ def find_candidates(
             # Page by page, so a viewer can draw boxes long before the document is labelled.
             progress(Progress("detecting", done, len(todo), extra={"candidates": found}))
     candidates = [candidate for number in sorted(by_page) for candidate in by_page[number]]
-    return assign_groups(candidates, pages)
+    return assign_groups(candidates, pages, alone=set(alone))

@@ -10,7 +10,7 @@ the page screen called SoE-like) joins the grid next to it: a scanned continuati
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Collection, Optional, Sequence
 
 from soe_desktop.core.model import Candidate, PageText
 
@@ -90,18 +90,24 @@ def _previous_link(
     return None
 
 
-def assign_groups(candidates: list[Candidate], pages: Sequence[PageText]) -> list[Candidate]:
-    """Set `group` on every candidate (in place) and return them in page order."""
+def assign_groups(candidates: list[Candidate], pages: Sequence[PageText],
+                  alone: Collection[int] = ()) -> list[Candidate]:
+    """Set `group` on every candidate (in place) and return them in page order.
+
+    Candidates on `alone` pages (the pipeline's second look: pages the screen did not open) stay
+    groups of one and break a run as a page without a candidate would: their text block must not
+    join a neighbouring SoE grid and drag its mean P(SoE) down, or be lifted to it."""
     ordered = sorted(candidates, key=lambda c: (c.page, c.bbox[1], c.bbox[0]))
     first_on_page: dict[int, Candidate] = {}
     tails: dict[int, Candidate] = {}  # the last (lowest) candidate of each page
     for candidate in ordered:
-        first_on_page.setdefault(candidate.page, candidate)
-        tails[candidate.page] = candidate
+        if candidate.page not in alone:
+            first_on_page.setdefault(candidate.page, candidate)
+            tails[candidate.page] = candidate
     last_grid: dict[str, Candidate] = {}  # compare with the last real grid, not a picture page
     for candidate in ordered:
         candidate.group = candidate.id
-        if first_on_page[candidate.page] is candidate:
+        if first_on_page.get(candidate.page) is candidate:
             link = _previous_link(candidate, tails, pages)
             if link is not None and continues(last_grid.get(link.group, link), candidate, pages):
                 candidate.group = link.group

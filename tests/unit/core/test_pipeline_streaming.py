@@ -37,7 +37,7 @@ def batch_analysis(path, ocr: bool = True, second_look: int = F.SECOND_LOOK_PAGE
     page_features, scores = screen_with_ocr(path, pages, singles, ocr, sha256=document.sha256)
     table_pages, fallback_pages = F.screen(pages, scores)
     extra = F.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
-    candidates = find_candidates(path, document, pages, table_pages + extra, fallback_pages + extra)
+    candidates = find_candidates(path, document, pages, table_pages + extra, fallback_pages + extra, alone=extra)
     attach_page_features(candidates, page_features, scores)
     return pages, candidates, scores
 

@@ -103,3 +103,13 @@ def test_footnote_page_with_its_own_text_candidate_is_still_bridged():
 def test_at_most_two_pages_are_skipped():
     pages = [_page(1), _page(2, FOOTNOTES), _page(3, FOOTNOTES), _page(4, FOOTNOTES), _page(5)]
     assert len({c.group for c in assign_groups([_candidate(1), _candidate(5)], pages)}) == 2
+
+
+def test_second_look_pages_stay_alone_and_break_the_run():
+    pages = [_page(n) for n in range(1, 5)]
+    full = (72, 40, 720, 590)  # every table fills its page: each one runs over the page break
+    text_block = _candidate(3, rows=[["Some prose"]], detector="fallback-text", bbox=full)
+    found = [_candidate(1, bbox=full), _candidate(2, bbox=full), text_block, _candidate(4, bbox=full)]
+    assert len({c.group for c in assign_groups(found, pages)}) == 1  # one run without the rule
+    alone = assign_groups(found, pages, alone={3})
+    assert [c.group for c in alone] == ["doc-p0001-t0", "doc-p0001-t0", "doc-p0003-t0", "doc-p0004-t0"]
