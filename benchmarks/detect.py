@@ -39,6 +39,7 @@ from soe_desktop.core.pdf.candidates import find_candidates  # noqa: E402
 from soe_desktop.core.pdf.ingest import open_document  # noqa: E402
 from soe_desktop.core.pdf.ocr import ocr_available, read_pictured_pages  # noqa: E402
 from soe_desktop.core.pdf.pages import read_pages  # noqa: E402
+from soe_desktop.core.settings import SECOND_LOOK_PAGES  # noqa: E402
 
 from publish import publish  # noqa: E402  (same folder)
 
@@ -60,7 +61,7 @@ class DocumentRun:
 
 
 def run_pipeline(document: CorpusDocument, page_model, ocr: bool = True,
-                 second_look: int = F.SECOND_LOOK_PAGES) -> DocumentRun:
+                 second_look: int = SECOND_LOOK_PAGES) -> DocumentRun:
     """The pipeline's steps (as core.pipeline.analyse + triage do), with a fold's page model."""
     started, cpu_started = time.perf_counter(), time.process_time()
     meta = open_document(document.pdf_path)
@@ -74,17 +75,16 @@ def run_pipeline(document: CorpusDocument, page_model, ocr: bool = True,
     if read:
         page_features = F.page_features_from_singles(singles)
         scores = F.page_scores(pages, page_features, model=page_model)
-    table_pages, fallback_pages = F.screen(pages, scores)
-    extra = F.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
-    candidates = find_candidates(document.pdf_path, meta, pages, table_pages + extra, fallback_pages + extra,
-                                 alone=extra)
+    table_pages, fallback_pages, looked = F.pages_to_examine(pages, scores, second_look)
+    candidates = find_candidates(document.pdf_path, meta, pages, table_pages, fallback_pages, alone=looked)
     for candidate in candidates:
         candidate.features.update(F.candidate_page_features(page_features[candidate.page - 1]))
     labels = HeuristicTeacher(page_model=page_model).label(candidates)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     info = {page.number: (page.has_text_layer, page.is_landscape) for page in pages}
-    return DocumentRun(document, len(pages), seconds, cpu_seconds, len(set(table_pages) | set(fallback_pages)),
-                       list(zip(candidates, labels)), info, len(read), ocr_seconds, len(extra))
+    opened = len(set(table_pages) | set(fallback_pages)) - len(looked)  # by the screen
+    return DocumentRun(document, len(pages), seconds, cpu_seconds, opened,
+                       list(zip(candidates, labels)), info, len(read), ocr_seconds, len(looked))
 
 
 def sample_pages(page_count: int, every: int) -> list[int]:
@@ -147,7 +147,7 @@ def main(argv=None) -> int:
     parser.add_argument("--folds", type=int, default=6)
     parser.add_argument("--no-append", action="store_true", help=f"do not append to {BENCHMARKS_MD.name}")
     parser.add_argument("--no-ocr", action="store_true", help="leave pages without a text layer unread (as before OCR)")
-    parser.add_argument("--second-look", type=int, default=F.SECOND_LOOK_PAGES,
+    parser.add_argument("--second-look", type=int, default=SECOND_LOOK_PAGES,
                         help="pages per document examined beyond the screen (the app's setting; 0 = as before)")
     args = parser.parse_args(argv)
     corpus_dir = Path(args.corpus)

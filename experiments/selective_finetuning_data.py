@@ -18,8 +18,8 @@ def _cache_path(document: CorpusDocument) -> Path:
     """Keyed by the PDF, by the page model's weights (refitting the page screen changes the candidates),
     by whether pictured pages are read by OCR (the engine is optional) and by the pipeline's second look."""
     from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH
-    from soe_desktop.core.pdf.features import SECOND_LOOK_PAGES
     from soe_desktop.core.pdf.ocr import ocr_available
+    from soe_desktop.core.settings import SECOND_LOOK_PAGES
 
     weights = hashlib.sha1(WEIGHTS_PATH.read_bytes()).hexdigest()
     ocr = ":ocr" if ocr_available() else ""
@@ -69,13 +69,13 @@ def cached_near_misses(document: CorpusDocument, row, count: int) -> list[Candid
     from contextlib import ExitStack
 
     from soe_desktop.core.pdf.candidates import PageReader, page_candidates
-    from soe_desktop.core.pdf.features import SECOND_LOOK_PAGES, page_scores, screen, second_look
+    from soe_desktop.core.pdf.features import page_scores, pages_to_examine, second_look
     from soe_desktop.core.pdf.ingest import open_document
     from soe_desktop.core.pipeline import attach_page_features
+    from soe_desktop.core.settings import SECOND_LOOK_PAGES
 
     scores = page_scores(row.pages, row.features)
-    opened = set().union(*screen(row.pages, scores))
-    opened |= set(second_look(row.pages, scores, opened, SECOND_LOOK_PAGES))
+    opened = set().union(*pages_to_examine(row.pages, scores, SECOND_LOOK_PAGES))
     chosen = sorted(second_look(row.pages, scores, opened, count))
     pdf = open_document(document.pdf_path)
     with ExitStack() as stack:

@@ -24,7 +24,7 @@ from soe_desktop.core.pdf.candidates import find_candidates
 from soe_desktop.core.pdf.ingest import open_document
 from soe_desktop.core.pdf.ocr import screen_with_ocr
 from soe_desktop.core.pdf.streaming import read_with_early_detection
-from soe_desktop.core.settings import Settings
+from soe_desktop.core.settings import SECOND_LOOK_PAGES, Settings
 from soe_desktop.core.store.files import keep_copy
 
 FINISHED = ("needs review", "done")
@@ -108,7 +108,7 @@ def analyse(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     ocr: bool = True,
-    second_look: int = features.SECOND_LOOK_PAGES,
+    second_look: int = SECOND_LOOK_PAGES,
 ) -> Analysis:
     """Ingest checks, page text (OCR of pages without a text layer when `ocr` and the optional engine
     is installed), cheap page screen, then table detection on the screened pages and, last, on the
@@ -125,16 +125,9 @@ def analyse(
     check(cancel)
     page_features, scores = screen_with_ocr(path, pages, stream.singles, ocr, progress=progress, cancel=cancel,
                                             sha256=document.sha256)
-    table_pages, fallback_pages = features.screen(pages, scores)
-    # Most SoE-like pages first: their boxes reach a viewer first (the result is in page order).
-    table_pages = sorted(table_pages, key=lambda number: -scores[number - 1])
-    fallback_pages = sorted(fallback_pages, key=lambda number: -scores[number - 1])
-    # Every second-look page yields a candidate (its text block when no table is found): a negative
-    # example of a page that looked somewhat like an SoE.
-    extra = features.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
-    table_pages, fallback_pages = table_pages + extra, fallback_pages + extra
+    table_pages, fallback_pages, looked = features.pages_to_examine(pages, scores, second_look)
     candidates = find_candidates(path, document, pages, table_pages, fallback_pages, progress, cancel,
-                                 found_early=stream.early, alone=extra)
+                                 found_early=stream.early, alone=looked)
     attach_page_features(candidates, page_features, scores)
     return Analysis(document=document, pages=pages, candidates=candidates, page_scores=list(scores))
 
@@ -165,7 +158,7 @@ def triage(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     ocr: bool = True,
-    second_look: int = features.SECOND_LOOK_PAGES,
+    second_look: int = SECOND_LOOK_PAGES,
 ) -> TriageResult:
     """Analyse and label one PDF without touching the store (the `soe triage` command)."""
     started = time.perf_counter()
@@ -205,7 +198,7 @@ def process_into_store(
     cancel: Optional[CancelToken] = None,
     documents_dir: Optional[Path] = None,
     ocr: bool = True,
-    second_look: int = features.SECOND_LOOK_PAGES,
+    second_look: int = SECOND_LOOK_PAGES,
 ) -> TriageResult:
     """Ingest, analyse and label one PDF; raises BadInputError/Cancelled after recording the status.
     `ocr`: read SoE-like pages without a text layer with local OCR (Settings.read_scanned_pages);

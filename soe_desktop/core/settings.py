@@ -12,12 +12,13 @@ from pathlib import Path
 
 import platformdirs
 
-from soe_desktop.core.pdf.features import SECOND_LOOK_PAGES
-
 APP_NAME = "SoE Desktop"
 ENV_DATA_DIR = "SOE_DESKTOP_DATA_DIR"
 ENV_DB = "SOE_DESKTOP_DB"
 ENV_CONFIG_DIR = "SOE_DESKTOP_CONFIG_DIR"
+# Pages per protocol examined beyond the page screen (core.pdf.features.pages_to_examine): look-alike
+# tables the local student learns "not an SoE" from; ~0.3 s a page, 0 = off.
+SECOND_LOOK_PAGES = 5
 
 
 def default_data_dir() -> Path:

@@ -14,8 +14,7 @@ from typing import Optional
 from PySide6.QtCore import QObject, Signal, Slot
 
 from soe_desktop.core.jobs import CancelToken, Progress
-from soe_desktop.core.pdf.features import SECOND_LOOK_PAGES
-from soe_desktop.core.settings import Settings
+from soe_desktop.core.settings import SECOND_LOOK_PAGES, Settings
 from soe_desktop.gui.models.queue_model import (
     ACTIVE,
     CANCELLED,

@@ -364,14 +364,24 @@ def screen(
     return table_pages, fallback_pages
 
 
-# Training negatives: ~80 % of the candidates on screened pages are SoE, so a student sees few
-# look-alikes. The text pages the screen came closest to opening are examined too (experiment
-# `--near-misses`, docs/EXPERIMENTS.md): ~0.3 s a page. 0 turns it off (Settings.second_look_pages).
-SECOND_LOOK_PAGES = 5
+def second_look(pages: Sequence[PageText], scores: Sequence[float], opened: set[int], count: int) -> list[int]:
+    """The `count` text-layer pages outside `opened` with the highest screen scores, best first.
 
-
-def second_look(pages: Sequence[PageText], scores: Sequence[float], opened: set[int],
-                count: int = SECOND_LOOK_PAGES) -> list[int]:
-    """The `count` text-layer pages outside `opened` with the highest screen scores, best first."""
+    Why: ~80 % of the candidates on screened pages are SoE, so a student trained on them sees few
+    look-alikes; the pages the screen came closest to opening supply them (docs/EXPERIMENTS.md)."""
     closed = [page.number for page in pages if page.has_text_layer and not page.ocr and page.number not in opened]
     return sorted(closed, key=lambda number: (-scores[number - 1], number))[:max(0, count)]
+
+
+def pages_to_examine(pages: Sequence[PageText], scores: Sequence[float],
+                     look_count: int) -> tuple[list[int], list[int], list[int]]:
+    """(table_pages, fallback_pages, second-look pages) for `find_candidates`: the screen's pages,
+    most SoE-like first (a viewer gets those boxes first), then `look_count` second-look pages in
+    both lists, so each of them yields a candidate (its text block when no table is found)."""
+    table_pages, fallback_pages = screen(pages, scores)
+    looked = second_look(pages, scores, set(table_pages) | set(fallback_pages), look_count)
+
+    def most_soe_like_first(numbers: list[int]) -> list[int]:
+        return sorted(numbers, key=lambda number: -scores[number - 1]) + looked
+
+    return most_soe_like_first(table_pages), most_soe_like_first(fallback_pages), looked

@@ -15,6 +15,7 @@ from soe_desktop.core.pdf.pages import read_pages
 from soe_desktop.core.pdf.ocr import screen_with_ocr
 from soe_desktop.core.pdf.streaming import read_with_early_detection
 from soe_desktop.core.pipeline import _StatusRecorder, analyse, attach_page_features
+from soe_desktop.core.settings import SECOND_LOOK_PAGES
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +30,14 @@ def protocol(tmp_path_factory):
     return path, truth
 
 
-def batch_analysis(path, ocr: bool = True, second_look: int = F.SECOND_LOOK_PAGES):
+def batch_analysis(path, ocr: bool = True, second_look: int = SECOND_LOOK_PAGES):
     """The pipeline as it was before streaming: read every page (OCR of pictured ones), screen, then
     detect on the screened pages and the second-look pages."""
     document, pages = open_document(path), read_pages(path)
     singles = [F.single_page_features(page) for page in pages]
     page_features, scores = screen_with_ocr(path, pages, singles, ocr, sha256=document.sha256)
-    table_pages, fallback_pages = F.screen(pages, scores)
-    extra = F.second_look(pages, scores, set(table_pages) | set(fallback_pages), second_look)
-    candidates = find_candidates(path, document, pages, table_pages + extra, fallback_pages + extra, alone=extra)
+    table_pages, fallback_pages, looked = F.pages_to_examine(pages, scores, second_look)
+    candidates = find_candidates(path, document, pages, table_pages, fallback_pages, alone=looked)
     attach_page_features(candidates, page_features, scores)
     return pages, candidates, scores
 

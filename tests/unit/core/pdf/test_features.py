@@ -160,3 +160,11 @@ def test_second_look_skips_pages_without_vector_text():
     read_by_ocr = PageText(3, 612, 792, 0, GRID_TEXT, has_text_layer=False, ocr=True)
     pages = [page(1, PROSE_TEXT), scanned, read_by_ocr]
     assert F.second_look(pages, [0.01, 0.09, 0.1], opened=set(), count=3) == [1]  # detectors need vector text
+
+
+def test_pages_to_examine_puts_the_screen_pages_most_soe_like_first_then_the_second_look():
+    pages = [page(1, PROSE_TEXT), page(2, GRID_TEXT), page(3, PROSE_TEXT), page(4, GRID_TEXT), page(5, PROSE_TEXT)]
+    table_pages, fallback_pages, looked = F.pages_to_examine(pages, [0.02, 0.5, 0.01, 0.9, 0.025], look_count=2)
+    assert looked == [5, 1]
+    assert table_pages == [4, 2, 5, 1]
+    assert fallback_pages == [4, 2, 5, 1]
