@@ -34,7 +34,7 @@ from soe_desktop.core.evaluation.metrics import page_metrics  # noqa: E402
 from soe_desktop.core.evaluation.report import confusion, scored_report  # noqa: E402
 from soe_desktop.core.labeling.groups import group_consensus  # noqa: E402
 from soe_desktop.core.model import Candidate, Label  # noqa: E402
-from soe_desktop.core.training.features import layout_feature_names  # noqa: E402
+from soe_desktop.core.training.features import layout_feature_names, with_group_cues  # noqa: E402
 
 from selective_finetuning_data import cached_candidates, cached_near_misses, cached_page_rows, human_labels  # noqa: E402
 from selective_finetuning_report import markdown, write_outputs  # noqa: E402  (same folder)
@@ -83,7 +83,7 @@ def load_items(corpus_dir: Path, log, near_misses: int = 0) -> tuple[list[Corpus
     items, page_rows = [], []
     for document in load_corpus(corpus_dir):
         started = time.perf_counter()
-        candidates = cached_candidates(document)
+        candidates = with_group_cues(cached_candidates(document))  # as the students see them (and the GBM)
         page_rows.append(cached_page_rows(document))
         items.append(CorpusItem(document, candidates, [], human_labels(document, candidates)))
         if near_misses:
@@ -271,7 +271,9 @@ def evaluate(items: list[CorpusItem], scores: dict[str, float],
         return scores.get(candidate_id, 0.0) >= thresholds.get(candidate_id, 0.5)
 
     predicted = {item.name: [c.page for c in item.candidates if is_soe(c.id)] for item in items}
-    pages = page_metrics(predicted, [item.document for item in items]).to_dict()
+    pages = page_metrics(predicted, [item.document for item in items]).to_dict(details=True)
+    pages["errors"] = {row["name"]: {"missed": row["missed_pages"], "false": row["false_pages"]}
+                       for row in pages.pop("rows") if row["missed_pages"] or row["false_pages"]}
     truth = {label.candidate_id: label.is_soe for item in items for label in item.human}
     ids = sorted(truth)
     table = scored_report([scores.get(i, 0.0) for i in ids], [truth[i] for i in ids])

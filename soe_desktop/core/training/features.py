@@ -10,11 +10,13 @@ training candidates and saved with the model so inference standardises identical
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from soe_desktop.core.model import Candidate
 from soe_desktop.core.pdf.features import SCREEN_LOGIT
+from soe_desktop.core.pdf.grouping import TEXT_BLOCK, WHOLE_PAGE
 
 # Scores of fitted models are not layout cues (a teacher's P(SoE) would tie the student to that
 # teacher). The page screen's logit is the one exception, taken only when asked (see `screen_logit`).
@@ -41,6 +43,58 @@ def screen_logit(candidate: Candidate) -> float:
 
         value = page_prior(candidate.features)
     return max(-SCREEN_LOGIT_LIMIT, min(SCREEN_LOGIT_LIMIT, float(value)))
+
+
+# Cues of the whole multi-page table a candidate belongs to (max over its group's candidates), so a
+# continuation page with text cells instead of marks still carries its table's visit header and
+# marks. Without them the filtered-label student called such pages "not SoE" with P ~ 0.000 while it
+# found the table's first pages (docs/EXPERIMENTS.md, "The table's cues on every page").
+GROUP_PAGES = "group_pages"
+GROUP_POSITION = "group_position"
+GROUP_MAX = "group_max_"
+GROUP_MAX_CUES = ("mark_cell_share", "rows_with_marks_share", "header_visit_tokens", "page_mark_density",
+                  "page_visit_tokens", "page_procedure_kinds", "page_schedule_phrase", "page_strong",
+                  "page_landscape", "page_mark_lines")
+
+
+def group_cues(candidates: Sequence[Candidate]) -> dict[str, dict[str, float]]:
+    """Candidate id -> its table's cues: pages in the group, this page's place in it, and the
+    group's maximum of each GROUP_MAX_CUES key. Groups must be complete in `candidates` (the
+    labelers already need whole groups for their consensus)."""
+    members: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        members[candidate.group or candidate.id].append(candidate)
+    cues: dict[str, dict[str, float]] = {}
+    for group in members.values():
+        first = min(member.page for member in group)
+        shared = {GROUP_PAGES: float(len({member.page for member in group}))}
+        shared.update({GROUP_MAX + key: max(float(member.features.get(key, 0.0)) for member in group)
+                       for key in GROUP_MAX_CUES})
+        for candidate in group:
+            cues[candidate.id] = {**shared, GROUP_POSITION: float(candidate.page - first)}
+    return cues
+
+
+# Which detector produced the candidate: a text block means no grid was found on a page with text
+# (none of the 131 such candidates on the corpus' scored pages is an SoE, yet students without this
+# cue called amendment and safety tables read as text blocks SoE with P ~ 1), a whole page means a
+# pictured page. A cue to weigh, not a rule: a user's labels can teach otherwise.
+DETECTOR_CUES = {"detector_text_block": TEXT_BLOCK, "detector_whole_page": WHOLE_PAGE}
+
+
+def detector_cues(candidate: Candidate) -> dict[str, float]:
+    return {name: float(candidate.detector == detector) for name, detector in DETECTOR_CUES.items()}
+
+
+def with_group_cues(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Copies of the candidates with their group and detector cues among the features; a candidate
+    that already carries them (a training example, cued over its whole document) keeps its own."""
+    if all(GROUP_PAGES in candidate.features for candidate in candidates):
+        return list(candidates)
+    cues = group_cues(candidates)
+    return [candidate if GROUP_PAGES in candidate.features
+            else replace(candidate, features={**candidate.features, **cues[candidate.id], **detector_cues(candidate)})
+            for candidate in candidates]
 
 
 def squash(value: float) -> float:

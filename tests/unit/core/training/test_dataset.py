@@ -1,4 +1,5 @@
-from soe_desktop.core.model import Label
+from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.training.features import GROUP_MAX, GROUP_PAGES
 from soe_desktop.core.training.dataset import build_training_set, document_folds, split_documents
 
 from .conftest import make_candidates, teacher_labels
@@ -69,3 +70,14 @@ def test_soft_targets_are_the_teachers_probability_and_humans_stay_certain(tiny_
     by_id = {example.candidate.id: example for example in dataset.examples}
     assert by_id[first.id].soft_target == 0.7
     assert by_id[second.id].soft_target == 0.0 and by_id[second.id].p_soe is None
+
+
+def test_table_cues_come_from_every_page_of_the_table_even_where_the_filter_drops_a_label():
+    pages = [Candidate(f"c{page}", "doc", page, (0, 0, 1, 1), "pdfplumber", [["a"]], group="c1",
+                       features={"mark_cell_share": share}) for page, share in ((1, 0.4), (2, 0.0))]
+    labels = [Label("c1", True, 0.6, "heuristic", agree=False, id=1),  # dropped by the filter
+              Label("c2", True, 0.95, "heuristic", agree=True, id=2)]
+    dataset = build_training_set(pages, labels, "teacher-filtered", threshold=0.8)
+    [kept] = dataset.examples
+    assert kept.candidate.id == "c2" and kept.candidate.features[GROUP_PAGES] == 2.0
+    assert kept.candidate.features[GROUP_MAX + "mark_cell_share"] == 0.4

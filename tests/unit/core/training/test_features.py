@@ -7,11 +7,16 @@ from soe_desktop.core.model import Candidate
 from soe_desktop.core.labeling.heuristic import page_prior
 from soe_desktop.core.pdf.features import SCREEN_LOGIT
 from soe_desktop.core.training.features import (
+    GROUP_MAX,
+    GROUP_PAGES,
+    GROUP_POSITION,
     FeatureScaler,
+    group_cues,
     is_layout_feature,
     layout_feature_names,
     screen_logit,
     squash,
+    with_group_cues,
 )
 from soe_desktop.core.training.fusion import mean_pool
 
@@ -73,3 +78,41 @@ def test_mean_pool_ignores_padding():
     hidden = torch.tensor([[[1.0, 1.0], [3.0, 3.0], [100.0, 100.0]]])
     mask = torch.tensor([[1, 1, 0]])
     assert torch.equal(mean_pool(hidden, mask), torch.tensor([[2.0, 2.0]]))
+
+
+def _table_page(page: int, group: str, **features: float) -> Candidate:
+    return Candidate(f"t{page}", "doc", page, (0, 0, 1, 1), "pdfplumber", [["a"]], group=group, features=features)
+
+
+def test_a_continuation_page_carries_its_tables_header_and_marks():
+    """A continued grid whose later pages hold text cells, not marks, still shows its first page's cues."""
+    table = [_table_page(13, "g13", mark_cell_share=0.30, header_visit_tokens=8.0),
+             _table_page(14, "g13", mark_cell_share=0.05, header_visit_tokens=0.0),
+             _table_page(16, "g13", mark_cell_share=0.00)]
+    alone = _table_page(40, "g40", mark_cell_share=0.02)
+    cues = group_cues(table + [alone])
+    assert cues["t16"][GROUP_PAGES] == 3.0 and cues["t16"][GROUP_POSITION] == 3.0
+    assert cues["t14"][GROUP_MAX + "mark_cell_share"] == 0.30
+    assert cues["t16"][GROUP_MAX + "header_visit_tokens"] == 8.0
+    assert cues["t40"] == {**cues["t40"], GROUP_PAGES: 1.0, GROUP_POSITION: 0.0, GROUP_MAX + "mark_cell_share": 0.02}
+
+
+def test_with_group_cues_copies_and_keeps_cues_computed_over_the_whole_document():
+    table = [_table_page(1, "g1", mark_cell_share=0.5), _table_page(2, "g1", mark_cell_share=0.0)]
+    cued = with_group_cues(table)
+    assert GROUP_PAGES not in table[0].features  # the stored candidates are not changed
+    assert [c.id for c in cued] == ["t1", "t2"] and cued[1].features[GROUP_MAX + "mark_cell_share"] == 0.5
+    # a later call on part of the table (the validation split of a filtered set) keeps the document's cues
+    assert with_group_cues(cued[1:])[0].features[GROUP_PAGES] == 2.0
+    assert with_group_cues(cued) == cued
+    assert GROUP_PAGES in layout_feature_names(cued) and GROUP_POSITION in layout_feature_names(cued)
+
+
+def test_the_detector_is_a_cue_a_text_block_says_no_grid_was_found():
+    block = Candidate("b", "doc", 3, (0, 0, 1, 1), "fallback-text", [["prose"]])
+    picture = Candidate("p", "doc", 4, (0, 0, 1, 1), "fallback-page", [])
+    grid = Candidate("g", "doc", 5, (0, 0, 1, 1), "pdfplumber", [["a", "X"]])
+    cued = {c.id: c.features for c in with_group_cues([block, picture, grid])}
+    assert (cued["b"]["detector_text_block"], cued["b"]["detector_whole_page"]) == (1.0, 0.0)
+    assert (cued["p"]["detector_text_block"], cued["p"]["detector_whole_page"]) == (0.0, 1.0)
+    assert (cued["g"]["detector_text_block"], cued["g"]["detector_whole_page"]) == (0.0, 0.0)
