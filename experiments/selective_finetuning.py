@@ -34,7 +34,7 @@ from soe_desktop.core.evaluation.metrics import page_metrics  # noqa: E402
 from soe_desktop.core.evaluation.report import confusion, scored_report  # noqa: E402
 from soe_desktop.core.labeling.groups import group_consensus  # noqa: E402
 from soe_desktop.core.model import Candidate, Label  # noqa: E402
-from soe_desktop.core.training.features import layout_feature_names, with_group_cues  # noqa: E402
+from soe_desktop.core.training.features import layout_feature_names, with_table_cues  # noqa: E402
 
 from selective_finetuning_data import cached_candidates, cached_near_misses, cached_page_rows, human_labels  # noqa: E402
 from selective_finetuning_report import markdown, write_outputs  # noqa: E402  (same folder)
@@ -83,7 +83,7 @@ def load_items(corpus_dir: Path, log, near_misses: int = 0) -> tuple[list[Corpus
     items, page_rows = [], []
     for document in load_corpus(corpus_dir):
         started = time.perf_counter()
-        candidates = with_group_cues(cached_candidates(document))  # as the students see them (and the GBM)
+        candidates = with_table_cues(cached_candidates(document))  # as the students see them (and the GBM)
         page_rows.append(cached_page_rows(document))
         items.append(CorpusItem(document, candidates, [], human_labels(document, candidates)))
         if near_misses:

@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 from soe_desktop.core.labeling.selective_filter import passes_filter
 from soe_desktop.core.model import Candidate, Label
 from soe_desktop.core.training.arguments import TRAINING_SOURCES
-from soe_desktop.core.training.features import with_group_cues
+from soe_desktop.core.training.features import with_table_cues
 
 
 @dataclass
@@ -154,7 +154,7 @@ def build_training_set(
     if source not in TRAINING_SOURCES:
         raise ValueError(f"unknown training source {source!r}; expected one of {TRAINING_SOURCES}")
     grouped = _labels_by_candidate(labels)
-    candidates = with_group_cues(candidates)  # over every candidate: the filter may drop part of a table
+    candidates = with_table_cues(candidates)  # over every candidate: the filter may drop part of a table
     use_human = source.startswith("human")
     use_teacher = "teacher" in source
     filtered = source.endswith("teacher-filtered")

@@ -86,7 +86,7 @@ def detector_cues(candidate: Candidate) -> dict[str, float]:
     return {name: float(candidate.detector == detector) for name, detector in DETECTOR_CUES.items()}
 
 
-def with_group_cues(candidates: Sequence[Candidate]) -> list[Candidate]:
+def with_table_cues(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Copies of the candidates with their group and detector cues among the features; a candidate
     that already carries them (a training example, cued over its whole document) keeps its own."""
     if all(GROUP_PAGES in candidate.features for candidate in candidates):

@@ -21,7 +21,7 @@ from soe_desktop.core.model import Candidate
 from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.base_model import load_encoder
 from soe_desktop.core.pdf.features import SCREEN_LOGIT
-from soe_desktop.core.training.features import FeatureScaler, with_group_cues
+from soe_desktop.core.training.features import FeatureScaler, with_table_cues
 from soe_desktop.core.training.inference import predict_logits
 from soe_desktop.core.training.inputs import student_inputs
 
@@ -159,6 +159,6 @@ def candidate_logits(
 ) -> torch.Tensor:
     """Logits for candidates with either student (text-only or fused): builds texts and features."""
     texts = student_inputs(candidates, args.representation, args.use_layout_prefix)
-    features = model.feature_tensor(with_group_cues(candidates)) if isinstance(model, FusedStudent) else None
+    features = model.feature_tensor(with_table_cues(candidates)) if isinstance(model, FusedStudent) else None
     return predict_logits(model, tokenizer, texts, args.max_tokens, batch_size or args.inference_batch_size,
                           device, progress, cancel, stage, features=features)

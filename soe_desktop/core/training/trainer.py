@@ -27,7 +27,7 @@ from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.base_model import load_classifier, load_tokenizer, resolve_base_model
 from soe_desktop.core.training.dataset import TrainingSet
 from soe_desktop.core.training.device import peak_memory_mb, pick_device, reset_peak_memory
-from soe_desktop.core.training.features import FeatureScaler, with_group_cues
+from soe_desktop.core.training.features import FeatureScaler, with_table_cues
 from soe_desktop.core.training.fusion import FusedStudent, build_fused_model, candidate_logits, lora_config
 from soe_desktop.core.training.inference import encode, fit_temperature, soe_probabilities
 from soe_desktop.core.training.inputs import student_inputs
@@ -97,7 +97,7 @@ def _targets(dataset: TrainingSet, args: TrainingArguments) -> list:
 
 def _candidates(dataset: TrainingSet) -> list:
     """The examples' candidates with their tables' cues (kept as they are when the set already has them)."""
-    return with_group_cues([example.candidate for example in dataset.examples])
+    return with_table_cues([example.candidate for example in dataset.examples])
 
 
 def build_model(args: TrainingArguments, base_path: str, train_set: TrainingSet):

@@ -16,7 +16,7 @@ from soe_desktop.core.training.features import (
     layout_feature_names,
     screen_logit,
     squash,
-    with_group_cues,
+    with_table_cues,
 )
 from soe_desktop.core.training.fusion import mean_pool
 
@@ -97,14 +97,14 @@ def test_a_continuation_page_carries_its_tables_header_and_marks():
     assert cues["t40"] == {**cues["t40"], GROUP_PAGES: 1.0, GROUP_POSITION: 0.0, GROUP_MAX + "mark_cell_share": 0.02}
 
 
-def test_with_group_cues_copies_and_keeps_cues_computed_over_the_whole_document():
+def test_with_table_cues_copies_and_keeps_cues_computed_over_the_whole_document():
     table = [_table_page(1, "g1", mark_cell_share=0.5), _table_page(2, "g1", mark_cell_share=0.0)]
-    cued = with_group_cues(table)
+    cued = with_table_cues(table)
     assert GROUP_PAGES not in table[0].features  # the stored candidates are not changed
     assert [c.id for c in cued] == ["t1", "t2"] and cued[1].features[GROUP_MAX + "mark_cell_share"] == 0.5
     # a later call on part of the table (the validation split of a filtered set) keeps the document's cues
-    assert with_group_cues(cued[1:])[0].features[GROUP_PAGES] == 2.0
-    assert with_group_cues(cued) == cued
+    assert with_table_cues(cued[1:])[0].features[GROUP_PAGES] == 2.0
+    assert with_table_cues(cued) == cued
     assert GROUP_PAGES in layout_feature_names(cued) and GROUP_POSITION in layout_feature_names(cued)
 
 
@@ -112,7 +112,7 @@ def test_the_detector_is_a_cue_a_text_block_says_no_grid_was_found():
     block = Candidate("b", "doc", 3, (0, 0, 1, 1), "fallback-text", [["prose"]])
     picture = Candidate("p", "doc", 4, (0, 0, 1, 1), "fallback-page", [])
     grid = Candidate("g", "doc", 5, (0, 0, 1, 1), "pdfplumber", [["a", "X"]])
-    cued = {c.id: c.features for c in with_group_cues([block, picture, grid])}
+    cued = {c.id: c.features for c in with_table_cues([block, picture, grid])}
     assert (cued["b"]["detector_text_block"], cued["b"]["detector_whole_page"]) == (1.0, 0.0)
     assert (cued["p"]["detector_text_block"], cued["p"]["detector_whole_page"]) == (0.0, 1.0)
     assert (cued["g"]["detector_text_block"], cued["g"]["detector_whole_page"]) == (0.0, 0.0)
