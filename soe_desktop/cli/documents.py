@@ -74,14 +74,27 @@ def _pages(pages: list[int]) -> str:
     return ", ".join(map(str, pages)) if pages else "none"
 
 
-def _make_labeler(name: str, settings: Settings):
+def _make_labeler(name: str, settings: Settings, allow_cloud: bool = False, ledger=None):
     if name == "heuristic":
         return None  # the pipeline's default offline teacher
     if name == "student":
         from soe_desktop.core.labeling.student import StudentLabeler
 
         return StudentLabeler.active(settings)
+    if name == "gemini":
+        return _gemini_labeler(settings, allow_cloud, ledger)
     raise click.BadParameter(f"unknown labeler {name!r}")
+
+
+def _gemini_labeler(settings: Settings, allow_cloud: bool, ledger):
+    """Gemini itself, never the offline stand-in: a score under Gemini's name must be Gemini's.
+    Raises (a clear message, nothing sent) when offline, without --allow-cloud or without a key."""
+    from soe_desktop.core.labeling.cloud_gate import decide, make_gemini_labeler, require_allowed
+    from soe_desktop.core.labeling.keys import find_api_key
+
+    key = find_api_key() if allow_cloud and not settings.offline else None
+    require_allowed(decide(settings, allow_cloud, key))
+    return make_gemini_labeler(settings, key, ledger=ledger)
 
 
 @click.command()
@@ -128,21 +141,21 @@ COMMANDS = [ingest, triage]
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--labeler", type=click.Choice(["heuristic", "student"]), default="heuristic", show_default=True)
+@click.option("--labeler", type=click.Choice(["heuristic", "student", "gemini"]), default="heuristic",
+              show_default=True)
+@click.option("--allow-cloud", is_flag=True,
+              help="With --labeler gemini: consent to send every document's tables in the folder to Gemini.")
 @click.option("--details", is_flag=True, help="One row per document: missed and false pages.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_obj
-def evaluate(settings: Settings, directory: Path, labeler: str, details: bool, as_json: bool, quiet: bool) -> None:
+def evaluate(settings: Settings, directory: Path, labeler: str, allow_cloud: bool, details: bool, as_json: bool,
+             quiet: bool) -> None:
     """Score a labeler on a corpus folder (<name>/protocol.pdf + labels.json), per the corpus metric."""
     from soe_desktop.core.evaluation.metrics import format_page_metrics
-    from soe_desktop.core.evaluation.runner import evaluate_corpus
-    from soe_desktop.core.pipeline import default_labeler
 
     try:
-        chosen = _make_labeler(labeler, settings) or default_labeler()
-        with ProgressBar(not quiet) as bar:
-            result = evaluate_corpus(directory, chosen, progress=bar)
+        result = _evaluate(settings, directory, labeler, allow_cloud, quiet)
     except SoeError as error:
         fail(str(error))
     for name, message in result.failures.items():
@@ -160,6 +173,22 @@ def evaluate(settings: Settings, directory: Path, labeler: str, details: bool, a
     tables = scores.tables
     click.echo(f"tables: precision {tables.precision:.3f}  recall {tables.recall:.3f}  F1 {tables.f1:.3f}  "
                f"representation agreement {tables.agreement:.3f}")
+
+
+def _evaluate(settings: Settings, directory: Path, labeler: str, allow_cloud: bool, quiet: bool):
+    """Run the evaluation; Gemini's requests and costs go to the app's ledger like `soe label`'s."""
+    from contextlib import closing, nullcontext
+
+    from soe_desktop.core.evaluation.runner import evaluate_corpus
+    from soe_desktop.core.pipeline import default_labeler
+    from soe_desktop.core.store import Store
+
+    if labeler == "gemini":
+        settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(Store(settings.db_path)) if labeler == "gemini" else nullcontext() as ledger:
+        chosen = _make_labeler(labeler, settings, allow_cloud, ledger) or default_labeler()
+        with ProgressBar(not quiet) as bar:
+            return evaluate_corpus(directory, chosen, progress=bar)
 
 
 COMMANDS.append(evaluate)

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
 from soe_desktop.cli.cloud import COMMANDS
-from soe_desktop.core.labeling import cloud_gate
 from soe_desktop.core.model import Label
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core" / "labeling"))
-from gemini_fakes import FakeGemini  # noqa: E402
 from store_builders import fill_store  # noqa: E402  (same folder)
 
 
@@ -34,25 +29,6 @@ for command in COMMANDS:
 def run(*args, settings=None, env=None):
     result = CliRunner().invoke(cli, [*args], obj=settings or Settings(), env=env)
     return result
-
-
-@pytest.fixture(autouse=True)
-def no_os_keyring():
-    """The user's real keyring must not leak a key into these tests."""
-    import keyring
-    from keyring.backends.null import Keyring as NullKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NullKeyring())
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    fake = FakeGemini()
-    monkeypatch.setattr(cloud_gate, "build_client", lambda key, **_: fake.client(attempts=1))
-    return fake
 
 
 @pytest.fixture

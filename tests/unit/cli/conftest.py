@@ -1,0 +1,32 @@
+"""CLI tests: never the user's keyring; Gemini answered by a fake server when a test asks for `fake`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from soe_desktop.core.labeling import cloud_gate
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core" / "labeling"))
+from gemini_fakes import FakeGemini  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_os_keyring():
+    """The user's real keyring must not leak a key into these tests."""
+    import keyring
+    from keyring.backends.null import Keyring as NullKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NullKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    fake = FakeGemini()
+    monkeypatch.setattr(cloud_gate, "build_client", lambda key, **_: fake.client(attempts=1))
+    return fake
