@@ -13,6 +13,7 @@ from typing import Optional
 
 import click
 
+from soe_desktop.cli.documents import open_store
 from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.settings import Settings
@@ -31,13 +32,6 @@ def _settings(obj: Optional[Settings]) -> Settings:
     from soe_desktop.core.settings import load_settings
 
     return load_settings()
-
-
-def _open_store(settings: Settings):
-    from soe_desktop.core.store import Store
-
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    return Store(settings.db_path)
 
 
 def build_teacher(settings: Settings, store, teacher: str, allow_cloud: bool, samples: Optional[int]):
@@ -104,7 +98,7 @@ def label(obj, pdfs, all_documents, teacher, allow_cloud, samples, relabel, quie
     teacher = teacher or settings.teacher
     if teacher not in TEACHERS:
         _fail(f"unknown teacher {teacher!r}; use one of {', '.join(TEACHERS)}")
-    store = _open_store(settings)
+    store = open_store(settings)
     labeler = build_teacher(settings, store, teacher, allow_cloud, samples)
     failures = 0
     try:
@@ -172,7 +166,7 @@ def filter_report(obj, source, corpus_dir, thresholds, no_agreement, compare_agr
         for name, message in failures.items():
             click.echo(f"warning: {name}: {message}", err=True)
     else:
-        store = _open_store(settings)
+        store = open_store(settings)
         try:
             teacher_labels = list(_latest(store.labels(source_prefix=source, include_retracted=False)).values())
             human = _latest(store.labels(source_prefix="human:", include_retracted=False))
@@ -208,7 +202,7 @@ def costs(obj, as_json) -> None:
     from soe_desktop.core.labeling.cache import grand_total
 
     settings = _settings(obj)
-    store = _open_store(settings)
+    store = open_store(settings)
     try:
         per_document = store.ledger_totals()
     finally:

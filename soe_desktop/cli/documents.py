@@ -181,11 +181,8 @@ def _evaluate(settings: Settings, directory: Path, labeler: str, allow_cloud: bo
 
     from soe_desktop.core.evaluation.runner import evaluate_corpus
     from soe_desktop.core.pipeline import default_labeler
-    from soe_desktop.core.store import Store
 
-    if labeler == "gemini":
-        settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(Store(settings.db_path)) if labeler == "gemini" else nullcontext() as ledger:
+    with closing(open_store(settings)) if labeler == "gemini" else nullcontext() as ledger:
         chosen = _make_labeler(labeler, settings, allow_cloud, ledger) or default_labeler()
         with ProgressBar(not quiet) as bar:
             return evaluate_corpus(directory, chosen, progress=bar)

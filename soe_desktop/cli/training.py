@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from soe_desktop.cli.documents import open_store
 from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.settings import Settings
@@ -22,11 +23,9 @@ def _fail(message: str) -> None:
 
 
 def _open_registry(settings: Settings):
-    from soe_desktop.core.store import Store
     from soe_desktop.core.training.registry import ModelRegistry
 
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    return ModelRegistry(Store(settings.db_path), settings.models_dir)
+    return ModelRegistry(open_store(settings), settings.models_dir)
 
 
 @contextmanager

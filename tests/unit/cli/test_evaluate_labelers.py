@@ -13,7 +13,6 @@ from soe_desktop.core.store import Store
 from soe_desktop.core.synthetic import write_corpus_dir
 
 
-
 @click.group()
 def cli():
     pass
