@@ -19,12 +19,17 @@ from typing import Iterable, Optional, Sequence
 from soe_desktop.core.model import Candidate, Label, from_p_soe
 
 
-def group_members(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:
-    """Candidates of every group that spans more than one page (standalone tables are left out)."""
+def groups_of(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:
+    """Group id -> its candidates, standalone tables included (groups of one)."""
     groups: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         groups[candidate.group].append(candidate)
-    return {group: members for group, members in groups.items() if len({c.page for c in members}) > 1}
+    return dict(groups)
+
+
+def group_members(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:
+    """Candidates of every group that spans more than one page (standalone tables are left out)."""
+    return {group: members for group, members in groups_of(candidates).items() if len({c.page for c in members}) > 1}
 
 
 def group_consensus(candidates: Sequence[Candidate], labels: Sequence[Label], threshold: float = 0.5) -> list[Label]:

@@ -10,10 +10,10 @@ training candidates and saved with the model so inference standardises identical
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
+from soe_desktop.core.labeling.groups import groups_of
 from soe_desktop.core.model import Candidate
 from soe_desktop.core.pdf.features import SCREEN_LOGIT
 from soe_desktop.core.pdf.grouping import TEXT_BLOCK, WHOLE_PAGE
@@ -61,11 +61,8 @@ def group_cues(candidates: Sequence[Candidate]) -> dict[str, dict[str, float]]:
     """Candidate id -> its table's cues: pages in the group, this page's place in it, and the
     group's maximum of each GROUP_MAX_CUES key. Groups must be complete in `candidates` (the
     labelers already need whole groups for their consensus)."""
-    members: dict[str, list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
-        members[candidate.group or candidate.id].append(candidate)
     cues: dict[str, dict[str, float]] = {}
-    for group in members.values():
+    for group in groups_of(candidates).values():
         first = min(member.page for member in group)
         shared = {GROUP_PAGES: float(len({member.page for member in group}))}
         shared.update({GROUP_MAX + key: max(float(member.features.get(key, 0.0)) for member in group)
