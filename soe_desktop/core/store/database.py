@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from soe_desktop.core.model import Candidate, Document, Label, PageText, utc_now
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import rows
+from soe_desktop.core.store.audit import AuditMixin
 from soe_desktop.core.store.migrations import DOCUMENT_STATUSES, apply_migrations
 from soe_desktop.core.store.records import RecordsMixin
 
@@ -33,7 +34,7 @@ _OPENING = threading.Lock()
 IN_PROGRESS_STATUSES = ("reading", "detecting", "labelling")
 
 
-class Store(RecordsMixin):
+class Store(RecordsMixin, AuditMixin):
     """The app's database. Open with a path (or ':memory:'); the schema is migrated on open."""
 
     def __init__(self, path: str | Path) -> None:
@@ -122,10 +123,12 @@ class Store(RecordsMixin):
         }
         with self._transaction():
             if self._read("SELECT 1 FROM documents WHERE sha256 = ?", [document.sha256]):
-                self._audit("document.duplicate", document.sha256, {"path": str(document.path)}, "system")
+                self._audit("document.duplicate", document.sha256, {"path": str(document.path)}, "system",
+                            document=document.sha256)
                 return False
             self.db["documents"].insert(row)
-            self._audit("document.add", document.sha256, {"filename": filename}, "system")
+            self._audit("document.add", document.sha256, {"filename": filename}, "system", document=document.sha256,
+                        new=filename)
             return True
 
     def set_status(self, sha256: str, status: str, error: str = "") -> None:
@@ -155,8 +158,10 @@ class Store(RecordsMixin):
     def set_cloud_consent(self, sha256: str, allowed: bool, actor: str = "user") -> None:
         """Record whether this document may be sent to the cloud teacher (audited)."""
         with self._transaction():
+            was = self.cloud_consent(sha256)
             self._update_document(sha256, {"cloud_consent": int(bool(allowed))})
-            self._audit("document.cloud_consent", sha256, {"allowed": bool(allowed)}, actor)
+            self._audit("document.cloud_consent", sha256, {"allowed": bool(allowed)}, actor, document=sha256,
+                        old=_consent_text(was), new=_consent_text(allowed))
 
     def cloud_consent(self, sha256: str) -> bool:
         found = self._read("SELECT cloud_consent FROM documents WHERE sha256 = ?", [sha256])
@@ -267,21 +272,28 @@ class Store(RecordsMixin):
     # --- labels (append-only) --------------------------------------------------------------------
 
     def add_labels(self, labels: list[Label]) -> list[int]:
-        """Append labels (all or none); sets each label's `id` and returns the ids in order."""
+        """Append labels (all or none), each with its 'label.add' audit entry in the same
+        transaction; sets each label's `id` and returns the ids in order."""
         with self._transaction():
-            self._require_candidates({label.candidate_id for label in labels})
+            documents = self._require_candidates({label.candidate_id for label in labels})
+            before = self._effective_before(documents)
             ids = [self.db["labels"].insert(rows.label_to_row(label)).last_pk for label in labels]
+            self._audit_labels(labels, ids, documents, before)
         for label, label_id in zip(labels, ids):
             label.id = label_id
         return ids
 
-    def _require_candidates(self, ids: set[str]) -> None:
+    def _require_candidates(self, ids: set[str]) -> dict[str, str]:
+        """Each candidate's document sha256; KeyError naming the unknown ones."""
+        documents: dict[str, str] = {}
         for chunk in _chunks(sorted(ids), 500):
             marks = ", ".join("?" for _ in chunk)
-            known = {row["id"] for row in self._read(f"SELECT id FROM candidates WHERE id IN ({marks})", chunk)}
-            missing = [cid for cid in chunk if cid not in known]
+            found = self._read(f"SELECT id, document_sha256 FROM candidates WHERE id IN ({marks})", chunk)
+            documents.update((row["id"], row["document_sha256"]) for row in found)
+            missing = [cid for cid in chunk if cid not in documents]
             if missing:
                 raise KeyError(f"cannot label unknown candidate(s): {', '.join(missing[:5])}")
+        return documents
 
     def labels(
         self,
@@ -342,7 +354,7 @@ class Store(RecordsMixin):
             row = {key: target[key] for key in ("candidate_id", "is_soe", "confidence", "agree", "details_json")}
             row.update(source=f"human:{actor}", created_at=utc_now(), reason=f"retracts label {label_id}", retracts=label_id)
             retraction_id = self.db["labels"].insert(row).last_pk
-            self._audit("label.retract", target["candidate_id"], {"label_id": label_id, "source": target["source"]}, f"human:{actor}")
+            self._audit_retraction(target, retraction_id, f"human:{actor}")
             return retraction_id
 
     def effective_labels(self, sha256: str | None = None) -> dict[str, Label]:
@@ -367,6 +379,10 @@ class Store(RecordsMixin):
     def _candidates_with_current(self, sha256: str) -> list[tuple[Candidate, bool]]:
         found = self._read("SELECT * FROM candidates WHERE document_sha256 = ? ORDER BY page", [sha256])
         return [(rows.row_to_candidate(row), bool(row["current"])) for row in found]
+
+
+def _consent_text(allowed: bool) -> str:
+    return "allowed" if allowed else "not allowed"
 
 
 def _document_dict(row: dict) -> dict:

@@ -172,6 +172,37 @@ def m004_pages_read_by_ocr(db: Database) -> None:
     _run(db, ["ALTER TABLE pages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0"])
 
 
+@migrations()
+def m005_audit_attribution(db: Database) -> None:
+    """21 CFR Part 11-style attribution on every audit entry, and the audit log made append-only.
+
+    Entries written before this migration keep their columns; those about a document or a
+    candidate get that subject copied into the new column, so `soe audit --document` finds them.
+    """
+    columns = ("os_user", "document_sha256", "candidate_id", "old_value", "new_value", "source",
+               "model_version", "app_version")
+    _run(db, [f"ALTER TABLE audit ADD COLUMN {name} TEXT NOT NULL DEFAULT ''" for name in columns])
+    _run(
+        db,
+        [
+            "ALTER TABLE audit ADD COLUMN label_id INTEGER",
+            "UPDATE audit SET source = actor",
+            "UPDATE audit SET document_sha256 = subject WHERE action LIKE 'document.%'",
+            "UPDATE audit SET candidate_id = subject WHERE action LIKE 'label.%'",
+            """UPDATE audit SET document_sha256 = COALESCE(
+                   (SELECT c.document_sha256 FROM candidates c WHERE c.id = audit.candidate_id), '')
+               WHERE candidate_id != ''""",
+            """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+               BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+            """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+               BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+            "CREATE INDEX audit_by_document ON audit(document_sha256, id)",
+            "CREATE INDEX audit_by_candidate ON audit(candidate_id, id)",
+            "CREATE INDEX audit_by_time ON audit(at)",
+        ],
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied (empty when the schema is current)."""
     pending = [migration.name for migration in migrations.pending(db)]

@@ -1,4 +1,4 @@
-"""The store's bookkeeping tables: cost ledger, model registry rows and the audit log.
+"""The store's bookkeeping tables: cost ledger and model registry rows (the audit log is audit.py).
 
 A mixin of `Store` (see database.py): it relies on `self._transaction()`, `self._read()` and
 `self.db`, which the Store provides.
@@ -51,7 +51,7 @@ def _check_fields(kind: str, row: dict, allowed: tuple[str, ...]) -> None:
 
 
 class RecordsMixin:
-    """Ledger, models and audit methods of the Store."""
+    """Ledger and model methods of the Store (`self._audit` comes from AuditMixin)."""
 
     # --- ledger ----------------------------------------------------------------------------------
 
@@ -114,10 +114,13 @@ class RecordsMixin:
             raise ValueError(f"a {row['status']} run cannot become the active model")
         row.setdefault("created_at", utc_now())
         with self._transaction():
+            previous = self._active_model_version()
             if row.get("active"):
                 self.db.execute("UPDATE models SET active = 0 WHERE active = 1")
             self.db["models"].insert(row)
-            self._audit("model.add", row["version"], {"status": row["status"]}, "system")
+            self._audit("model.add", row["version"], {"status": row["status"]}, "system", new=row["version"])
+            if row.get("active"):
+                self._audit("model.activate", row["version"], {}, "system", old=previous, new=row["version"])
 
     def update_model(self, version: str, **fields) -> None:
         """Change a registered model's metadata (e.g. metrics after evaluation); not its activation."""
@@ -146,9 +149,10 @@ class RecordsMixin:
             model = self._require_model(version)
             if model["status"] != "completed":
                 raise ValueError(f"model {version} is {model['status']}; only a completed run can be active")
+            previous = self._active_model_version()
             self.db.execute("UPDATE models SET active = 0 WHERE active = 1 AND version != ?", [version])
             self.db.execute("UPDATE models SET active = 1 WHERE version = ?", [version])
-            self._audit("model.activate", version, {}, actor)
+            self._audit("model.activate", version, {}, actor, old=previous, new=version)
 
     def delete_model(self, version: str, actor: str = "system") -> None:
         """Forget a model version (its adapter folder is the registry's to remove); labels it made stay."""
@@ -162,26 +166,3 @@ class RecordsMixin:
         if not found:
             raise KeyError(f"no model version {version!r}")
         return found[0]
-
-    # --- audit -----------------------------------------------------------------------------------
-
-    def audit(self, action: str, subject: str = "", details: dict | None = None, actor: str = "system") -> int:
-        """Append one entry to the audit log (who did what to which subject, and when)."""
-        with self._transaction():
-            return self._audit(action, subject, details or {}, actor)
-
-    def audit_entries(self, action: str | None = None, subject: str | None = None) -> list[dict]:
-        """The audit log, oldest first, optionally for one action and/or subject."""
-        clauses, params = [], []
-        if action:
-            clauses.append("action = ?")
-            params.append(action)
-        if subject:
-            clauses.append("subject = ?")
-            params.append(subject)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return [rows.row_with_details(row) for row in self._read(f"SELECT * FROM audit {where} ORDER BY id", params)]
-
-    def _audit(self, action: str, subject: str, details: dict, actor: str) -> int:
-        entry = {"at": utc_now(), "actor": actor, "action": action, "subject": subject, "details_json": rows.dumps(details)}
-        return self.db["audit"].insert(entry).last_pk
