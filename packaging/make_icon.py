@@ -2,7 +2,7 @@
 
 Both files come from the same shapes below, so they cannot drift apart. Run from the repo root:
     python packaging/make_icon.py
-It writes resources/icons/soe-desktop.svg and resources/icons/soe-desktop.png (256 px).
+It writes soe_desktop/resources/icons/soe-desktop.svg and soe-desktop.png (256 px).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 SIZE = 256
-ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+ICONS = Path(__file__).resolve().parents[1] / "soe_desktop" / "resources" / "icons"
 PAPER, INK, ACCENT, SHADE = "#ffffff", "#1f3a5f", "#2e9d5b", "#dbe4ef"
 PAGE = (40, 20, 216, 236)  # a protocol page
 GRID_LEFT, GRID_TOP, CELL, COLS, ROWS = 64, 78, 32, 4, 4  # a schedule grid on it

@@ -13,8 +13,17 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from soe_desktop.core.settings import APP_NAME, default_config_dir, load_settings, save_settings, settings_file
 from soe_desktop.gui.first_run import ensure_sample
 from soe_desktop.gui.startup import core_steps, freeze_loaded_objects
+from soe_desktop.resources import icon_file
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "soe-desktop.png"
+
+def app_icon() -> QPixmap:
+    """The application icon, loaded from the package's bytes (soe_desktop.resources); a null
+    pixmap if the file is missing, so a broken install still starts."""
+    pixmap = QPixmap()
+    icon = icon_file()
+    if icon.is_file():
+        pixmap.loadFromData(icon.read_bytes())
+    return pixmap
 
 
 def preload_core() -> None:
@@ -75,9 +84,10 @@ def run(paths: list[str] | None = None, quit_after: float | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    if ICON.exists():
-        app.setWindowIcon(QIcon(str(ICON)))
-    splash = show_splash(app)
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(QIcon(icon))
+    splash = show_splash(app, icon)
     window = create_window(paths)
     window.show()
     if splash is not None:
@@ -91,20 +101,21 @@ def run(paths: list[str] | None = None, quit_after: float | None = None) -> int:
         close_window(window)
 
 
-def show_splash(app: QApplication) -> QWidget | None:
+def show_splash(app: QApplication, pixmap: QPixmap | None = None) -> QWidget | None:
     """The app's icon and 'Starting…' on screen within a few hundred ms of launch, while the
     window is built (opening the library imports sqlite-utils, which imports pandas: ~0.6 s).
 
     A plain frameless widget: QSplashScreen.show() waited a fixed second for its window to be
     exposed here (Qt 6.12, offscreen and xcb alike), longer than what it was meant to cover.
     """
-    if not ICON.exists():
+    pixmap = app_icon() if pixmap is None else pixmap
+    if pixmap.isNull():
         return None
     splash = QWidget(None, Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
     layout = QVBoxLayout(splash)
     icon = QLabel()
-    icon.setPixmap(QPixmap(str(ICON)).scaled(128, 128, Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+    icon.setPixmap(pixmap.scaled(128, 128, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation))
     layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignHCenter)
     layout.addWidget(QLabel("Starting SoE Desktop…"), 0, Qt.AlignmentFlag.AlignHCenter)
     splash.show()

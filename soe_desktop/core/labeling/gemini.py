@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 from typing import Optional, Sequence
@@ -23,7 +24,6 @@ from google.genai import errors as genai_errors
 from google.genai import types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-import soe_desktop
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.cache import LedgerSink, Prices, ResponseCache, Usage, Vote, cache_key, ledger_row
@@ -32,10 +32,10 @@ from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.labeling.confidence import combine, token_probability
 from soe_desktop.core.labeling.keys import ApiKey, redact
 from soe_desktop.core.model import REPRESENTATIONS, Candidate, Label, from_p_soe, to_p_soe
+from soe_desktop.resources import prompt_file
 
 DEFAULT_MODEL = "gemini-2.5-flash"
-PROMPTS_DIR = Path(soe_desktop.__file__).resolve().parents[1] / "resources" / "prompts"
-DEFAULT_PROMPT_FILE = PROMPTS_DIR / "soe_label_v1.txt"
+DEFAULT_PROMPT_FILE = prompt_file()
 MAX_REPRESENTATION_CHARS = 12_000  # bounds the cost of one huge extracted table
 RETRYABLE_STATUS = [408, 429, 500, 502, 503, 504]
 # Failures after which further requests in this run cannot succeed.
@@ -75,9 +75,9 @@ class Prompt:
         return Template(self.template).substitute(representation_note=self.notes[kind], items=blocks)
 
 
-def load_prompt(path: str | Path = DEFAULT_PROMPT_FILE) -> Prompt:
+def load_prompt(path: str | Path | Traversable = DEFAULT_PROMPT_FILE) -> Prompt:
     """Parse a prompt file: a `prompt-version:` line, then `=== name ===` sections."""
-    text = Path(path).read_text(encoding="utf-8")
+    text = (Path(path) if isinstance(path, str) else path).read_text(encoding="utf-8")
     match = re.match(r"prompt-version:\s*(\S+)", text)
     if not match:
         raise ValueError(f"{path}: first line must be 'prompt-version: <version>'")
