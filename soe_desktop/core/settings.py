@@ -45,6 +45,7 @@ class Settings:
     second_look_pages: int = SECOND_LOOK_PAGES  # pages per protocol examined beyond the screen (~0.3 s a page)
     price_input_per_mtok: float = 0.30  # USD per million input tokens (configurable)
     price_output_per_mtok: float = 2.50
+    backups_to_keep: int = 5  # rotating library backups in <data>/backups, one per app start; 0 = off
 
     @property
     def data_path(self) -> Path:
@@ -66,6 +67,10 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         return self.data_path / "cache"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_path / "backups"
 
 
 def settings_file(config_dir: Path | None = None) -> Path:
