@@ -25,9 +25,9 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
 
 def _register() -> None:
-    from soe_desktop.cli import cloud, documents, training
+    from soe_desktop.cli import audit, cloud, documents, library, training
 
-    for command in [*documents.COMMANDS, *cloud.COMMANDS, *training.COMMANDS]:
+    for command in [*documents.COMMANDS, *cloud.COMMANDS, *training.COMMANDS, *audit.COMMANDS, *library.COMMANDS]:
         main.add_command(command)
 
 
