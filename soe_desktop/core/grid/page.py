@@ -1,0 +1,194 @@
+"""One page's table read as a grid: visit columns with their header, and body rows.
+
+Columns of the slot lattice play three roles: leading *label* columns (the activity name, and
+sometimes a category merged down several rows to its left), *visit* columns, and trailing *detail*
+columns (notes, protocol section) that hold text but no marks. Body rows are activities or
+section rows (a name and no marks, or one cell spanning the visit columns).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from soe_desktop.core.grid.header import HeaderPart, header_rows, header_text
+from soe_desktop.core.grid.marks import Cell, normalise_cell, normalise_name
+from soe_desktop.core.grid.model import Source
+from soe_desktop.core.grid.table import PageTable, TableCell
+
+_DETAIL_HEADER = re.compile(r"(?i)\b(notes?|comments?|remarks|protocol\s+section|section|reference|details)\b")
+DETAIL_TEXT_CHARS = 25  # a column whose cells average longer text than this and hold no mark is prose
+
+
+@dataclass
+class PageColumn:
+    parts: list[HeaderPart]
+    sources: list[Source]
+
+
+@dataclass
+class PageRow:
+    name: str
+    refs: list[str]
+    source: Source
+    is_section: bool
+    category: str = ""  # a label column left of the name (merged down its rows)
+    cells: list[Optional[Cell]] = field(default_factory=list)  # one per visit column
+    sources: list[Optional[Source]] = field(default_factory=list)
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PagePart:
+    """What one page adds to a grid."""
+
+    page: int
+    bbox: tuple
+    columns: list[PageColumn]
+    rows: list[PageRow]
+    header_rows: int
+    detector: str = ""
+
+
+def _normalised(slots: Sequence[Sequence[Optional[TableCell]]]) -> list[list[Optional[Cell]]]:
+    cache: dict[int, Cell] = {}
+    rows = []
+    for row in slots:
+        out = []
+        for cell in row:
+            if cell is None:
+                out.append(None)
+                continue
+            if id(cell) not in cache:
+                cache[id(cell)] = normalise_cell(cell.runs)
+            out.append(cache[id(cell)])
+        rows.append(out)
+    return rows
+
+
+def _filled_cols(slots, n_cols: int) -> list[int]:
+    """Slot columns in which some cell starts and has text (lattice artefacts drop out)."""
+    return [c for c in range(n_cols) if any(row[c] is not None and row[c].c0 == c and row[c].text for row in slots)]
+
+
+def _label_cols(cells: list[list[Optional[Cell]]], cols: list[int], body_from: int) -> int:
+    """How many of the leading filled columns hold names (text, no marks, below the header)."""
+    count = 0
+    for c in cols:
+        body = [row[c] for row in cells[body_from:] if row[c] is not None and row[c].value]
+        if count and any(cell.is_mark for cell in body):
+            break
+        if count and not body:
+            break
+        if count >= 1 and sum(len(cell.value) for cell in body) / max(len(body), 1) < 4:
+            break  # short text cells ("C", "Opt"): a visit column of text marks
+        count += 1
+        if count == 2:
+            break
+    return max(count, 1)
+
+
+def _is_section(slots, cells, r: int, label: list[int], visits: list[int]) -> bool:
+    """A name and nothing in the visit columns, or one cell spanning into the visit columns."""
+    name_cell = slots[r][label[-1]] or slots[r][label[0]]
+    if name_cell is not None and visits and name_cell.c1 > visits[0]:
+        return True
+    return not any(cells[r][c] is not None and cells[r][c].value for c in visits)
+
+
+def _detail_cols(slots, cells, cols: list[int], n_header: int) -> list[int]:
+    """Trailing columns of prose or notes: no marks, long text or a notes-like header."""
+    details = []
+    for c in reversed(cols):
+        body = [row[c] for row in cells[n_header:] if row[c] is not None and row[c].value]
+        head = " ".join(slots[r][c].text for r in range(n_header) if slots[r][c] is not None)
+        if any(cell.is_mark for cell in body):
+            break
+        long_text = body and sum(len(cell.value) for cell in body) / len(body) > DETAIL_TEXT_CHARS
+        if not (long_text or _DETAIL_HEADER.search(head)):
+            break
+        details.append(c)
+    return sorted(details)
+
+
+def read_page(table: PageTable, header_hint: int = -1) -> Optional[PagePart]:
+    """The grid of one page's table; `header_hint`: header rows already known (-1: find them)."""
+    slots = table.lattice()
+    cells = _normalised(slots)
+    cols = _filled_cols(slots, table.n_cols)
+    if len(cols) < 2:
+        return None
+    n_label = _label_cols(cells, cols, 0)
+    label, rest = cols[:n_label], cols[n_label:]
+    section_rows = {r for r in range(table.n_rows) if _is_section(slots, cells, r, label, rest)}
+    n_header = header_hint if header_hint >= 0 else header_rows(cells, cols[n_label - 1] + 1, section_rows)
+    n_label = _label_cols(cells, cols, n_header)
+    label, rest = cols[:n_label], cols[n_label:]
+    details = _detail_cols(slots, cells, rest, n_header)
+    visits = [c for c in rest if c not in details]
+    if not visits:
+        return None
+    columns = [_column(slots, c, n_header, visits, label[0]) for c in visits]
+    rows = []
+    for r in range(n_header, table.n_rows):
+        row = _row(table.page, slots, cells, r, label, visits, details, n_header)
+        if row is None:
+            continue
+        name_cell = slots[r][label[-1]] or slots[r][label[0]]
+        if rows and not row.is_section and name_cell is not None and name_cell.r0 < r and not rows[-1].is_section:
+            _merge_into(rows[-1], row)  # one name merged down several slot rows: one activity
+            continue
+        rows.append(row)
+    return PagePart(table.page, table.bbox, columns, rows, n_header, table.detector)
+
+
+def _merge_into(row: PageRow, more: PageRow) -> None:
+    for index, (cell, source) in enumerate(zip(more.cells, more.sources)):
+        if cell is not None and row.cells[index] is None:
+            row.cells[index], row.sources[index] = cell, source
+
+
+def _column(slots, c: int, n_header: int, visits: list[int], label_col: int) -> PageColumn:
+    parts, sources, seen = [], [], set()
+    for r in range(n_header):
+        cell = slots[r][c]
+        if cell is None or id(cell) in seen:
+            continue
+        seen.add(id(cell))
+        text, refs = header_text(cell.runs)
+        row_cell = slots[r][label_col]
+        row_label = row_cell.text if row_cell is not None and row_cell is not cell else ""
+        span = sum(1 for v in visits if cell.c0 <= v < cell.c1)
+        parts.append(HeaderPart(text, row_label, span, refs))
+        sources.append(Source(0, cell.bbox))
+    return PageColumn(parts, sources)
+
+
+def _row(page: int, slots, cells, r: int, label: list[int], visits: list[int], details: list[int],
+         n_header: int) -> Optional[PageRow]:
+    name_cell = slots[r][label[-1]]
+    category_cell = slots[r][label[0]] if len(label) > 1 else None
+    if name_cell is None or not name_cell.text:
+        name_cell, category_cell = category_cell, None
+    if name_cell is None or not name_cell.text:
+        return None
+    name, refs = normalise_name(name_cell.runs)
+    if not name:
+        return None
+    is_section = _is_section(slots, cells, r, label, visits)
+    row = PageRow(name, refs, Source(page, name_cell.bbox), is_section)
+    if category_cell is not None and category_cell is not name_cell and category_cell.text:
+        row.category = normalise_name(category_cell.runs)[0]
+    if is_section:
+        return row if name_cell.r0 == r else None
+    for c in visits:
+        cell, slot = cells[r][c], slots[r][c]
+        keep = cell is not None and (cell.value or cell.refs)
+        row.cells.append(cell if keep else None)
+        row.sources.append(Source(page, slot.bbox) if keep else None)
+    for c in details:
+        if slots[r][c] is not None and slots[r][c].text:
+            head = " ".join(slots[h][c].text for h in range(n_header) if slots[h][c] is not None) or f"column {c}"
+            row.details[head] = slots[r][c].text
+    return row

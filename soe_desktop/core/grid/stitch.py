@@ -1,0 +1,151 @@
+"""Stitch the pages of one table into one grid.
+
+Each continuation page repeats (or omits) the visit header. Its columns are aligned with the
+grid's by label, in order (rapidfuzz ratio, so "Week 4" and "Week 4 " or a header with a footnote
+marker still meet); a page without a header takes the columns in position. A label not seen yet
+adds a column after the last one matched. A page that is mostly new columns continues the
+table sideways (the same activities, later visits): its rows join the rows of the same name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+from rapidfuzz import fuzz
+
+from soe_desktop.core.grid.header import describe
+from soe_desktop.core.grid.model import Column, Grid, Row, Section, Source
+from soe_desktop.core.grid.page import PageColumn, PagePart, PageRow
+
+LABEL_MATCH = 90.0  # rapidfuzz ratio (0-100) at which two column labels are the same visit
+NAME_MATCH = 92.0
+# A section name wrapped over two ruled rows ("Safety Assessments /" + "Laboratory Analyses").
+_WRAPPED = re.compile(r"(?i)([/,&+:-]|\b(and|or|of|for|the|with|to))$")
+_CONTINUED = re.compile(r"(?i)\s*[(\[]?\s*(cont(inued|'d|\.|d)?)\s*[)\]]?\s*$")
+
+
+def clean_name(name: str) -> str:
+    """"Safety assessments (continued)" -> "Safety assessments"."""
+    return _CONTINUED.sub("", name).strip() or name
+
+
+def _key(label: str) -> str:
+    return " ".join(label.lower().split())
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.grid = Grid(pages=[])
+        self.keys: list[str] = []
+        self.section = ""
+        self.after_section = False  # the last row added was a section row
+
+    def _new_column(self, column: PageColumn, page: int, at: int) -> Column:
+        info = describe(column.parts)
+        built = Column(id="", label=info.label, parts=info.parts, period=info.period, visit=info.visit,
+                       day=info.day, week=info.week, window=info.window, footnote_refs=info.refs,
+                       sources=[Source(page, source.bbox) for source in column.sources])
+        self.grid.columns.insert(at, built)
+        self.keys.insert(at, _key(info.label))
+        return built
+
+    def align(self, part: PagePart) -> list[Column]:
+        """The grid column of each of the page's columns, adding new ones where needed."""
+        if not self.grid.columns:
+            return [self._new_column(column, part.page, len(self.grid.columns)) for column in part.columns]
+        if part.header_rows == 0 or not any(column.parts for column in part.columns):
+            if len(part.columns) <= len(self.grid.columns):
+                return self.grid.columns[:len(part.columns)]
+        mapped: list[Column] = []
+        last = -1
+        for column in part.columns:
+            key = _key(describe(column.parts).label)
+            best, score = None, 0.0
+            for index in range(last + 1, len(self.keys)):
+                ratio = fuzz.ratio(key, self.keys[index])
+                if ratio > score:
+                    best, score = index, ratio
+                if ratio == 100:
+                    break
+            if best is not None and score >= LABEL_MATCH:
+                last = best
+                mapped.append(self.grid.columns[best])
+            else:
+                last += 1
+                mapped.append(self._new_column(column, part.page, last))
+        return mapped
+
+    def add(self, part: PagePart) -> None:
+        before = {id(column) for column in self.grid.columns}
+        columns = self.align(part)
+        new_share = sum(id(column) not in before for column in columns) / max(len(columns), 1)
+        sideways = bool(before) and new_share >= 0.5
+        self.grid.pages.append(part.page)
+        for page_row in part.rows:
+            if page_row.is_section:
+                self._section(page_row)
+                continue
+            self.after_section = False
+            self._row(page_row, columns, sideways)
+
+    def _section(self, page_row: PageRow) -> None:
+        name = clean_name(page_row.name)
+        previous = self.grid.sections[-1] if self.grid.sections else None
+        if self.after_section and previous is not None and (_WRAPPED.search(previous.name) or name[:1].islower()):
+            previous.name = f"{previous.name} {name}"
+            previous.footnote_refs = list(dict.fromkeys(previous.footnote_refs + page_row.refs))
+            self.section = previous.name
+            return
+        self.after_section = True
+        self.section = name
+        if not any(section.name == name for section in self.grid.sections):
+            self.grid.sections.append(Section(name, page_row.refs, page_row.source))
+
+    def _matching_row(self, name: str, section: str) -> Optional[Row]:
+        for row in self.grid.rows:
+            if row.section == section and fuzz.ratio(row.activity.lower(), name.lower()) >= NAME_MATCH:
+                return row
+        return None
+
+    def _row(self, page_row: PageRow, columns: Sequence[Column], sideways: bool) -> None:
+        name = clean_name(page_row.name)
+        section = clean_name(page_row.category) if page_row.category else self.section
+        if page_row.category and not any(s.name == section for s in self.grid.sections):
+            self.grid.sections.append(Section(section))
+        row = self._matching_row(name, section) if sideways else None
+        if row is None:
+            row = Row(activity=name, section=section, footnote_refs=list(page_row.refs), source=page_row.source)
+            self.grid.rows.append(row)
+        else:
+            row.footnote_refs = list(dict.fromkeys(row.footnote_refs + page_row.refs))
+        for column, cell, source in zip(columns, page_row.cells, page_row.sources):
+            if cell is None:
+                continue
+            if cell.value:
+                row.marks[column.id or str(id(column))] = cell.value
+            if cell.refs:
+                row.cell_refs[column.id or str(id(column))] = list(cell.refs)
+            if source is not None:
+                row.cell_sources[column.id or str(id(column))] = source
+        row.details.update(page_row.details)
+
+    def finish(self, footnotes: dict[str, str]) -> Grid:
+        """Number the columns c1.. in their final order and re-key the cells to those ids."""
+        ids = {str(id(column)): f"c{index}" for index, column in enumerate(self.grid.columns, start=1)}
+        for index, column in enumerate(self.grid.columns, start=1):
+            column.id = f"c{index}"
+        order = {column.id: index for index, column in enumerate(self.grid.columns)}
+        for row in self.grid.rows:
+            for attr in ("marks", "cell_refs", "cell_sources"):
+                mapping = {ids.get(key, key): value for key, value in getattr(row, attr).items()}
+                setattr(row, attr, dict(sorted(mapping.items(), key=lambda item: order[item[0]])))
+        self.grid.footnotes = footnotes
+        return self.grid
+
+
+def stitch(parts: Sequence[PagePart], footnotes: dict[str, str]) -> Grid:
+    builder = _Builder()
+    for part in parts:
+        builder.add(part)
+    return builder.finish(footnotes)
