@@ -89,3 +89,32 @@ def test_pages_without_a_text_layer_are_tagged_and_say_when_ocr_read_them(qtbot,
     assert set(tags) == {"image only – no text layer", "image only – read by OCR"}
     assert view.page_rect(1).contains(tags["image only – no text layer"].pos())
     assert view.page_rect(2).contains(tags["image only – read by OCR"].pos())
+
+
+def test_a_pdf_loaded_before_the_view_has_its_size_opens_at_fit_width(qtbot, two_page_pdf):
+    view = PdfPageView()  # as on first run: the sample is loaded before the window is shown
+    qtbot.addWidget(view)
+    view.resize(1200, 900)
+    assert view.load(str(two_page_pdf))
+    view.show()
+    view.resize(500, 600)
+    qtbot.waitExposed(view)
+    view.set_overlays([OverlayBox("b", 2, (450, 50, 780, 150), "b", "soe", 0.9)])
+    view.select_candidate("b")  # a box at the right edge of the wide page must not scroll sideways
+    bar = view.horizontalScrollBar()
+    assert bar.maximum() == bar.minimum() == bar.value()
+    widest = view.page_rect(2)
+    left, right = view.mapFromScene(widest.topLeft()).x(), view.mapFromScene(widest.topRight()).x()
+    assert 0 <= left and right <= view.viewport().width()
+    assert right - left > 0.85 * view.viewport().width()  # fills the width, not merely small
+
+
+def test_the_users_zoom_is_kept_when_the_window_is_resized(qtbot, two_page_pdf):
+    view = _view(qtbot, two_page_pdf)
+    view.zoom_in()
+    zoom = view.zoom
+    view.resize(500, 600)
+    assert view.zoom == zoom
+    view.fit_width()
+    view.resize(700, 600)
+    assert view.zoom != zoom and view.horizontalScrollBar().maximum() == 0

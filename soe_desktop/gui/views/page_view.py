@@ -72,7 +72,6 @@ class PdfPageView(QGraphicsView):
             return False
         self._lay_out(LAYOUT_CHUNK)
         self.fit_width()
-        self._fitted_zoom = self.zoom
         if len(self._page_rects) < self.page_count:
             self._layout_timer.start()
         return True
@@ -136,9 +135,8 @@ class PdfPageView(QGraphicsView):
         if len(self._page_rects) >= self.page_count:
             self._layout_timer.stop()
         grew = (self._max_width(), self._max_page_height()) != widest
-        if grew and abs(self.zoom - self._fitted_zoom) < 1e-9:  # a wider page came in: still fit the width
+        if grew and self.fits_width:  # a wider page came in: still fit the width
             self.fit_width()
-            self._fitted_zoom = self.zoom
         self._schedule_render()
 
     def clear(self) -> None:
@@ -277,8 +275,20 @@ class PdfPageView(QGraphicsView):
         self.set_zoom(self.zoom / 1.25)
 
     def fit_width(self) -> None:
+        """Zoom so the widest page and its margins fill the width: nothing to scroll sideways.
+
+        The room is measured as if the vertical scroll bar were shown (a multi-page document
+        always has one), so its appearing after the zoom cannot bring a horizontal one.
+        """
         width = self._max_width() if self.rotation % 180 == 0 else self._max_page_height()
-        self.set_zoom((self.viewport().width() - 2 * PAGE_GAP) / max(width, 1.0))
+        room = self.maximumViewportSize().width() - self.verticalScrollBar().sizeHint().width()
+        self.set_zoom(room / (max(width, 1.0) + 2 * PAGE_GAP))
+        self._fitted_zoom = self.zoom
+
+    @property
+    def fits_width(self) -> bool:
+        """The zoom is still the one fit_width chose (the user has not zoomed since)."""
+        return abs(self.zoom - self._fitted_zoom) < 1e-9
 
     def fit_page(self) -> None:
         page = max(self._current_page, 1)
@@ -311,7 +321,11 @@ class PdfPageView(QGraphicsView):
         super().wheelEvent(event)
 
     def resizeEvent(self, event) -> None:
+        """A document opened before the window took its size (the first-run sample is loaded
+        before the window shows) is fitted again, so it does not open cut off at the side."""
         super().resizeEvent(event)
+        if self._page_rects and self.fits_width:
+            self.fit_width()
         self._schedule_render()
 
     @Slot(int)
