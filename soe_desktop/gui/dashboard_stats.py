@@ -55,7 +55,8 @@ class DocumentRow:
     pages: int
     candidates: int = 0
     soe_pages: int = 0
-    reviewed: int = 0
+    reviewed_by_you: int = 0  # a person decided (the gold labels)
+    accepted_by_rule: int = 0  # settled by the auto-accept rule, no person has looked
     teacher_vs_human: Score = field(default_factory=Score)
     cost_usd: float = 0.0
 
@@ -114,8 +115,10 @@ def compute(store, filter_threshold: float) -> DashboardStats:
 def _score_candidate(stats: DashboardStats, row: DocumentRow, labels: list[Label], threshold: float) -> None:
     latest = _latest_by_source(labels)
     human = latest.get("human")
-    if human is not None or "rule:auto-accept" in latest:
-        row.reviewed += 1
+    if human is not None:
+        row.reviewed_by_you += 1
+    elif any(family.startswith("rule:") for family in latest):
+        row.accepted_by_rule += 1
     teachers = [label for family, label in latest.items() if is_teacher(family)]
     for teacher in teachers:
         stats.filter_total += 1

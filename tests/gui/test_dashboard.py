@@ -21,6 +21,8 @@ def _store(tmp_path) -> Store:
                       Label("c2", False, 1.0, "human:ann")])
     retracted = store.add_labels([Label("c3", True, 1.0, "human:ann")])
     store.retract(retracted[0], "ann")  # undone: must not count
+    # The rule settles c3 (nobody has looked) and c0 (a person did: that one counts as theirs).
+    store.add_labels([Label("c3", False, 0.6, "rule:auto-accept"), Label("c0", True, 0.95, "rule:auto-accept")])
     store.add_ledger(document_sha256=SHA, model="gemini", input_tokens=100, output_tokens=10, cost_usd=0.25)
     return store
 
@@ -32,7 +34,7 @@ def test_labelers_filter_and_cost(tmp_path):
     assert (teacher.tp, teacher.fp, teacher.tn, teacher.fn) == (1, 1, 1, 0)
     assert teacher.precision == 0.5 and teacher.recall == 1.0
     (row,) = stats.documents
-    assert (row.candidates, row.reviewed, row.soe_pages) == (4, 3, 1)
+    assert (row.candidates, row.reviewed_by_you, row.accepted_by_rule, row.soe_pages) == (4, 3, 1, 1)
     assert stats.filter_total == 4 and stats.filter_kept == 2  # c2 disagrees, c3 is below 0.8
     assert stats.filter_score.precision == 0.5
     assert stats.cost_usd == 0.25 and stats.requests == 1
@@ -44,6 +46,8 @@ def test_panel_fills_its_tables(qtbot, tmp_path):
         qtbot.addWidget(panel)
         panel.refresh()
         assert panel.documents.rowCount() == 1 and panel.documents.item(0, 5).text() == "3/4"
+        assert panel.documents.item(0, 6).text() == "1"
+        assert "3</b> reviewed by you" in panel.summary.text() and "1</b> accepted by rule" in panel.summary.text()
         assert panel.labelers.item(0, 0).text() == "heuristic"
         assert "$0.2500" in panel.summary.text()
 

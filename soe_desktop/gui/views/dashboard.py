@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from soe_desktop.gui.dashboard_stats import DashboardStats, compute
 
-DOC_COLUMNS = ("Document", "Status", "Pages", "Candidates", "SoE pages", "Reviewed", "Teacher = human", "Cost (USD)")
+DOC_COLUMNS = ("Document", "Status", "Pages", "Candidates", "SoE pages", "Reviewed by you", "Accepted by rule",
+               "Teacher = human", "Cost (USD)")
 LABELER_COLUMNS = ("Labeler", "Judged", "Precision", "Recall", "Agreement")
 
 
@@ -77,11 +78,13 @@ class DashboardPanel(QWidget):
         self._draw_chart(self.stats)
         docs = self.stats.documents
         total = sum(row.candidates for row in docs)
-        reviewed = sum(row.reviewed for row in docs)
+        by_you = sum(row.reviewed_by_you for row in docs)
+        by_rule = sum(row.accepted_by_rule for row in docs)
         soe = sum(row.soe_pages for row in docs)
         self.summary.setText(
             f"<b>{len(docs)}</b> documents · <b>{total}</b> candidates · <b>{soe}</b> SoE pages · "
-            f"<b>{reviewed}</b> reviewed · selective filter keeps <b>{_pct(self.stats.filter_coverage)}</b> "
+            f"<b>{by_you}</b> reviewed by you · <b>{by_rule}</b> accepted by rule · "
+            f"selective filter keeps <b>{_pct(self.stats.filter_coverage)}</b> "
             f"of teacher labels (precision vs human {_pct(self.stats.filter_score.precision)}) · "
             f"cloud cost so far <b>${self.stats.cost_usd:.4f}</b> ({self.stats.requests} requests)")
 
@@ -89,7 +92,8 @@ class DashboardPanel(QWidget):
         self.documents.setRowCount(len(stats.documents))
         for r, row in enumerate(stats.documents):
             values = (row.filename, row.status, str(row.pages), str(row.candidates), str(row.soe_pages),
-                      f"{row.reviewed}/{row.candidates}", _pct(row.teacher_vs_human.agreement), f"{row.cost_usd:.4f}")
+                      f"{row.reviewed_by_you}/{row.candidates}", str(row.accepted_by_rule),
+                      _pct(row.teacher_vs_human.agreement), f"{row.cost_usd:.4f}")
             for c, value in enumerate(values):
                 self.documents.setItem(r, c, QTableWidgetItem(value))
 
