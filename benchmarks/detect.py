@@ -32,13 +32,10 @@ sys.path.insert(0, str(REPO))
 
 from soe_desktop.core.evaluation.corpus import CorpusDocument, default_corpus_dir, load_corpus  # noqa: E402
 from soe_desktop.core.evaluation.metrics import evaluate_labelled, predicted_pages  # noqa: E402
-from soe_desktop.core.labeling import heuristic_fit  # noqa: E402
+from soe_desktop.core.evaluation import page_model_fit  # noqa: E402
 from soe_desktop.core.labeling.heuristic import HeuristicTeacher  # noqa: E402
-from soe_desktop.core.pdf import features as F  # noqa: E402
-from soe_desktop.core.pdf.candidates import find_candidates  # noqa: E402
-from soe_desktop.core.pdf.ingest import open_document  # noqa: E402
-from soe_desktop.core.pdf.ocr import ocr_available, read_pictured_pages  # noqa: E402
-from soe_desktop.core.pdf.pages import read_pages  # noqa: E402
+from soe_desktop.core.pdf.analysis import AnalysisOptions, analyse  # noqa: E402
+from soe_desktop.core.pdf.ocr import ocr_available  # noqa: E402
 from soe_desktop.core.settings import SECOND_LOOK_PAGES  # noqa: E402
 
 from publish import publish  # noqa: E402  (same folder)
@@ -56,35 +53,23 @@ class DocumentRun:
     pairs: list = field(default_factory=list)  # (Candidate, Label)
     page_info: dict = field(default_factory=dict)  # page -> (has_text, landscape)
     ocr_pages: int = 0  # text-less pages read by OCR (the engine is optional)
-    ocr_seconds: float = 0.0
+    ocr_seconds: float = 0.0  # the screen step, which includes OCR of the pictured pages it opens
     second_looked: int = 0  # pages examined beyond the screen (core.pdf.features.second_look)
 
 
 def run_pipeline(document: CorpusDocument, page_model, ocr: bool = True,
                  second_look: int = SECOND_LOOK_PAGES) -> DocumentRun:
-    """The pipeline's steps (as core.pipeline.analyse + triage do), with a fold's page model."""
+    """The app's own analysis and teacher (core.pdf.analysis.analyse + the heuristic teacher), with
+    a fold's page model."""
     started, cpu_started = time.perf_counter(), time.process_time()
-    meta = open_document(document.pdf_path)
-    pages = read_pages(document.pdf_path)
-    singles = [F.single_page_features(page) for page in pages]
-    page_features = F.page_features_from_singles(singles)
-    scores = F.page_scores(pages, page_features, model=page_model)
-    ocr_started = time.perf_counter()
-    read = read_pictured_pages(document.pdf_path, pages, singles, scores, sha256=meta.sha256) if ocr else []
-    ocr_seconds = time.perf_counter() - ocr_started
-    if read:
-        page_features = F.page_features_from_singles(singles)
-        scores = F.page_scores(pages, page_features, model=page_model)
-    table_pages, fallback_pages, looked = F.pages_to_examine(pages, scores, second_look)
-    candidates = find_candidates(document.pdf_path, meta, pages, table_pages, fallback_pages, alone=looked)
-    for candidate in candidates:
-        candidate.features.update(F.candidate_page_features(page_features[candidate.page - 1]))
-    labels = HeuristicTeacher(page_model=page_model).label(candidates)
+    options = AnalysisOptions(ocr=ocr, second_look=second_look, page_model=page_model)
+    analysis = analyse(document.pdf_path, options=options)
+    labels = HeuristicTeacher(page_model=page_model).label(analysis.candidates)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    info = {page.number: (page.has_text_layer, page.is_landscape) for page in pages}
-    opened = len(set(table_pages) | set(fallback_pages)) - len(looked)  # by the screen
-    return DocumentRun(document, len(pages), seconds, cpu_seconds, opened,
-                       list(zip(candidates, labels)), info, len(read), ocr_seconds, len(looked))
+    info = {page.number: (page.has_text_layer, page.is_landscape) for page in analysis.pages}
+    return DocumentRun(document, len(analysis.pages), seconds, cpu_seconds, len(analysis.opened),
+                       list(zip(analysis.candidates, labels)), info, len(analysis.ocr_pages),
+                       analysis.seconds.get("screen", 0.0), len(analysis.second_looked))
 
 
 def sample_pages(page_count: int, every: int) -> list[int]:
@@ -159,7 +144,7 @@ def main(argv=None) -> int:
         logging.getLogger(noisy).setLevel(logging.ERROR)
     corpus = load_corpus(corpus_dir)
     print(f"{len(corpus)} documents; fitting {args.folds} fold page models (not timed)...", file=sys.stderr)
-    models = heuristic_fit.fold_models(heuristic_fit.extract(corpus), args.folds)  # text layer only, as shipped
+    models = page_model_fit.fold_models(page_model_fit.extract(corpus), args.folds)  # text layer only, as shipped
 
     runs = []
     for document in corpus:
@@ -186,7 +171,7 @@ def main(argv=None) -> int:
     rows = [
         ("documents / pages", f"{len(corpus)} / {total_pages} (incl. {sum(not d.labelled for d in corpus)} all-negative PDFs)"),
         ("ours, whole pipeline, all pages (wall / CPU)", f"{ours[0]:.1f} / {ours[1]:.1f} ms/page"),
-        ("of which OCR of pages without a text layer (wall)",
+        ("of which the page screen, incl. OCR of pages without a text layer (wall)",
          f"{sum(r.ocr_seconds for r in runs):.1f} s for {sum(r.ocr_pages for r in runs)} pages"
          + ("" if ocr_available() and not args.no_ocr else " (OCR off or not installed)")),
         ("pages opened by the screen", f"{opened} ({100 * opened / total_pages:.1f} %)"),

@@ -167,7 +167,8 @@ def first_box_note(ingest: dict) -> str:
 
 def bench_blocking(pdf: Path, probe: StallProbe) -> dict:
     """The same work on the GUI thread (what a naive app would do)."""
-    from soe_desktop.core.pipeline import process_into_store
+    from soe_desktop.core.app.ingest import ingest_document
+    from soe_desktop.core.settings import Settings
     from soe_desktop.core.store import Store
 
     copy = WORK / "blocking.pdf"
@@ -175,7 +176,7 @@ def bench_blocking(pdf: Path, probe: StallProbe) -> dict:
     probe.start()
     started = time.perf_counter()
     with Store(WORK / "blocking.db") as store:
-        process_into_store(copy, store, documents_dir=WORK / "blocking-docs")
+        ingest_document(copy, Settings(data_dir=str(WORK / "blocking-data")), store)
     total = time.perf_counter() - started
     QApplication.processEvents()
     return {"stall_ms": probe.stop(), "total_s": total}
@@ -185,7 +186,7 @@ def bench_core_first_candidates(pdf: Path, repeats: int = 3) -> dict:
     """Seconds from `analyse` start to the first candidates reported, with the streaming screen and
     without it (MAX_EARLY_PAGES = 0: detection after reading every page), best of `repeats`."""
     from soe_desktop.core.pdf import streaming
-    from soe_desktop.core.pipeline import analyse
+    from soe_desktop.core.pdf.analysis import analyse
 
     def first_report_s() -> float:
         started, first = time.perf_counter(), []

@@ -79,7 +79,7 @@ def classical_seconds(dataset) -> float:
 
 
 def inference_rate(folder: Path, candidates: list[Candidate], device: str) -> float:
-    from soe_desktop.core.labeling.student import StudentLabeler
+    from soe_desktop.core.training.labeler import StudentLabeler
 
     labeler = StudentLabeler(folder, device=device)
     labeler.label(candidates[:16])  # warm-up

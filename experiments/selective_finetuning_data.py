@@ -17,7 +17,7 @@ CACHE_DIR = Path("/tmp/soe_experiment_cache")
 def _cache_path(document: CorpusDocument) -> Path:
     """Keyed by the PDF, by the page model's weights (refitting the page screen changes the candidates),
     by whether pictured pages are read by OCR (the engine is optional) and by the pipeline's second look."""
-    from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH
+    from soe_desktop.core.pdf.page_model import WEIGHTS_PATH
     from soe_desktop.core.pdf.ocr import ocr_available
     from soe_desktop.core.settings import SECOND_LOOK_PAGES
 
@@ -33,7 +33,7 @@ def cached_candidates(document: CorpusDocument) -> list[Candidate]:
     path = _cache_path(document)
     if path.exists():
         return pickle.loads(path.read_bytes())
-    from soe_desktop.core.pipeline import analyse
+    from soe_desktop.core.pdf.analysis import analyse
 
     candidates = analyse(document.pdf_path).candidates
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -49,7 +49,7 @@ def human_labels(document: CorpusDocument, candidates: list[Candidate]) -> list[
 
 def cached_page_rows(document: CorpusDocument):
     """Page text + features of every page (to refit the teacher's page model per fold), pickled under /tmp."""
-    from soe_desktop.core.labeling.heuristic_fit import extract
+    from soe_desktop.core.evaluation.page_model_fit import extract
 
     path = CACHE_DIR / f"pages-{_cache_path(document).stem}.pkl"
     if path.exists():
@@ -71,7 +71,7 @@ def cached_near_misses(document: CorpusDocument, row, count: int) -> list[Candid
     from soe_desktop.core.pdf.candidates import PageReader, page_candidates
     from soe_desktop.core.pdf.features import page_scores, pages_to_examine, second_look
     from soe_desktop.core.pdf.ingest import open_document
-    from soe_desktop.core.pipeline import attach_page_features
+    from soe_desktop.core.pdf.analysis import attach_page_features
     from soe_desktop.core.settings import SECOND_LOOK_PAGES
 
     scores = page_scores(row.pages, row.features)

@@ -47,7 +47,7 @@ def print_hint(problem: str) -> None:
 def headless_triage(paths: list[str]) -> int:
     """Triage each PDF (the sample protocol when none is given) and print its SoE pages."""
     from soe_desktop.core.errors import SoeError
-    from soe_desktop.core.pipeline import triage
+    from soe_desktop.core.app.triage import triage
     from soe_desktop.core.settings import load_settings
 
     if not paths:

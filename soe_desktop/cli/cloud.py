@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -16,9 +17,11 @@ import click
 from soe_desktop.cli.documents import open_store
 from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
+from soe_desktop.core.app.labelers import LabelerContext, make_labeler, teacher_entries
+from soe_desktop.core.model import LabelKind
 from soe_desktop.core.settings import Settings
 
-TEACHERS = ("heuristic", "gemini")
+TEACHERS = tuple(entry.name for entry in teacher_entries())
 
 
 def _fail(message: str) -> None:
@@ -36,13 +39,8 @@ def _settings(obj: Optional[Settings]) -> Settings:
 
 def build_teacher(settings: Settings, store, teacher: str, allow_cloud: bool, samples: Optional[int]):
     """The labeler for `soe label`: the heuristic teacher, or Gemini with the heuristic as fallback."""
-    from soe_desktop.core.labeling.heuristic import HeuristicTeacher
-
-    if teacher == "heuristic":
-        return HeuristicTeacher()
-    from soe_desktop.core.labeling.cloud_gate import teacher_for_store
-
-    return teacher_for_store(settings, store, HeuristicTeacher(), allow_cloud=allow_cloud, samples=samples)
+    settings = replace(settings, gemini_samples=samples or settings.gemini_samples)
+    return make_labeler(teacher, LabelerContext(settings, store, allow_cloud=allow_cloud))
 
 
 def _needs_label(store, sha256: str, teacher: str, relabel: bool) -> list:
@@ -55,17 +53,19 @@ def _needs_label(store, sha256: str, teacher: str, relabel: bool) -> list:
     return [candidate for candidate in candidates if candidate.id not in done]
 
 
-def _ingest_pdf(path: Path, store, labeler, settings: Settings, bar) -> tuple[str, Optional[list]]:
-    """(sha256, labels) for a new PDF ingested and labelled now; (sha256, None) when already stored."""
+def _ingest_pdf(path: Path, store, teacher: str, settings: Settings, allow_cloud: bool,
+                bar) -> tuple[str, Optional[list]]:
+    """(sha256, teacher labels) for a new PDF ingested now with `teacher`, as the app would ingest
+    it; (sha256, None) when already stored."""
+    from soe_desktop.core.app.ingest import ingest_document
     from soe_desktop.core.pdf.ingest import sha256_of
-    from soe_desktop.core.pipeline import process_into_store
 
     sha256 = sha256_of(path) if path.is_file() else ""
     if sha256 and store.document(sha256) is not None:
         return sha256, None
-    result = process_into_store(path, store, labeler=labeler, progress=bar, documents_dir=settings.documents_dir,
-                                ocr=settings.read_scanned_pages, second_look=settings.second_look_pages)
-    return result.document.sha256, list(result.labels)
+    result = ingest_document(path, replace(settings, teacher=teacher), store, progress=bar, allow_cloud=allow_cloud)
+    labels = store.labels(sha256=result.sha256, include_retracted=False)
+    return result.sha256, [label for label in labels if label.kind is LabelKind.TEACHER]
 
 
 def _summary(name: str, labels: list, pending: dict) -> str:
@@ -109,7 +109,7 @@ def label(obj, pdfs, all_documents, teacher, allow_cloud, samples, relabel, quie
             for path in pdfs:
                 with ProgressBar(not quiet, path.name) as bar:
                     try:
-                        work.append((path.name, *_ingest_pdf(path, store, labeler, settings, bar)))
+                        work.append((path.name, *_ingest_pdf(path, store, teacher, settings, allow_cloud, bar)))
                     except SoeError as error:
                         failures += 1
                         click.echo(f"error: {error}", err=True)
@@ -151,6 +151,7 @@ def _latest(labels) -> dict:
 @click.pass_obj
 def filter_report(obj, source, corpus_dir, thresholds, no_agreement, compare_agreement, out_dir, as_json) -> None:
     """Coverage and precision of the selective filter per threshold, plus a reliability diagram."""
+    from soe_desktop.core.app.evaluate import label_corpus
     from soe_desktop.core.labeling import selective_filter as sf
 
     settings = _settings(obj)
@@ -159,7 +160,7 @@ def filter_report(obj, source, corpus_dir, thresholds, no_agreement, compare_agr
 
         try:
             with ProgressBar(not as_json, "corpus") as bar:
-                teacher_labels, truth, failures = sf.label_corpus(corpus_dir, HeuristicTeacher(), bar)
+                teacher_labels, truth, failures = label_corpus(corpus_dir, HeuristicTeacher(), bar)
         except SoeError as error:
             _fail(str(error))
         source = "heuristic"

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
+from soe_desktop.core.app.labelers import labeler_names
 from soe_desktop.core.settings import Settings
 
+LABELER_CHOICES = labeler_names()
 PDF_PATHS = click.Path(path_type=Path)
 
 
@@ -45,26 +48,29 @@ OCR_OPTION = click.option("--no-ocr", "ocr", is_flag=True, flag_value=False, def
 @click.argument("pdfs", nargs=-1, required=True, type=PDF_PATHS)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @OCR_OPTION
+@click.option("--allow-cloud", is_flag=True,
+              help="With the Gemini teacher: consent to send these documents' tables to Gemini.")
 @click.pass_obj
-def ingest(settings: Settings, pdfs: tuple[Path, ...], quiet: bool, ocr: bool) -> None:
-    """Store, analyse and label PDFs (or folders of PDFs); a bad file does not stop the rest."""
-    from soe_desktop.core.pipeline import process_into_store
+def ingest(settings: Settings, pdfs: tuple[Path, ...], quiet: bool, ocr: bool, allow_cloud: bool) -> None:
+    """Store, analyse and label PDFs (or folders of PDFs) as a drop on the window does: the teacher
+    setting, the active student and the auto-accept rule. A bad file does not stop the rest."""
+    from soe_desktop.core.app.ingest import ingest_document
 
     store = open_store(settings)
     failures = 0
     for path in _expand(pdfs):
         with ProgressBar(not quiet, path.name) as bar:
             try:
-                result = process_into_store(path, store, progress=bar, documents_dir=settings.documents_dir,
-                                            ocr=settings.read_scanned_pages and ocr,
-                                            second_look=settings.second_look_pages)
+                result = ingest_document(path, settings, store, progress=bar, allow_cloud=allow_cloud, ocr=ocr)
             except SoeError as error:
                 failures += 1
                 click.echo(f"error: {error}", err=True)
                 continue
         note = " (already stored)" if result.duplicate else ""
-        click.echo(f"{path.name}: {result.document.page_count} pages, {len(result.candidates)} candidates, "
-                   f"SoE pages {_pages(result.soe_pages())}{note}")
+        click.echo(f"{path.name}: {result.page_count} pages, {result.candidates} candidates, "
+                   f"SoE pages {_pages(result.soe_pages)}{note}")
+        for message in result.messages:
+            click.echo(f"note: {message}", err=True)
     store.close()
     if failures:
         sys.exit(1)
@@ -74,44 +80,34 @@ def _pages(pages: list[int]) -> str:
     return ", ".join(map(str, pages)) if pages else "none"
 
 
-def _make_labeler(name: str, settings: Settings, allow_cloud: bool = False, ledger=None):
-    if name == "heuristic":
-        return None  # the pipeline's default offline teacher
-    if name == "student":
-        from soe_desktop.core.labeling.student import StudentLabeler
+def _make_labeler(name: str, settings: Settings, store=None, allow_cloud: bool = False):
+    """The named labeler, strict: Gemini itself, never the offline stand-in, so a score under
+    Gemini's name is Gemini's (it refuses, sending nothing, when offline, without --allow-cloud or
+    without a key); the student needs the library's active model."""
+    from soe_desktop.core.app.labelers import LabelerContext, make_labeler
 
-        return StudentLabeler.active(settings)
-    if name == "gemini":
-        return _gemini_labeler(settings, allow_cloud, ledger)
-    raise click.BadParameter(f"unknown labeler {name!r}")
-
-
-def _gemini_labeler(settings: Settings, allow_cloud: bool, ledger):
-    """Gemini itself, never the offline stand-in: a score under Gemini's name must be Gemini's.
-    Raises (a clear message, nothing sent) when offline, without --allow-cloud or without a key."""
-    from soe_desktop.core.labeling.cloud_gate import decide, make_gemini_labeler, require_allowed
-    from soe_desktop.core.labeling.keys import find_api_key
-
-    key = find_api_key() if allow_cloud and not settings.offline else None
-    require_allowed(decide(settings, allow_cloud, key))
-    return make_gemini_labeler(settings, key, ledger=ledger)
+    return make_labeler(name, LabelerContext(settings, store, allow_cloud=allow_cloud, strict=True))
 
 
 @click.command()
 @click.argument("pdf", type=PDF_PATHS)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of a table.")
-@click.option("--labeler", type=click.Choice(["heuristic", "student"]), default="heuristic", show_default=True)
+@click.option("--labeler", type=click.Choice(LABELER_CHOICES), default="heuristic", show_default=True)
+@click.option("--allow-cloud", is_flag=True, help="With --labeler gemini: consent to send this document's tables.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @OCR_OPTION
 @click.pass_obj
-def triage(settings: Settings, pdf: Path, as_json: bool, labeler: str, quiet: bool, ocr: bool) -> None:
+def triage(settings: Settings, pdf: Path, as_json: bool, labeler: str, allow_cloud: bool, quiet: bool,
+           ocr: bool) -> None:
     """Find and label the candidate tables of one PDF (nothing is stored)."""
-    from soe_desktop.core.pipeline import triage as run_triage
+    from soe_desktop.core.app.triage import triage as run_triage
+    from soe_desktop.core.pdf.analysis import AnalysisOptions
 
     try:
-        with ProgressBar(not quiet and not as_json, pdf.name) as bar:
-            result = run_triage(pdf, _make_labeler(labeler, settings), progress=bar,
-                                ocr=settings.read_scanned_pages and ocr, second_look=settings.second_look_pages)
+        with _library_for(labeler, settings) as store, \
+                ProgressBar(not quiet and not as_json, pdf.name) as bar:
+            result = run_triage(pdf, _make_labeler(labeler, settings, store, allow_cloud), progress=bar,
+                                options=AnalysisOptions.from_settings(settings, ocr))
     except SoeError as error:
         fail(str(error))
     if as_json:
@@ -141,8 +137,7 @@ COMMANDS = [ingest, triage]
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--labeler", type=click.Choice(["heuristic", "student", "gemini"]), default="heuristic",
-              show_default=True)
+@click.option("--labeler", type=click.Choice(LABELER_CHOICES), default="heuristic", show_default=True)
 @click.option("--allow-cloud", is_flag=True,
               help="With --labeler gemini: consent to send every document's tables in the folder to Gemini.")
 @click.option("--details", is_flag=True, help="One row per document: missed and false pages.")
@@ -177,15 +172,26 @@ def evaluate(settings: Settings, directory: Path, labeler: str, allow_cloud: boo
 
 def _evaluate(settings: Settings, directory: Path, labeler: str, allow_cloud: bool, quiet: bool):
     """Run the evaluation; Gemini's requests and costs go to the app's ledger like `soe label`'s."""
-    from contextlib import closing, nullcontext
+    from soe_desktop.core.app.evaluate import evaluate_corpus
 
-    from soe_desktop.core.evaluation.runner import evaluate_corpus
-    from soe_desktop.core.pipeline import default_labeler
-
-    with closing(open_store(settings)) if labeler == "gemini" else nullcontext() as ledger:
-        chosen = _make_labeler(labeler, settings, allow_cloud, ledger) or default_labeler()
+    with _library_for(labeler, settings) as store:
+        chosen = _make_labeler(labeler, settings, store, allow_cloud)
         with ProgressBar(not quiet) as bar:
             return evaluate_corpus(directory, chosen, progress=bar)
+
+
+@contextmanager
+def _library_for(labeler: str, settings: Settings):
+    """The library, opened only for labelers that need it: Gemini's cost ledger (created when new),
+    the student's active model (a missing library means no model: the labeler says so)."""
+    if labeler == "heuristic" or (labeler == "student" and not settings.db_path.exists()):
+        yield None
+        return
+    store = open_store(settings)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 COMMANDS.append(evaluate)

@@ -9,12 +9,73 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Iterable, Mapping
 
 # x0, top, x1, bottom in PDF points, top-left origin, page as displayed (after /Rotate).
 BBox = tuple[float, float, float, float]
 
 REPRESENTATIONS = ("json", "text")
+
+
+class Detector(StrEnum):
+    """What found a candidate. A StrEnum, so stored rows and JSON keep the plain names."""
+
+    PDFPLUMBER = "pdfplumber"  # ruled or aligned grid found by pdfplumber
+    CAMELOT = "camelot"  # camelot lattice, where pdfplumber found nothing
+    FALLBACK_TEXT = "fallback-text"  # the text block of an SoE-like page where no grid was found
+    FALLBACK_PAGE = "fallback-page"  # the whole page, when it has no text layer to find a grid in
+    MANUAL = "manual"  # drawn or imported by a person (a table every finder missed)
+
+    @property
+    def is_fallback(self) -> bool:
+        """No table finder saw a grid here: the candidate is a page region, not a table."""
+        return self in (Detector.FALLBACK_TEXT, Detector.FALLBACK_PAGE)
+
+
+class LabelKind(StrEnum):
+    """Who gave a label: the one distinction review, training and the dashboard rely on."""
+
+    HUMAN = "human"  # a person's decision: gold, never overwritten
+    RULE = "rule"  # a review rule (auto-accept) standing in for a person
+    STUDENT = "student"  # a locally trained model version
+    TEACHER = "teacher"  # a labeler whose labels train the student (heuristic, gemini)
+
+
+@dataclass(frozen=True)
+class LabelSource:
+    """A label's `source` string parsed once: `human:<user>`, `rule:<rule>`, `student:<version>`, or
+    a teacher's name (`heuristic`, `gemini`)."""
+
+    kind: LabelKind
+    name: str
+
+    @classmethod
+    def parse(cls, source: str) -> "LabelSource":
+        prefix, _, rest = source.partition(":")
+        if rest and prefix in (LabelKind.HUMAN, LabelKind.RULE, LabelKind.STUDENT):
+            return cls(LabelKind(prefix), rest)
+        return cls(LabelKind.TEACHER, source)
+
+    @classmethod
+    def human(cls, user: str) -> "LabelSource":
+        return cls(LabelKind.HUMAN, user)
+
+    @classmethod
+    def student(cls, version: str) -> "LabelSource":
+        return cls(LabelKind.STUDENT, version)
+
+    @classmethod
+    def rule(cls, rule: str) -> "LabelSource":
+        return cls(LabelKind.RULE, rule)
+
+    def __str__(self) -> str:
+        return self.name if self.kind is LabelKind.TEACHER else f"{self.kind}:{self.name}"
+
+    @staticmethod
+    def prefix(kind: LabelKind) -> str:
+        """What every stored source of `kind` starts with (for store queries by source prefix)."""
+        return f"{kind}:" if kind is not LabelKind.TEACHER else ""
 
 
 def utc_now() -> str:
@@ -77,7 +138,7 @@ class Candidate:
     document_sha256: str
     page: int  # 1-based
     bbox: BBox
-    detector: str  # pdfplumber | camelot | fallback-text | fallback-page
+    detector: str  # a Detector value
     rows: list[list[str]] = field(default_factory=list)
     context: str = ""  # heading, caption and lines above/below the table on its page
     group: str = ""
@@ -129,8 +190,16 @@ class Label:
         return cls(candidate_id=candidate_id, is_soe=is_soe, confidence=confidence, source=source, **fields)
 
     @property
+    def origin(self) -> LabelSource:
+        return LabelSource.parse(self.source)
+
+    @property
+    def kind(self) -> LabelKind:
+        return self.origin.kind
+
+    @property
     def is_human(self) -> bool:
-        return self.source.startswith("human:")
+        return self.kind is LabelKind.HUMAN
 
     @property
     def p_soe(self) -> float:

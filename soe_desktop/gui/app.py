@@ -72,12 +72,28 @@ def create_window(paths: list[str] | None = None, config_dir: Path | None = None
     settings.data_path.mkdir(parents=True, exist_ok=True)
     store = Store(settings.db_path)
     window = MainWindow(settings, store, config_dir)
+    start_rotating_backup(window, settings)
     to_open = list(paths or [])
     if open_sample and not to_open and not store.documents():
         to_open = [str(ensure_sample(settings.data_path))]
     if to_open:
         window.add_paths(to_open)
     return window
+
+
+def start_rotating_backup(window, settings) -> None:
+    """One backup of the library per start (Settings.backups_to_keep, 0 = off), on the ingest pool's
+    thread so it runs off the GUI thread, before queued documents, and is joined at shutdown."""
+    if settings.backups_to_keep <= 0:
+        return
+    from soe_desktop.core.store.backup import rotating_backup
+    from soe_desktop.gui.workers import Worker
+
+    def back_up(progress, cancel):  # cancelled by shutdown: the half copy is removed, older backups stay
+        return rotating_backup(settings.db_path, settings.backups_dir, settings.backups_to_keep, settings.models_dir,
+                               progress=progress, cancel=cancel)
+
+    window.queue.pool.start(Worker(back_up, "library backup"))
 
 
 def run(paths: list[str] | None = None, quit_after: float | None = None) -> int:

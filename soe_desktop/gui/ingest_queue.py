@@ -1,20 +1,24 @@
-"""The ingest queue: dropped PDFs go through `process_into_store` one at a time on a worker.
+"""The ingest queue: dropped PDFs go through the core's `ingest_document` (the workflow `soe ingest`
+runs) one at a time on a worker.
 
 Each document runs in its own Worker (its own CancelToken), so cancelling one or a bad PDF
 failing leaves the rest of the queue running. The worker opens its own Store: sqlite
-connections belong to the thread that made them.
+connections belong to the thread that made them. The active student labels in its child
+process (student_process.py), so the window's process never imports torch.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import Optional
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from soe_desktop.core.app.ingest import IngestResult, ingest_document
 from soe_desktop.core.jobs import CancelToken, Progress
-from soe_desktop.core.settings import SECOND_LOOK_PAGES, Settings
+from soe_desktop.core.settings import Settings
+from soe_desktop.core.store import Store
+from soe_desktop.core.training.registry import read_run_record
 from soe_desktop.gui.models.queue_model import (
     ACTIVE,
     CANCELLED,
@@ -25,21 +29,18 @@ from soe_desktop.gui.models.queue_model import (
     QueueModel,
 )
 from soe_desktop.gui.student_process import StudentProcess
-from soe_desktop.gui.teachers import LabelerFactory, teacher_factory
 from soe_desktop.gui.workers import Worker, WorkerPool
 
 
-@dataclass
-class IngestOutcome:
-    """What the GUI needs from a finished document (plain data: crosses threads safely)."""
+class ChildStudent:
+    """The active student as a Labeler whose labelling runs in the StudentProcess child."""
 
-    sha256: str
-    page_count: int
-    candidates: int
-    soe_pages: list[int] = field(default_factory=list)
-    duplicate: bool = False
-    auto_accepted: int = 0
-    status: str = NEEDS_REVIEW
+    def __init__(self, process: StudentProcess, model_dir: str) -> None:
+        self.process, self.model_dir = process, model_dir
+        self.name = f"student:{read_run_record(Path(model_dir))['version']}"
+
+    def label(self, candidates, progress=None, cancel=None):
+        return self.process.label(self.model_dir, candidates, progress=progress, cancel=cancel)
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -54,35 +55,15 @@ def expand_paths(paths: list[str]) -> list[str]:
     return result
 
 
-def ingest_task(path: str, db_path: Path, documents_dir: Path, auto_accept: float,
-                labeler_factory: Optional[LabelerFactory], student: Optional[StudentProcess] = None,
-                ocr: bool = True, second_look: int = SECOND_LOOK_PAGES):
-    """Build the core task run by the worker (no Qt inside)."""
+def ingest_task(path: str, settings: Settings, allow_cloud: bool, student: StudentProcess):
+    """The core task run by the worker (no Qt inside): the one ingest workflow, with the settings
+    as they were when the file was queued and the student in its child process."""
+    snapshot = replace(settings)  # the worker must not see later edits half-way
 
-    def task(progress, cancel: CancelToken) -> IngestOutcome:
-        from soe_desktop.core.pipeline import process_into_store
-        from soe_desktop.core.store import Store
-
-        from soe_desktop.gui.review_actions import apply_auto_accept
-        from soe_desktop.gui.teachers import label_with_active_student
-
-        store = Store(db_path)
-        try:
-            labeler = labeler_factory(store) if labeler_factory else None
-            result = process_into_store(path, store, labeler=labeler, progress=progress, cancel=cancel,
-                                        documents_dir=documents_dir, ocr=ocr, second_look=second_look)
-            sha = result.document.sha256
-            accepted = 0
-            if not result.duplicate:
-                label_with_active_student(store, sha, progress, cancel, student=student)
-                accepted = apply_auto_accept(store, sha, auto_accept)
-            status = (store.document(sha) or {}).get("status", NEEDS_REVIEW)
-            return IngestOutcome(sha, result.document.page_count, len(result.candidates), result.soe_pages(),
-                                 result.duplicate, accepted, status)
-        finally:
-            close = getattr(store, "close", None)
-            if close:
-                close()
+    def task(progress, cancel: CancelToken) -> IngestResult:
+        with Store(snapshot.db_path) as store:
+            return ingest_document(path, snapshot, store, progress, cancel, allow_cloud=allow_cloud,
+                                   student_for=lambda model_dir: ChildStudent(student, model_dir))
 
     return task
 
@@ -106,13 +87,9 @@ class IngestQueue(QObject):
         """Queue every PDF in `paths` (files or folders); `allow_cloud` is the user's consent for
         these documents (used only when the teacher is Gemini). Returns the queue keys."""
         keys = []
-        settings = self.settings
-        factory = teacher_factory(settings, allow_cloud)
         for path in expand_paths(paths):
             entry = self.model.add(path)
-            task = ingest_task(path, settings.db_path, settings.documents_dir, settings.auto_accept_threshold, factory,
-                               self.student, ocr=settings.read_scanned_pages,
-                               second_look=settings.second_look_pages)
+            task = ingest_task(path, self.settings, allow_cloud, self.student)
             worker = Worker(task, name=Path(path).name)
             worker.signals.setProperty("entry_key", entry.key)
             worker.signals.progress.connect(self._on_progress)
@@ -163,7 +140,7 @@ class IngestQueue(QObject):
             self.candidates_found.emit(key, list(found))
 
     @Slot(object)
-    def _on_finished(self, outcome: IngestOutcome) -> None:
+    def _on_finished(self, outcome: IngestResult) -> None:
         key = self._key()
         earlier = self.model.by_sha(outcome.sha256, exclude_key=key)
         if earlier is not None:

@@ -15,7 +15,7 @@ from soe_desktop.gui.ingest_queue import IngestQueue
 from soe_desktop.gui.models.queue_model import ACTIVE, CANCELLED, ERROR
 from soe_desktop.gui.models.review_session import ReviewSession
 from soe_desktop.gui.recent_files import RecentFiles
-from soe_desktop.gui.review_actions import review_state, reviewer
+from soe_desktop.core.app.review import review_state, reviewer
 from soe_desktop.gui.startup import IngestGate, Step, StartUp, core_steps, freeze_loaded_objects
 from soe_desktop.gui.student_warmup import StudentWarmUp
 from soe_desktop.gui.views.lazy_panel import LazyPanel
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
     def _update_status(self, *_args) -> None:
         counts = self.queue.model.counts()
         queue = ", ".join(f"{n} {status}" for status, n in counts.items()) or "queue empty"
-        review = f"{self.session.reviewed_count()}/{len(self.session.candidates)} reviewed" if self.open_sha else ""
+        review = self.session.counts().text if self.open_sha else ""
         self.status_text.setText(" · ".join(part for part in (self.start_up.message, queue, review) if part))
 
     @Slot(str)

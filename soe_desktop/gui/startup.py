@@ -40,7 +40,7 @@ class Step:
 def import_pipeline() -> None:
     """The pipeline and the offline teacher (pdfplumber, pdfminer, numpy)."""
     import soe_desktop.core.labeling.heuristic  # noqa: F401
-    import soe_desktop.core.pipeline  # noqa: F401
+    import soe_desktop.core.app.ingest  # noqa: F401
 
 
 def import_camelot() -> None:

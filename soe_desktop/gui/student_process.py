@@ -42,7 +42,7 @@ def _holds(labeler, model_dir: str) -> bool:
 
 
 def _load(model_dir: str):
-    from soe_desktop.core.labeling.student import StudentLabeler
+    from soe_desktop.core.training.labeler import StudentLabeler
 
     return StudentLabeler(model_dir)
 

@@ -75,7 +75,7 @@ def _student_sources(window, sha: str) -> dict[str, set[str]]:
 
 def test_the_active_student_labels_drops_loads_once_and_follows_activation(make_window, small_protocol, tiny_student,
                                                                           qtbot, tmp_path, monkeypatch):
-    from soe_desktop.core.labeling import student
+    from soe_desktop.core.training import labeler as student
 
     def not_here(*_args, **_kwargs):
         raise AssertionError("the student was loaded in the window's process")

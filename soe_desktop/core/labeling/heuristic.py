@@ -24,7 +24,7 @@ from typing import Mapping, Optional, Sequence
 
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.groups import group_consensus
-from soe_desktop.core.labeling.heuristic_model import LogisticModel, load_page_model, logit, sigmoid
+from soe_desktop.core.pdf.page_model import LogisticModel, load_page_model, logit, sigmoid
 from soe_desktop.core.model import Candidate, Label, PageText
 from soe_desktop.core.pdf.features import PAGE_PREFIX, single_page_features
 from soe_desktop.core.pdf.table_cues import table_cues

@@ -205,33 +205,3 @@ def corpus_truth(
     """Page labels as candidate labels: a candidate on an SoE page is SoE; not-scored pages are left out."""
     soe, skip = set(soe_pages), set(not_scored_pages)
     return {candidate.id: candidate.page in soe for candidate in candidates if candidate.page not in skip}
-
-
-def label_corpus(corpus_dir: str | Path, labeler, progress=None, cancel=None, include_negatives: bool = True):
-    """Analyse and label every corpus document: (teacher labels, truth per candidate, failures).
-
-    Used by `soe filter-report --corpus` to draw the coverage/precision curve against the
-    corpus' human page labels.
-    """
-    from soe_desktop.core.errors import SoeError
-    from soe_desktop.core.evaluation.corpus import load_corpus
-    from soe_desktop.core.jobs import Progress, check, no_progress
-    from soe_desktop.core.pipeline import analyse
-
-    progress = progress or no_progress
-    documents = load_corpus(corpus_dir, include_negatives=include_negatives)
-    labels: list[Label] = []
-    truth: dict[str, bool] = {}
-    failures: dict[str, str] = {}
-    for index, document in enumerate(documents):
-        check(cancel)
-        progress(Progress("labelling corpus", index, len(documents), document.name))
-        try:
-            analysis = analyse(document.pdf_path, cancel=cancel)
-            labels += labeler.label(analysis.candidates, cancel=cancel) if analysis.candidates else []
-        except SoeError as error:
-            failures[document.name] = str(error)
-            continue
-        truth.update(corpus_truth(analysis.candidates, document.soe_pages, document.not_scored_pages))
-    progress(Progress("labelling corpus", len(documents), len(documents)))
-    return labels, truth, failures

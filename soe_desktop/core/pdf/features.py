@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Optional, Sequence
 
 from soe_desktop.core.model import PageText
+from soe_desktop.core.pdf.page_model import load_page_model, logit
 
 PAGE_PREFIX = "page_"
 # The page screen's own verdict (logit of the page model) as a candidate carries it: the pipeline
@@ -312,8 +313,6 @@ def document_relative_bounds(singles: list[dict[str, float]], index: int) -> dic
 def candidate_page_features(page_feature_dict: dict[str, float], page_score: Optional[float] = None) -> dict:
     """Page features as a candidate carries them: every key prefixed with `page_`, plus the screen's
     logit for the page when its score is given."""
-    from soe_desktop.core.labeling.heuristic_model import logit
-
     out = {f"{PAGE_PREFIX}{key}": float(value) for key, value in page_feature_dict.items()}
     if page_score is not None:
         out[SCREEN_LOGIT] = logit(page_score)
@@ -326,11 +325,9 @@ def page_scores(
     """Probability that each page holds part of an SoE grid.
 
     `model` (anything with `predict(list[dict]) -> list[float]`) defaults to the shipped page
-    model (labeling/heuristic_model.py); cross-validation passes a model fitted without the document.
+    model (pdf/page_model.py); cross-validation passes a model fitted without the document.
     """
     if model is None:
-        from soe_desktop.core.labeling.heuristic_model import load_page_model
-
         model = load_page_model()
     features = list(features) if features is not None else page_features(pages)
     return model.predict(features)

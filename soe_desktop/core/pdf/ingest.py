@@ -50,14 +50,20 @@ def open_pdfium(path: str | Path) -> pdfium.PdfDocument:
         raise BadInputError(f"{path.name}: cannot read the PDF ({error})") from None
 
 
-def open_document(path: str | Path) -> Document:
-    """Validate `path` and return its Document; raises BadInputError with a one-line message."""
-    path = Path(path)
+def open_document(path: str | Path, sha256: str = "") -> Document:
+    """Validate `path` and return its Document; raises BadInputError with a one-line message.
+    `sha256`: the fingerprint when the caller already has it (it is not computed again)."""
     pdf = open_pdfium(path)
     try:
-        page_count = len(pdf)
+        return document_of(pdf, path, sha256)
     finally:
         pdf.close()
+
+
+def document_of(pdf: pdfium.PdfDocument, path: str | Path, sha256: str = "") -> Document:
+    """The Document of an opened PDF (fingerprinted now unless `sha256` is given)."""
+    path = Path(path)
+    page_count = len(pdf)
     if page_count == 0:
         raise BadInputError(f"{path.name}: the PDF has no pages")
-    return Document(path=str(path), sha256=sha256_of(path), page_count=page_count)
+    return Document(path=str(path), sha256=sha256 or sha256_of(path), page_count=page_count)

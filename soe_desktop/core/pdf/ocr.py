@@ -177,7 +177,7 @@ def read_pictured_pages(
     """OCR the pages with (almost) no text layer that the screen would open (most SoE-like first), in
     place, and refresh their own features in `singles`; the other pages are never read. Their score
     comes from their neighbours' cues, so the page model must be fitted on the text layer alone
-    (labeling/heuristic_fit.extract). Returns the pages read (none without the engine): the caller
+    (evaluation/page_model_fit.extract). Returns the pages read (none without the engine): the caller
     then recomputes the page features and scores."""
     wanted = sorted((page.number for page, score in zip(pages, scores)
                      if needs_ocr(page) and score >= features.FALLBACK_PAGE_THRESHOLD),

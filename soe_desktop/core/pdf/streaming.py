@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
-from soe_desktop.core.labeling.heuristic_model import load_page_model, sigmoid
+from soe_desktop.core.pdf.page_model import load_page_model, sigmoid
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import Candidate, Document, PageText
 from soe_desktop.core.pdf import features
@@ -107,6 +107,7 @@ def read_with_early_detection(
     cancel: Optional[CancelToken] = None,
     model=None,
     max_early: Optional[int] = None,
+    pdf=None,
 ) -> StreamedPages:
     """Every page's text and own features, in order, plus the candidates of the first
     `max_early` pages (default MAX_EARLY_PAGES; 0 turns the streaming off) that are clearly SoE,
@@ -114,14 +115,16 @@ def read_with_early_detection(
 
     Reports Progress("reading", n, total) per page and, for each early page,
     Progress("detecting", n, total, extra={"candidates": [...], "early": True, "page": number}).
-    Stops with Cancelled between pages.
+    Stops with Cancelled between pages. `pdf`: the document already opened with pdfium by the
+    caller (left open), so an ingest opens each file once.
     """
     progress = progress or no_progress
     model = model if model is not None else load_page_model()
     max_early = MAX_EARLY_PAGES if max_early is None else max_early
     path = Path(path)
     stream = StreamedPages()
-    pdf = open_pdfium(path)
+    owned = pdf is None
+    pdf = open_pdfium(path) if owned else pdf
     try:
         total = len(pdf)
         for index in range(total):
@@ -139,4 +142,5 @@ def read_with_early_detection(
                                       extra={"candidates": found, "early": True, "page": ready + 1}))
         return stream
     finally:
-        pdf.close()
+        if owned:
+            pdf.close()

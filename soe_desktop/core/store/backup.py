@@ -269,8 +269,8 @@ def _restore_models(backup: Path, models_dir) -> list[str]:
 # --- rotating backups ----------------------------------------------------------------------------
 
 
-def rotating_backup(db_path: str | Path, backups_dir: str | Path, keep: int,
-                    models_dir: str | Path | None = None) -> Path | None:
+def rotating_backup(db_path: str | Path, backups_dir: str | Path, keep: int, models_dir: str | Path | None = None,
+                    progress: ProgressCallback = no_progress, cancel: Optional[CancelToken] = None) -> Path | None:
     """A new timestamped backup in `backups_dir`, keeping the newest `keep` (0 = off); returns it."""
     db_path, backups_dir = Path(db_path), Path(backups_dir)
     if keep <= 0 or not db_path.is_file():
@@ -278,7 +278,7 @@ def rotating_backup(db_path: str | Path, backups_dir: str | Path, keep: int,
     _remove_stale_parts(backups_dir)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")  # sorts by time as text
     target = backups_dir / f"{ROTATING_PREFIX}{stamp}Z.db"
-    backup_library(db_path, target, models_dir=models_dir)
+    backup_library(db_path, target, models_dir=models_dir, progress=progress, cancel=cancel)
     for old in sorted(backups_dir.glob(f"{ROTATING_PREFIX}*Z.db"))[:-keep]:
         old.unlink(missing_ok=True)
         manifest_path(old).unlink(missing_ok=True)

@@ -54,6 +54,10 @@ class TrainingArguments:
     # filtered-label student on both fold splits but lowered the human-label students.
     use_screen_logit: bool = False
     screen_offset: bool = False  # the head learns a correction added to the screen's logit
+    # The heuristic teacher's two votes (grid shape, words) as head inputs (features.teacher_votes).
+    use_teacher_votes: bool = False
+    # The head learns a correction added to the teacher's own logit (features.TEACHER_MARGIN).
+    teacher_offset: bool = False
     head_learning_rate: float = 5e-3  # the fused head starts from scratch: it learns faster (0 = learning_rate)
     label_smoothing: float = 0.0
     soft_targets: bool = False  # learn the teacher's P(SoE) instead of its 0/1 verdict (human labels stay 0/1)
@@ -70,6 +74,8 @@ class TrainingArguments:
             raise ValueError("validation_fraction must be in [0, 1)")
         if self.representation not in ("text", "json", "both"):
             raise ValueError(f"unknown representation {self.representation!r}")
+        if self.screen_offset and self.teacher_offset:
+            raise ValueError("screen_offset and teacher_offset are two base margins: choose one")
         if self.screen_offset:
             self.use_screen_logit = True
         if self.head not in HEAD_CHOICES:

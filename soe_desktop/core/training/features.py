@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from soe_desktop.core.labeling.groups import groups_of
+from soe_desktop.core.labeling.heuristic import EVIDENCE_LIMIT, grid_logit, page_prior, text_evidence
 from soe_desktop.core.model import Candidate
 from soe_desktop.core.pdf.features import SCREEN_LOGIT
 from soe_desktop.core.pdf.grouping import TEXT_BLOCK, WHOLE_PAGE
@@ -39,8 +40,6 @@ def screen_logit(candidate: Candidate) -> float:
     """
     value = candidate.features.get(SCREEN_LOGIT)
     if value is None:
-        from soe_desktop.core.labeling.heuristic import page_prior
-
         value = page_prior(candidate.features)
     return max(-SCREEN_LOGIT_LIMIT, min(SCREEN_LOGIT_LIMIT, float(value)))
 
@@ -83,14 +82,38 @@ def detector_cues(candidate: Candidate) -> dict[str, float]:
     return {name: float(candidate.detector == detector) for name, detector in DETECTOR_CUES.items()}
 
 
+# The heuristic teacher's two votes (labeling/heuristic.py): the grid's shape and the words around
+# the table, each as the logit shift it gives the teacher's label. Hand-set rules over the table
+# alone (no fitted model), so they are cues like the others; together with the screen's logit they
+# are the teacher's own verdict (TEACHER_MARGIN), which a student can start from and correct.
+VOTE_PREFIX = "teacher_vote_"
+VOTE_GRID, VOTE_TEXT, VOTE_NO_GRID = f"{VOTE_PREFIX}grid", f"{VOTE_PREFIX}text", f"{VOTE_PREFIX}no_grid"
+TEACHER_MARGIN = "teacher_margin"
+MARGIN_NAMES = (SCREEN_LOGIT, TEACHER_MARGIN)
+
+
+def teacher_votes(candidate: Candidate) -> dict[str, float]:
+    grid = grid_logit(candidate)
+    clamped = 0.0 if grid is None else max(-EVIDENCE_LIMIT, min(EVIDENCE_LIMIT, grid))
+    return {VOTE_GRID: clamped, VOTE_TEXT: text_evidence(candidate), VOTE_NO_GRID: float(grid is None)}
+
+
+def teacher_margin(candidate: Candidate) -> float:
+    """The teacher's logit for the candidate on its own (before its table's consensus): the screen's
+    logit plus the mean of the two votes, as HeuristicTeacher combines them."""
+    votes = candidate.features if VOTE_GRID in candidate.features else teacher_votes(candidate)
+    return screen_logit(candidate) + (votes[VOTE_GRID] + votes[VOTE_TEXT]) / 2.0
+
+
 def with_table_cues(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """Copies of the candidates with their group and detector cues among the features; a candidate
-    that already carries them (a training example, cued over its whole document) keeps its own."""
-    if all(GROUP_PAGES in candidate.features for candidate in candidates):
+    """Copies of the candidates with their group, detector and teacher-vote cues among the features;
+    a candidate that already carries them (a training example, cued over its whole document) keeps its own."""
+    if all(VOTE_GRID in candidate.features for candidate in candidates):
         return list(candidates)
     cues = group_cues(candidates)
-    return [candidate if GROUP_PAGES in candidate.features
-            else replace(candidate, features={**candidate.features, **cues[candidate.id], **detector_cues(candidate)})
+    return [candidate if VOTE_GRID in candidate.features
+            else replace(candidate, features={**candidate.features, **cues[candidate.id], **detector_cues(candidate),
+                                              **teacher_votes(candidate)})
             for candidate in candidates]
 
 
@@ -102,12 +125,13 @@ def squash(value: float) -> float:
     return math.copysign(math.log1p(abs(value)), value)
 
 
-def layout_feature_names(candidates: Iterable[Candidate], with_screen: bool = False) -> list[str]:
-    """Every layout-cue key any candidate carries, sorted (the vector's fixed order), plus the
-    screen's logit when `with_screen` is True."""
+def layout_feature_names(candidates: Iterable[Candidate], with_screen: bool = False, with_votes: bool = False,
+                         with_margin: bool = False) -> list[str]:
+    """Every layout-cue key any candidate carries, sorted (the vector's fixed order); the teacher's
+    votes only when `with_votes`; then the screen's logit and the teacher's margin when asked."""
     names = {name for candidate in candidates for name in candidate.features}
-    layout = sorted(name for name in names if is_layout_feature(name))
-    return layout + [SCREEN_LOGIT] if with_screen else layout
+    layout = sorted(name for name in names if is_layout_feature(name) and (with_votes or not name.startswith(VOTE_PREFIX)))
+    return layout + [SCREEN_LOGIT] * with_screen + [TEACHER_MARGIN] * with_margin
 
 
 @dataclass
@@ -119,8 +143,9 @@ class FeatureScaler:
     std: list[float] = field(default_factory=list)
 
     @classmethod
-    def fit(cls, candidates: Sequence[Candidate], with_screen: bool = False) -> "FeatureScaler":
-        names = layout_feature_names(candidates, with_screen)
+    def fit(cls, candidates: Sequence[Candidate], with_screen: bool = False, with_votes: bool = False,
+            with_margin: bool = False) -> "FeatureScaler":
+        names = layout_feature_names(candidates, with_screen, with_votes, with_margin)
         columns = list(zip(*raw_matrix(candidates, names))) if candidates else [()] * len(names)
         mean = [sum(col) / len(col) if col else 0.0 for col in columns]
         std = [_std(col, m) for col, m in zip(columns, mean)]
@@ -144,14 +169,16 @@ class FeatureScaler:
 
 
 def raw_matrix(candidates: Sequence[Candidate], names: Sequence[str]) -> list[list[float]]:
-    """Squashed (not yet standardised) values, one row per candidate; the screen's logit is
-    already on a log scale and is only clipped."""
+    """Squashed (not yet standardised) values, one row per candidate; the screen's logit and the
+    teacher's margin are already on a log scale and are only clipped."""
     return [[_raw_value(candidate, name) for name in names] for candidate in candidates]
 
 
 def _raw_value(candidate: Candidate, name: str) -> float:
     if name == SCREEN_LOGIT:
         return screen_logit(candidate)
+    if name == TEACHER_MARGIN:
+        return max(-SCREEN_LOGIT_LIMIT, min(SCREEN_LOGIT_LIMIT, teacher_margin(candidate)))
     return squash(candidate.features.get(name, 0.0))
 
 

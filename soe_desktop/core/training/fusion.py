@@ -21,7 +21,7 @@ from soe_desktop.core.model import Candidate
 from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.base_model import load_encoder
 from soe_desktop.core.pdf.features import SCREEN_LOGIT
-from soe_desktop.core.training.features import FeatureScaler, with_table_cues
+from soe_desktop.core.training.features import MARGIN_NAMES, TEACHER_MARGIN, FeatureScaler, with_table_cues
 from soe_desktop.core.training.inference import predict_logits
 from soe_desktop.core.training.inputs import student_inputs
 
@@ -54,13 +54,16 @@ class FusedStudent(nn.Module):
     """encoder (peft) -> mean pool -> LayerNorm, concatenated with standardised features -> head."""
 
     def __init__(self, encoder, scaler: FeatureScaler, head_hidden: int = 64, dropout: float = 0.1,
-                 screen_offset: bool = False) -> None:
+                 offset: str = "") -> None:
         super().__init__()
         self.encoder = encoder
         self.scaler = scaler
         self.head_hidden, self.dropout = head_hidden, dropout
-        # Start from the page screen's verdict and learn a correction (a base margin, as in boosting).
-        self.screen_offset = screen_offset and SCREEN_LOGIT in scaler.names
+        # Start from a verdict (the page screen's or the teacher's logit, MARGIN_NAMES) and learn a
+        # correction to it (a base margin, as in boosting); "" = the head alone.
+        if offset and offset not in MARGIN_NAMES:
+            raise ValueError(f"unknown offset {offset!r}; expected one of {MARGIN_NAMES}")
+        self.offset = offset if offset in scaler.names else ""
         hidden_size = int(encoder.config.hidden_size)
         # The pooled MiniLM vector has entries ~0.05 while z-scored features are ~1: normalise it.
         self.text_norm = nn.LayerNorm(hidden_size)
@@ -79,13 +82,13 @@ class FusedStudent(nn.Module):
         pooled = self.text_norm(mean_pool(hidden, attention_mask))
         features = features.to(pooled.dtype)
         logits = self.head(torch.cat([pooled, features], dim=-1))
-        if self.screen_offset:
-            logits = logits + torch.stack([torch.zeros_like(features[:, 0]), self._screen(features)], dim=-1)
+        if self.offset:
+            logits = logits + torch.stack([torch.zeros_like(features[:, 0]), self._margin(features)], dim=-1)
         return ClassifierOutput(logits)
 
-    def _screen(self, features: torch.Tensor) -> torch.Tensor:
-        """The screen's logit back from its standardised column."""
-        index = self.scaler.names.index(SCREEN_LOGIT)
+    def _margin(self, features: torch.Tensor) -> torch.Tensor:
+        """The offset's logit back from its standardised column."""
+        index = self.scaler.names.index(self.offset)
         return features[:, index] * self.scaler.std[index] + self.scaler.mean[index]
 
     def save_pretrained(self, directory: str) -> None:
@@ -97,7 +100,7 @@ class FusedStudent(nn.Module):
         state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
         save_file({k: v.detach().cpu().contiguous() for k, v in state.items()}, str(Path(directory) / HEAD_WEIGHTS_FILE))
         config = {"scaler": self.scaler.to_dict(), "head_hidden": self.head_hidden, "dropout": self.dropout,
-                  "screen_offset": self.screen_offset}
+                  "offset": self.offset}
         (Path(directory) / HEAD_CONFIG_FILE).write_text(json.dumps(config, indent=2), encoding="utf-8")
 
 
@@ -122,7 +125,12 @@ def build_fused_model(args: TrainingArguments, base_path: str, scaler: FeatureSc
     with warnings.catch_warnings():  # peft calls a transformers API that v5 marks deprecated
         warnings.simplefilter("ignore", FutureWarning)
         encoder = get_peft_model(load_encoder(base_path), lora_config(args, TaskType.FEATURE_EXTRACTION))
-    return FusedStudent(encoder, scaler, args.head_hidden, args.head_dropout, args.screen_offset)
+    return FusedStudent(encoder, scaler, args.head_hidden, args.head_dropout, offset_of(args))
+
+
+def offset_of(args: TrainingArguments) -> str:
+    """Which logit the head starts from: the teacher's, the screen's, or none."""
+    return TEACHER_MARGIN if args.teacher_offset else SCREEN_LOGIT if args.screen_offset else ""
 
 
 def load_fused_model(base_path: str, directory: Path) -> FusedStudent:
@@ -134,8 +142,10 @@ def load_fused_model(base_path: str, directory: Path) -> FusedStudent:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         encoder = PeftModel.from_pretrained(load_encoder(base_path), str(directory))
+    # folders saved before the teacher's offset existed kept a `screen_offset` flag instead
+    offset = config.get("offset", SCREEN_LOGIT if config.get("screen_offset") else "")
     model = FusedStudent(encoder, FeatureScaler.from_dict(config["scaler"]), int(config["head_hidden"]),
-                         float(config["dropout"]), bool(config.get("screen_offset", False)))
+                         float(config["dropout"]), offset)
     state = load_file(str(Path(directory) / HEAD_WEIGHTS_FILE))
     model.text_norm.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith("text_norm.")})
     model.head.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith("head.")})

@@ -104,7 +104,8 @@ def build_model(args: TrainingArguments, base_path: str, train_set: TrainingSet)
     """The student `args.head` asks for; the fused one fits its feature scaler on the training candidates."""
     if args.head == "text":
         return build_peft_model(args, base_path)
-    return build_fused_model(args, base_path, FeatureScaler.fit(_candidates(train_set), args.use_screen_logit))
+    scaler = FeatureScaler.fit(_candidates(train_set), args.use_screen_logit, args.use_teacher_votes, args.teacher_offset)
+    return build_fused_model(args, base_path, scaler)
 
 
 def _parameter_groups(model, args: TrainingArguments) -> list[dict]:

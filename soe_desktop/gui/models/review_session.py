@@ -10,11 +10,27 @@ document that is not on screen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from soe_desktop.core.model import Candidate, Label, soe_pages_of
-from soe_desktop.gui.review_actions import append_label, human_label, is_reviewed, refresh_status, review_state
+from soe_desktop.core.app.review import append_label, human_label, is_reviewed, refresh_status, review_state
+
+
+@dataclass(frozen=True)
+class ReviewCounts:
+    """How many candidates of a document are settled, and by whom: a rule's acceptance is not a
+    person's review, so the two are never added up into one "reviewed" figure."""
+
+    by_you: int
+    by_rule: int
+    total: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.by_you} of {self.total} reviewed by you · {self.by_rule} accepted by rule"
 
 
 class DecisionCommand(QUndoCommand):
@@ -70,7 +86,7 @@ class ReviewSession(QObject):
         self._order()
         self.current = ""
         self.labels_changed.emit()
-        self.select(self.candidates[0].id if self.candidates else "")
+        self.select(self.first_to_review())
 
     def _stack_for(self, sha256: str) -> QUndoStack:
         stack = self._stacks.get(sha256)
@@ -103,7 +119,7 @@ class ReviewSession(QObject):
 
     def _order(self) -> None:
         if self.sort_by_uncertainty:
-            self.candidates.sort(key=lambda c: (is_reviewed(self.labels.get(c.id)), self.uncertainty(c.id)))
+            self.candidates.sort(key=lambda c: (is_reviewed(self.labels.get(c.id)), -self.uncertainty(c.id)))
         else:
             self.candidates.sort(key=lambda c: (c.page, c.bbox[1], c.bbox[0]))
 
@@ -127,13 +143,28 @@ class ReviewSession(QObject):
         label = self.labels.get(candidate_id)
         return 1.0 if label is None else 1.0 - 2.0 * abs(label.p_soe - 0.5)
 
-    def reviewed_count(self) -> int:
-        return sum(is_reviewed(self.labels.get(c.id)) for c in self.candidates)
+    def counts(self) -> ReviewCounts:
+        labels = [self.labels.get(c.id) for c in self.candidates]
+        by_you = sum(label is not None and label.is_human for label in labels)
+        settled = sum(is_reviewed(label) for label in labels)
+        return ReviewCounts(by_you=by_you, by_rule=settled - by_you, total=len(labels))
 
     def soe_pages(self) -> list[int]:
         return soe_pages_of(self.candidates, self.labels)
 
     # ----- navigation -------------------------------------------------------------------------
+    def first_to_review(self) -> str:
+        """Where a freshly opened document starts: sorted by uncertainty, the first of that order
+        (the most uncertain open candidate); else the first SoE table in page order, so the
+        review does not open on an abbreviation list. The first candidate when neither exists."""
+        if not self.candidates:
+            return ""
+        if not self.sort_by_uncertainty:
+            soe = next((c for c in self.candidates if (label := self.labels.get(c.id)) and label.is_soe), None)
+            if soe is not None:
+                return soe.id
+        return self.candidates[0].id
+
     def select(self, candidate_id: str) -> None:
         if candidate_id and self.candidate(candidate_id) is None:
             candidate_id = ""

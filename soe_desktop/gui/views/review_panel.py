@@ -66,7 +66,7 @@ class ReviewPanel(QWidget):
         self.reason.setWordWrap(True)
         self.progress = QLabel("–")
         rows = [("", self.position), ("Label", self.verdict), ("Confidence", self.confidence),
-                ("Source", self.source), ("Reason", self.reason), ("Reviewed", self.progress)]
+                ("Source", self.source), ("Reason", self.reason), ("Progress", self.progress)]
         for row, (title, widget) in enumerate(rows):
             grid.addWidget(QLabel(f"<b>{title}</b>" if title else ""), row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(widget, row, 1)
@@ -135,7 +135,7 @@ class ReviewPanel(QWidget):
     def show_candidate(self, candidate_id: str) -> None:
         candidate = self.session.candidate(candidate_id)
         total = len(self.session.candidates)
-        self.progress.setText(f"{self.session.reviewed_count()} of {total} candidates")
+        self.progress.setText(self.session.counts().text)
         enabled = candidate is not None
         for button in (self.accept_button, self.reject_button, self.toggle_button):
             button.setEnabled(enabled)

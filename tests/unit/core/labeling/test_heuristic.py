@@ -194,7 +194,7 @@ def test_threshold_changes_the_verdict():
 
 def test_finds_the_soe_pages_of_the_synthetic_sample(sample_protocol):
     """Whole pipeline on the generated sample: rotated, image-only and borderless SoE pages included."""
-    from soe_desktop.core.pipeline import triage
+    from soe_desktop.core.app.triage import triage
 
     path, truth = sample_protocol
     result = triage(path, labeler=HeuristicTeacher())

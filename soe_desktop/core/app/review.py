@@ -1,4 +1,4 @@
-"""Review decisions as store operations (no Qt here: the ingest worker also calls these).
+"""Review decisions as store operations: the GUI's review panel and the ingest workflow call these.
 
 Every decision is appended at once, so it survives a crash; undo appends a retraction.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import getpass
 
-from soe_desktop.core.model import Label
+from soe_desktop.core.model import Label, LabelKind
 
 AUTO_ACCEPT_SOURCE = "rule:auto-accept"
 
@@ -24,16 +24,16 @@ def review_state(label: Label | None) -> str:
     """The overlay state of a candidate from its effective label (page_view.STATE_COLOURS keys)."""
     if label is None:
         return "unlabelled"
-    if label.is_human:
+    if label.kind is LabelKind.HUMAN:
         return "human_soe" if label.is_soe else "human_not_soe"
-    if label.source.startswith("rule:"):
+    if label.kind is LabelKind.RULE:
         return "rule" if label.is_soe else "rule_not_soe"
     return "soe" if label.is_soe else "not_soe"
 
 
 def is_reviewed(label: Label | None) -> bool:
     """A person or the auto-accept rule has settled it."""
-    return label is not None and (label.is_human or label.source.startswith("rule:"))
+    return label is not None and label.kind in (LabelKind.HUMAN, LabelKind.RULE)
 
 
 def append_label(store, label: Label) -> int:
@@ -49,6 +49,14 @@ def append_label(store, label: Label) -> int:
 
 def human_label(candidate_id: str, is_soe: bool, reason: str, actor: str | None = None) -> Label:
     return Label(candidate_id=candidate_id, is_soe=is_soe, confidence=1.0, source=actor or reviewer(), reason=reason)
+
+
+def review(store, sha256: str, candidate_id: str, is_soe: bool, reason: str = "", actor: str | None = None) -> int:
+    """One human decision on one candidate: appended (gold, never overwritten), and the document's
+    status follows. Returns the label's row id (what undo retracts)."""
+    label_id = append_label(store, human_label(candidate_id, is_soe, reason, actor))
+    refresh_status(store, sha256)
+    return label_id
 
 
 def apply_auto_accept(store, sha256: str, threshold: float) -> int:

@@ -3,10 +3,10 @@
 Why grouped by document: pages of one protocol share templates and vocabulary, so a model tested
 on pages of a protocol it saw in training looks far better than it is on a new protocol.
 
-    python -m soe_desktop.core.labeling.heuristic_fit [CORPUS_DIR] [--folds 6] [--write]
+    python -m soe_desktop.core.evaluation.page_model_fit [CORPUS_DIR] [--folds 6] [--write]
 
 prints the cross-validated page metrics and, with --write, refits on every document and writes
-`heuristic_weights.json` (with the CV figures in its `meta`).
+`page_model_weights.json` (with the CV figures in its `meta`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 from soe_desktop.core.evaluation.corpus import CorpusDocument, default_corpus_dir, load_corpus
 from soe_desktop.core.evaluation.metrics import PageMetrics, page_metrics
 from soe_desktop.core.jobs import CancelToken, check
-from soe_desktop.core.labeling.heuristic_model import WEIGHTS_PATH, LogisticModel
+from soe_desktop.core.pdf.page_model import WEIGHTS_PATH, LogisticModel
 from soe_desktop.core.model import PageText
 from soe_desktop.core.pdf.features import single_page_features
 from soe_desktop.core.pdf.ocr import screen_with_ocr

@@ -4,7 +4,7 @@ Why logistic regression: on the 30-protocol dev corpus (6-fold cross-validation 
 document) it matched gradient boosting's page F1 (~0.93) with far less variance between folds,
 keeps a usable probability for the page screen at very low thresholds, and its weights are a
 few numbers in a JSON file (no pickles tied to a scikit-learn version). Fitted by
-`python -m soe_desktop.core.labeling.heuristic_fit CORPUS_DIR --write`.
+`python -m soe_desktop.core.evaluation.page_model_fit CORPUS_DIR --write`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-WEIGHTS_PATH = Path(__file__).with_name("heuristic_weights.json")
+WEIGHTS_PATH = Path(__file__).with_name("page_model_weights.json")
 
 
 def sigmoid(value: float) -> float:

@@ -1,4 +1,5 @@
-"""Run a labeler over a corpus folder and score it: the engine behind `soe evaluate` and benchmarks."""
+"""Run a labeler over a corpus folder: scores for `soe evaluate` and the benchmarks, teacher labels
+against the corpus truth for `soe filter-report --corpus`."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from soe_desktop.core.evaluation.corpus import CorpusDocument, load_corpus
 from soe_desktop.core.evaluation.metrics import CorpusEvaluation, evaluate_labelled
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.base import Labeler
+from soe_desktop.core.labeling.selective_filter import corpus_truth
 from soe_desktop.core.model import Candidate, Label
-from soe_desktop.core.pipeline import analyse
+from soe_desktop.core.pdf.analysis import analyse
 
 
 @dataclass
@@ -67,3 +69,28 @@ def evaluate_corpus(
         seconds=seconds,
         failures=failures,
     )
+
+
+def label_corpus(corpus_dir: str | Path, labeler: Labeler, progress=None, cancel=None, include_negatives: bool = True):
+    """Analyse and label every corpus document: (teacher labels, truth per candidate, failures).
+
+    Used by `soe filter-report --corpus` to draw the coverage/precision curve against the
+    corpus' human page labels.
+    """
+    progress = progress or no_progress
+    documents = load_corpus(corpus_dir, include_negatives=include_negatives)
+    labels: list[Label] = []
+    truth: dict[str, bool] = {}
+    failures: dict[str, str] = {}
+    for index, document in enumerate(documents):
+        check(cancel)
+        progress(Progress("labelling corpus", index, len(documents), document.name))
+        try:
+            analysis = analyse(document.pdf_path, cancel=cancel)
+            labels += labeler.label(analysis.candidates, cancel=cancel) if analysis.candidates else []
+        except SoeError as error:
+            failures[document.name] = str(error)
+            continue
+        truth.update(corpus_truth(analysis.candidates, document.soe_pages, document.not_scored_pages))
+    progress(Progress("labelling corpus", len(documents), len(documents)))
+    return labels, truth, failures

@@ -17,6 +17,8 @@ from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import CancelToken, ProgressCallback
 from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.training.arguments import TrainingArguments
+from soe_desktop.core.training.registry import ARGS_FILE, read_run_record
 
 STUDENT_PREFIX = "student:"
 
@@ -25,10 +27,6 @@ class StudentLabeler:
     """Labels candidates with a trained student; the label source is `student:<version>`."""
 
     def __init__(self, model_dir: Path | str, device: str = "auto", batch_size: Optional[int] = None) -> None:
-        from soe_desktop.core.training.arguments import TrainingArguments
-        from soe_desktop.core.training.device import pick_device
-        from soe_desktop.core.training.registry import ARGS_FILE, read_run_record
-
         self.model_dir = Path(model_dir)
         record = read_run_record(self.model_dir)
         self.version: str = record["version"]
@@ -37,30 +35,19 @@ class StudentLabeler:
         self.threshold: float = float(record.get("threshold", 0.5))
         self.args = TrainingArguments.load(self.model_dir / ARGS_FILE)
         self.batch_size = batch_size or self.args.inference_batch_size
+        from soe_desktop.core.training.device import pick_device  # imports torch: only when a student loads
+
         self.device = pick_device(device)
         self.name = f"{STUDENT_PREFIX}{self.version}"
         self.model, self.tokenizer = self._load(record)
 
     @classmethod
     def from_store(cls, store, device: str = "auto") -> "StudentLabeler":
-        """The store's active model version."""
+        """The active model version of an open store (the caller owns the store)."""
         row = store.active_model()
         if row is None or not row.get("path"):
             raise BadInputError("no active student model: train one first (soe train)")
         return cls(row["path"], device=device)
-
-    @classmethod
-    def active(cls, settings, device: str = "auto") -> "StudentLabeler":
-        """The active model of the store that `settings` points at (what `soe triage --labeler student` uses)."""
-        from soe_desktop.core.store import Store
-
-        if not settings.db_path.exists():
-            raise BadInputError("no active student model: train one first (soe train)")
-        store = Store(settings.db_path)
-        try:
-            return cls.from_store(store, device=device)
-        finally:
-            store.close()
 
     def _load(self, record: dict):
         from peft import PeftModel

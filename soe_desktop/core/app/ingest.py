@@ -1,0 +1,176 @@
+"""Ingest: the one workflow behind a drop on the window and `soe ingest`.
+
+store a copy (fingerprinted while copying) -> analyse -> the teacher from the settings ->
+the active student, when one is active -> the auto-accept rule -> status. The status is written
+at each stage, so a document interrupted half-way is visible as such, and a failure marks only
+that document 'error'.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from soe_desktop.core.app.labelers import LabelerContext, make_teacher
+from soe_desktop.core.app.review import apply_auto_accept
+from soe_desktop.core.app.triage import label_candidates
+from soe_desktop.core.errors import BadInputError, SoeError
+from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
+from soe_desktop.core.labeling.base import Labeler
+from soe_desktop.core.model import Document, soe_pages_of
+from soe_desktop.core.pdf.analysis import Analysis, AnalysisOptions, analyse
+from soe_desktop.core.pdf.ingest import document_of, open_pdfium
+from soe_desktop.core.settings import Settings
+from soe_desktop.core.store.files import store_copy
+from soe_desktop.core.training.labeler import StudentLabeler
+
+FINISHED = ("needs review", "done")
+
+# How the active student is run: in-process by default (the CLI); the app passes one that labels
+# in a child process with the model kept loaded, so the window never imports torch.
+StudentFactory = Callable[[str], Labeler]
+
+
+@dataclass
+class IngestResult:
+    """What a caller shows of one ingested document (plain data: crosses threads safely)."""
+
+    sha256: str
+    page_count: int
+    candidates: int
+    soe_pages: list[int] = field(default_factory=list)  # by the effective labels (student, rule)
+    duplicate: bool = False  # the same bytes were already in the library; nothing was redone
+    auto_accepted: int = 0
+    status: str = "needs review"
+    labelers: list[str] = field(default_factory=list)  # label sources written, in order
+    seconds: float = 0.0
+    messages: list[str] = field(default_factory=list)  # e.g. why Gemini did not label
+
+
+class _StatusRecorder:
+    """Forwards progress and writes the document's status to the store when the stage changes."""
+
+    def __init__(self, store, sha256: str, progress: ProgressCallback) -> None:
+        self.store, self.sha256, self.progress = store, sha256, progress
+        self.stage = ""
+
+    def __call__(self, report: Progress) -> None:
+        early = bool((report.extra or {}).get("early"))  # boxes found while reading: still 'reading'
+        if report.stage != self.stage and not early:
+            self.stage = report.stage
+            self.store.set_status(self.sha256, report.stage)
+        self.progress(report)
+
+
+def ingest_document(
+    path: str | Path,
+    settings: Settings,
+    store,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+    allow_cloud: bool = False,
+    ocr: bool = True,
+    student_for: StudentFactory = StudentLabeler,
+) -> IngestResult:
+    """Store, analyse and label one PDF as the settings say; raises BadInputError / Cancelled after
+    recording the status. `allow_cloud`: the user's consent for this document (used only when the
+    teacher is Gemini); `ocr=False` leaves pictured pages unread for this run."""
+    progress = progress or no_progress
+    started = time.perf_counter()
+    stored_path, sha256 = store_copy(Path(path), settings.documents_dir)
+    pdf = _open_or_discard(stored_path, store, sha256, Path(path).name)
+    try:
+        document = document_of(pdf, path, sha256)
+        is_new = store.add_document(document, str(stored_path), Path(path).name)
+        existing = store.document(sha256) or {}
+        if not is_new and existing.get("status") in FINISHED:
+            return _already_stored(store, document)
+        recorder = _StatusRecorder(store, sha256, progress)
+        context = LabelerContext(settings, store, allow_cloud=allow_cloud)
+        teacher, messages = _run_recorded(store, sha256, lambda: _analyse_and_label(
+            stored_path, pdf, document, AnalysisOptions.from_settings(settings, ocr), context, recorder, cancel))
+    finally:
+        pdf.close()
+    sources = [teacher] + _label_with_active_student(store, sha256, student_for, progress, cancel)
+    accepted = apply_auto_accept(store, sha256, settings.auto_accept_threshold)
+    result = _result(store, document, sources, accepted, time.perf_counter() - started)
+    result.messages = messages
+    return result
+
+
+def _open_or_discard(stored_path: Path, store, sha256: str, name: str):
+    """Open the stored copy; bad input raises here, before anything is recorded, and a copy the
+    library does not know is removed again (a refused file leaves nothing behind)."""
+    try:
+        return open_pdfium(stored_path)
+    except BadInputError as error:
+        if store.document(sha256) is None:
+            stored_path.unlink(missing_ok=True)
+        raise BadInputError(str(error).replace(stored_path.name, name)) from None
+
+
+def _analyse_and_label(stored_path, pdf, document: Document, options: AnalysisOptions, context: LabelerContext,
+                       recorder, cancel) -> tuple[str, list[str]]:
+    """Returns the teacher's name and what it had to say (e.g. why Gemini did not label)."""
+    analysis = analyse(stored_path, recorder, cancel, options, document=document, pdf=pdf)
+    teacher = make_teacher(context)
+    labels = label_candidates(analysis, teacher, recorder, cancel)
+    store = context.store
+    with store.transaction():  # pages, candidates and labels land together or not at all
+        store.add_pages(document.sha256, analysis.pages)
+        store.replace_candidates(document.sha256, analysis.candidates)
+        store.add_labels(labels)
+    store.set_status(document.sha256, "needs review")
+    return teacher.name, list(getattr(teacher, "messages", []))
+
+
+def _run_recorded(store, sha256: str, work):
+    """Run `work`; a failure or a cancel is recorded on the document before it propagates."""
+    try:
+        return work()
+    except Cancelled:
+        store.set_status(sha256, "cancelled")
+        raise
+    except SoeError as error:
+        store.set_status(sha256, "error", str(error))
+        raise
+    except Exception as error:  # an unexpected bug must not take the queue down with it
+        store.set_status(sha256, "error", f"unexpected error: {error}")
+        raise
+
+
+def _label_with_active_student(store, sha256: str, student_for: StudentFactory, progress, cancel) -> list[str]:
+    """Append the active student's labels (the newest machine label, so the review shows it; the
+    teacher's stays in the history). Returns the sources written (none without an active model)."""
+    active = store.active_model()
+    candidates = store.candidates(sha256)
+    if active is None or not active.get("path") or not candidates:
+        return []
+    student = student_for(active["path"])
+    store.add_labels(student.label(candidates, progress=progress, cancel=cancel))
+    return [student.name]
+
+
+def _already_stored(store, document: Document) -> IngestResult:
+    """A duplicate drop: nothing is redone, the library's labels are reported."""
+    result = _result(store, document, [], 0, 0.0)
+    result.duplicate = True
+    return result
+
+
+def _result(store, document: Document, sources: list[str], accepted: int, seconds: float) -> IngestResult:
+    sha256 = document.sha256
+    candidates = store.candidates(sha256)
+    labels = store.effective_labels(sha256)
+    status = (store.document(sha256) or {}).get("status", "needs review")
+    return IngestResult(sha256, document.page_count, len(candidates), soe_pages_of(candidates, labels),
+                        auto_accepted=accepted, status=status, labelers=sources, seconds=seconds)
+
+
+def stored_analysis(store, sha256: str) -> Analysis:
+    """What the library holds of a document, as an Analysis (for exports and the grid)."""
+    row = store.document(sha256) or {}
+    document = Document(path=row.get("original_path", ""), sha256=sha256, page_count=int(row.get("page_count", 0)))
+    return Analysis(document, store.pages(sha256), store.candidates(sha256))
