@@ -95,7 +95,7 @@ def test_every_page_gets_the_same_feature_names():
 
 
 def test_shipped_model_knows_every_feature():
-    from soe_desktop.core.labeling.heuristic_model import load_page_model
+    from soe_desktop.core.pdf.page_model import load_page_model
 
     names = set(F.page_features([page(1, GRID_TEXT)])[0])
     assert set(load_page_model().feature_names) == names

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from soe_desktop.core.labeling.heuristic_model import LogisticModel, load_page_model
+from soe_desktop.core.pdf.page_model import LogisticModel, load_page_model
 from soe_desktop.core.model import Candidate, PageText
 from soe_desktop.core.pdf import features as F
 from soe_desktop.core.pdf import streaming

@@ -6,7 +6,7 @@ Skipped where no CUDA GPU is present (CI); run on a lent GPU machine (see docs/B
 import pytest
 import torch
 
-from soe_desktop.core.labeling.student import StudentLabeler
+from soe_desktop.core.training.labeler import StudentLabeler
 from soe_desktop.core.model import Label
 from soe_desktop.core.store import Store
 from soe_desktop.core.training.arguments import TrainingArguments
