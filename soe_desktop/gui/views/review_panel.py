@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from soe_desktop.gui.models.review_session import ReviewSession
+from soe_desktop.gui.views.candidate_history import CandidateHistory
 from soe_desktop.gui.views.page_view import STATE_COLOURS, STATE_TEXT
 
 MAX_GRID_ROWS = 60
@@ -50,6 +51,8 @@ class ReviewPanel(QWidget):
         self.context.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         context_layout.addWidget(self.context)
         layout.addWidget(context_box, 2)
+        self.history = CandidateHistory()
+        layout.addWidget(self.history)
         session.current_changed.connect(self.show_candidate)
         session.labels_changed.connect(self.refresh)
 
@@ -145,6 +148,7 @@ class ReviewPanel(QWidget):
             self.grid.clear()
             self.grid.setRowCount(0)
             self.context.setPlainText("")
+            self.history.show_history(None, "")
             return
         index = next(i for i, c in enumerate(self.session.candidates) if c.id == candidate_id)
         group = sum(1 for c in self.session.candidates if c.group == candidate.group)
@@ -152,6 +156,7 @@ class ReviewPanel(QWidget):
         self.position.setText(f"{index + 1} of {total} · page {candidate.page} · {candidate.detector}{group_text}")
         self._show_label(candidate_id)
         self._show_grid(candidate.rows)
+        self.history.show_history(self.session.store, candidate_id)
         self.context.setPlainText(candidate.context or "(no text around the table)")
 
     def _show_label(self, candidate_id: str) -> None:
