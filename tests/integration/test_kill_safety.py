@@ -1,10 +1,11 @@
-"""`kill -9` during the store's risky moments: a burst of review decisions and a backup.
+"""`kill -9` during the risky moments: ingest of a large PDF, a burst of review decisions, a backup.
 
 Each test runs the work in a child Python process, kills it with SIGKILL at a chosen point (never
 a timed guess: the child reports its progress on stdout and the parent kills after a given
 report), then checks what survived: `PRAGMA integrity_check` is ok, every decision the child
-reported as committed is present with its audit entry, and a backup is either the complete old
-one or absent, with the half-written copy recognisable as `.part`.
+reported as committed is present with its audit entry, a half-ingested document is left marked
+as in progress with nothing half-stored and is resumed by the next ingest, and a backup is either
+the complete old one or absent, with the half-written copy recognisable as `.part`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from soe_desktop.core.app.ingest import ingest_document
 from soe_desktop.core.model import Candidate, Document, Label, PageText
+from soe_desktop.core.pdf.ingest import sha256_of
+from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
+from soe_desktop.core.store.database import IN_PROGRESS_STATUSES
 from soe_desktop.core.store.backup import backup_library, manifest_path, read_backup_state
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX kill -9")
@@ -42,6 +47,20 @@ for n in range(int(sys.argv[2])):
     print(label_id, flush=True)  # printed only once the decision's transaction has committed
 """
 
+INGEST = """
+import sys
+from soe_desktop.core.app.ingest import ingest_document
+from soe_desktop.core.settings import Settings
+from soe_desktop.core.store import Store
+
+def report(progress):
+    print(progress.stage, progress.done, progress.total, flush=True)
+
+ingest_document(sys.argv[1], Settings(data_dir=sys.argv[2]), Store(Settings(data_dir=sys.argv[2]).db_path),
+                progress=report, ocr=False)
+print("finished", flush=True)
+"""
+
 SLOW_BACKUP = """
 import sys, time
 from soe_desktop.core.store.backup import backup_library
@@ -61,16 +80,18 @@ def _child(script: str, *args: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, env=env, cwd=REPO_ROOT)
 
 
-def _kill_after(child: subprocess.Popen, reports: int) -> list[str]:
-    """Read `reports` lines, kill -9, then collect every line the child had printed before dying."""
-    lines = []
+def _kill_after(child: subprocess.Popen, reports: int, when=lambda line: True) -> list[str]:
+    """Read `reports` lines (that satisfy `when`), kill -9, then collect every line the child had
+    printed before dying."""
+    lines, seen = [], 0
     for line in child.stdout:
         lines.append(line.strip())
-        if len(lines) >= reports:
+        seen += bool(when(line))
+        if seen >= reports:
             child.send_signal(signal.SIGKILL)
             break
     rest, err = child.communicate(timeout=CHILD_TIMEOUT_S)
-    lines += rest.split()
+    lines += rest.splitlines()
     assert child.returncode == -signal.SIGKILL, f"the child ended on its own ({child.returncode}): {err[-2000:]}"
     return lines
 
@@ -142,3 +163,26 @@ def test_kill_during_a_first_backup_leaves_no_backup(tmp_path):
     assert not target.exists() and not manifest_path(target).exists()
     assert len(list(tmp_path.glob(".first.db-*.part"))) == 1
     assert _integrity(db) == "ok"
+
+
+def test_kill_during_ingest_leaves_the_document_marked_and_the_next_ingest_resumes_it(tmp_path):
+    from soe_desktop.core.synthetic import write_protocol
+
+    pdf, data = tmp_path / "large protocol.pdf", tmp_path / "data"
+    write_protocol(pdf, seed=1, prose_pages=30)  # 48 pages, ~2 s of analysis
+    settings = Settings(data_dir=str(data))
+    lines = _kill_after(_child(INGEST, str(pdf), str(data)), 3, when=lambda line: line.startswith("detecting"))
+    assert "finished" not in lines
+    sha = sha256_of(pdf)
+    assert _integrity(settings.db_path) == "ok"
+    with Store(settings.db_path) as store:
+        document = store.document(sha)
+        assert document["status"] in IN_PROGRESS_STATUSES  # visibly interrupted, not 'needs review'
+        assert store.pages(sha) == [] and store.candidates(sha) == [] and store.labels(sha256=sha) == []
+        assert sha256_of(document["stored_path"]) == sha  # the library's copy is whole
+        assert store.requeue_interrupted() == [sha]  # what the window does when it opens the library
+        result = ingest_document(pdf, settings, store, ocr=False)  # dropping it again resumes it
+        assert (result.duplicate, result.status, result.page_count) == (False, "needs review", 48)
+        assert len(store.pages(sha)) == 48 and result.candidates == len(store.candidates(sha)) > 0
+        assert {e["label_id"] for e in store.audit_entries(action="label.add", document=sha)} >= \
+            {label.id for label in store.labels(sha256=sha)}
