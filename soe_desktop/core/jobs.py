@@ -12,10 +12,18 @@ class Cancelled(Exception):
 
 
 class CancelToken:
-    """Thread-safe flag a task polls between units of work (a page, a batch)."""
+    """Thread-safe flag a task polls between units of work (a page, a batch).
 
-    def __init__(self) -> None:
-        self._event = threading.Event()
+    `event`: what holds the flag, a `threading.Event` by default. A child process gets a
+    `multiprocessing` Event instead (same interface), so the parent's cancel reaches its task.
+    """
+
+    def __init__(self, event=None) -> None:
+        self._event = event if event is not None else threading.Event()
+
+    @property
+    def event(self):
+        return self._event
 
     def cancel(self) -> None:
         self._event.set()
@@ -30,14 +38,28 @@ class CancelToken:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """Part of a task's result, usable before the task ends: e.g. the candidates found on one page,
+    so a viewer draws boxes while the rest of the document is still being read."""
+
+    items: tuple
+    page: Optional[int] = None  # the page the items belong to, when they belong to one
+
+
+@dataclass(frozen=True)
 class Progress:
-    """One progress report: `done` of `total` units in `stage` (e.g. 'reading', 'detecting')."""
+    """One progress report: `done` of `total` units in `stage` (e.g. 'reading', 'detecting').
+
+    `partial`, when set, is a piece of the result that came with this step. Progress displays
+    (the CLI bar) read only the counts; the GUI's Worker also emits it on its `partial` signal.
+    """
 
     stage: str
     done: int
     total: int
     message: str = ""
     extra: Optional[dict] = None  # stage-specific numbers (loss, epoch, eta_seconds, ...)
+    partial: Optional[Partial] = None
 
     @property
     def fraction(self) -> float:

@@ -16,17 +16,14 @@ instead (student_process.py), started once start-up is ready when a model is act
 from __future__ import annotations
 
 import gc
-import threading
 from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
-from soe_desktop.core.jobs import check
-from soe_desktop.gui.workers import Worker, WorkerPool
+from soe_desktop.gui.workers import WorkerPool
 
 FALLBACK_MS = 1000  # start anyway when no paint comes (a window that is never shown)
-GATE_POLL_S = 0.05
 
 
 @dataclass
@@ -70,28 +67,25 @@ def core_steps() -> list[Step]:
 
 
 class IngestGate:
-    """Holds every thread of a WorkerPool until opened: workers started meanwhile wait in the
-    pool's queue (and can still be cancelled there), then run in the order they came.
+    """Holds a WorkerPool until opened: workers started meanwhile wait in the pool's held list
+    (cancellable there, taking no thread), then run in the order they came.
 
-    While closed it is a running worker like any other: the pool's `shutdown()` (called by
-    MainWindow.shutdown and app.close_window) cancels it; a window dropped without shutdown
-    would keep the process from exiting, as a running ingest would.
+    A quit before it opens goes through the pool's `shutdown()` (MainWindow.shutdown and
+    app.close_window), which ends the held workers as cancelled without running them.
     """
 
     def __init__(self, pool: WorkerPool) -> None:
-        self._open = threading.Event()
-        for _ in range(max(1, pool.pool.maxThreadCount())):
-            pool.start(Worker(self._wait, name="start-up gate"))
-
-    def _wait(self, _progress, cancel) -> None:
-        while not self._open.wait(GATE_POLL_S):
-            check(cancel)
+        self.pool = pool
+        self._open = False
+        pool.hold()
 
     def open(self) -> None:
-        self._open.set()
+        if not self._open:
+            self._open = True
+            self.pool.release()
 
     def is_open(self) -> bool:
-        return self._open.is_set()
+        return self._open
 
 
 class StartUp(QObject):

@@ -63,6 +63,7 @@ def test_the_gate_holds_queued_work_until_opened_and_lets_a_quit_through(qtbot):
     pool.start(Worker(ran.task, name="held"))
     time.sleep(0.2)
     assert ran.count == 0 and not gate.is_open()
+    assert pool.pool.activeThreadCount() == 0, "the closed gate keeps a thread busy (polling)"
     gate.open()
     qtbot.waitUntil(lambda: ran.count == 1, timeout=5_000)
     assert pool.shutdown(5_000)
