@@ -18,7 +18,7 @@ from soe_desktop.cli.documents import open_store
 from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.app.labelers import LabelerContext, make_labeler, teacher_entries
-from soe_desktop.core.model import LabelKind
+from soe_desktop.core.model import LabelKind, LabelSource
 from soe_desktop.core.settings import Settings
 
 TEACHERS = tuple(entry.name for entry in teacher_entries())
@@ -170,7 +170,7 @@ def filter_report(obj, source, corpus_dir, thresholds, no_agreement, compare_agr
         store = open_store(settings)
         try:
             teacher_labels = list(_latest(store.labels(source_prefix=source, include_retracted=False)).values())
-            human = _latest(store.labels(source_prefix="human:", include_retracted=False))
+            human = _latest(store.labels(source_prefix=LabelSource.prefix(LabelKind.HUMAN), include_retracted=False))
             truth = {cid: label.is_soe for cid, label in human.items()}
         finally:
             store.close()

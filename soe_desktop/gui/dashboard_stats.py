@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from soe_desktop.core.labeling.selective_filter import passes_filter
-from soe_desktop.core.model import Label
+from soe_desktop.core.model import Label, LabelKind, LabelSource
 
 
 @dataclass
@@ -78,11 +78,11 @@ class DashboardStats:
 
 def labeler_family(source: str) -> str:
     """Every 'human:<user>' counts as one 'human'; other sources (each student version) stay apart."""
-    return "human" if source.startswith("human:") else source
+    return LabelKind.HUMAN.value if LabelSource.parse(source).kind is LabelKind.HUMAN else source
 
 
 def is_teacher(family: str) -> bool:
-    return family != "human" and not family.startswith(("rule:", "student:"))
+    return family != LabelKind.HUMAN and LabelSource.parse(family).kind is LabelKind.TEACHER
 
 
 def _latest_by_source(labels: list[Label]) -> dict[str, Label]:
@@ -117,7 +117,7 @@ def _score_candidate(stats: DashboardStats, row: DocumentRow, labels: list[Label
     human = latest.get("human")
     if human is not None:
         row.reviewed_by_you += 1
-    elif any(family.startswith("rule:") for family in latest):
+    elif any(LabelSource.parse(family).kind is LabelKind.RULE for family in latest):
         row.accepted_by_rule += 1
     teachers = [label for family, label in latest.items() if is_teacher(family)]
     for teacher in teachers:

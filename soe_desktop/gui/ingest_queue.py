@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from soe_desktop.core.app.ingest import IngestResult, ingest_document
 from soe_desktop.core.jobs import CancelToken, Progress
+from soe_desktop.core.model import LabelSource
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
 from soe_desktop.core.training.registry import read_run_record
@@ -37,7 +38,7 @@ class ChildStudent:
 
     def __init__(self, process: StudentProcess, model_dir: str) -> None:
         self.process, self.model_dir = process, model_dir
-        self.name = f"student:{read_run_record(Path(model_dir))['version']}"
+        self.name = str(LabelSource.student(read_run_record(Path(model_dir))["version"]))
 
     def label(self, candidates, progress=None, cancel=None):
         return self.process.label(self.model_dir, candidates, progress=progress, cancel=cancel)
@@ -111,7 +112,7 @@ class IngestQueue(QObject):
         worker = self._workers.get(key)
         if worker is not None:
             worker.cancel()
-            if self.pool.pool.tryTake(worker):  # not started yet: it will never run
+            if self.pool.take(worker):  # not started yet (queued or held by the start-up gate): it never runs
                 self.model.update(key, status=CANCELLED, message="cancelled before it started")
                 self._workers.pop(key, None)
                 self._check_idle()

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import getpass
 
-from soe_desktop.core.model import Label, LabelKind
+from soe_desktop.core.model import Label, LabelKind, LabelSource
 
-AUTO_ACCEPT_SOURCE = "rule:auto-accept"
+AUTO_ACCEPT_SOURCE = str(LabelSource.rule("auto-accept"))
+
+
+def os_user() -> str:
+    """The login name of the person at the keyboard (what every decision is attributed to)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): still a human decision
+        return "reviewer"
 
 
 def reviewer() -> str:
     """Label source of the person at the keyboard: `human:<login>`."""
-    try:
-        return f"human:{getpass.getuser()}"
-    except Exception:  # no login name (some containers): still a human decision
-        return "human:reviewer"
+    return str(LabelSource.human(os_user()))
 
 
 def review_state(label: Label | None) -> str:

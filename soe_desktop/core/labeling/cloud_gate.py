@@ -21,7 +21,7 @@ from soe_desktop.core.labeling.cache import LedgerSink, Prices, ResponseCache
 from soe_desktop.core.labeling.calibration import Calibrator, fit_from_labels
 from soe_desktop.core.labeling.gemini import GeminiError, GeminiLabeler, build_client
 from soe_desktop.core.labeling.keys import ApiKey, find_api_key
-from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.model import Candidate, Label, LabelKind, LabelSource
 from soe_desktop.core.settings import Settings
 
 NO_KEY_MESSAGE = (
@@ -188,7 +188,7 @@ def teacher_for_store(
     """
     calibrator = fit_from_labels(
         store.labels(source_prefix="gemini", include_retracted=False),
-        store.labels(source_prefix="human:", include_retracted=False),
+        store.labels(source_prefix=LabelSource.prefix(LabelKind.HUMAN), include_retracted=False),
     )
 
     def consent(sha256: str) -> bool:

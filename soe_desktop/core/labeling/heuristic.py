@@ -25,13 +25,13 @@ from typing import Mapping, Optional, Sequence
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.pdf.page_model import LogisticModel, load_page_model, logit, sigmoid
-from soe_desktop.core.model import Candidate, Label, PageText
+from soe_desktop.core.model import Candidate, Detector, Label, PageText
 from soe_desktop.core.pdf.features import PAGE_PREFIX, single_page_features
 from soe_desktop.core.pdf.table_cues import table_cues
 
 NAME = "heuristic"
 EVIDENCE_LIMIT = 2.0  # one representation may move the page prior by at most this many logits
-PICTURE_DETECTOR = "fallback-page"  # whole-page candidate of a page whose grid has no text layer
+PICTURE_DETECTOR = Detector.FALLBACK_PAGE  # whole-page candidate of a page whose grid has no text layer
 NO_PAGE_PRIOR = 0.0  # logit used when a candidate carries no page features (p = 0.5)
 # An SoE's columns are visits / time points. A grid of marks whose header names none is more often
 # a look-alike (AE-reporting matrix, analysis strategy, amendment change table) than a schedule; without

@@ -19,7 +19,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
-from soe_desktop.core.model import BBox, Candidate, Document, PageText
+from soe_desktop.core.model import BBox, Candidate, Detector, Document, PageText
 from soe_desktop.core.pdf.cells import drop_empty_lines, read_rows
 from soe_desktop.core.pdf.context import page_context, table_context
 from soe_desktop.core.pdf.detect import RawTable, camelot_tables, deduplicate, has_ruling, pdfplumber_tables
@@ -114,7 +114,7 @@ def _candidate(document: Document, page: int, index: int, detector: str, bbox: B
         features={
             **table_cues(rows),
             "fallback": float(detector.startswith("fallback")),
-            "whole_page": float(detector == "fallback-page"),
+            "whole_page": float(detector == Detector.FALLBACK_PAGE),
         },
     )
 
@@ -122,7 +122,7 @@ def _candidate(document: Document, page: int, index: int, detector: str, bbox: B
 def _fallback_note(detector: str, page: PageText) -> str:
     if page.ocr:
         return OCR_NOTE
-    if detector == "fallback-text":
+    if detector == Detector.FALLBACK_TEXT:
         return ""
     return NO_TEXT_NOTE if not page.has_text_layer else PICTURE_NOTE
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from soe_desktop.core.model import BBox
+from soe_desktop.core.model import BBox, Detector
 from soe_desktop.core.pdf.rotation import UPRIGHT, orient_grid, text_direction
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def pdfplumber_tables(page) -> list[RawTable]:
         direction = text_direction(chars)
         grid = [[tuple(map(float, cell)) if cell else None for cell in row.cells] for row in table.rows]
         grid = _clip_grid(grid, float(page.width), float(page.height))
-        tables.append(RawTable("pdfplumber", bbox, orient_grid(grid, direction), direction))
+        tables.append(RawTable(Detector.PDFPLUMBER, bbox, orient_grid(grid, direction), direction))
     return [table for table in tables if is_big_enough(table)]
 
 
@@ -142,7 +142,7 @@ def camelot_tables(path: str | Path, page_number: int, page_chars: Optional[list
         chars = [char for char in page_chars or () if _inside(char, bbox)]
         direction = text_direction(chars)
         grid = orient_grid(_clip_grid(_camelot_grid(table, height), width, height), direction)
-        tables.append(RawTable("camelot", bbox, grid, direction))
+        tables.append(RawTable(Detector.CAMELOT, bbox, grid, direction))
     return [table for table in tables if is_big_enough(table)]
 
 

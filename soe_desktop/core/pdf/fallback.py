@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pypdfium2.raw as pdfium_c
 
-from soe_desktop.core.model import BBox, PageText
+from soe_desktop.core.model import BBox, Detector, PageText
 from soe_desktop.core.pdf.rotation import DOWN_THE_PAGE, UP_THE_PAGE, UPRIGHT, PageFrame
 
 IMAGE_PAGE_SHARE = 0.5  # a picture covering this much of the page...
@@ -135,8 +135,8 @@ def fallback_parts(pdfium_page, textpage, frame: PageFrame, page: PageText) -> t
     width, height = frame.displayed_size
     if is_picture_page(pdfium_page, frame, page):
         found, _ = glyphs(textpage, frame) if page.has_text_layer else ([], [])
-        return "fallback-page", (0.0, 0.0, width, height), text_rows(found)
+        return Detector.FALLBACK_PAGE, (0.0, 0.0, width, height), text_rows(found)
     found, boxes = glyphs(textpage, frame)
     if not boxes:
-        return "fallback-page", (0.0, 0.0, width, height), []
-    return "fallback-text", union(boxes), text_rows(found)
+        return Detector.FALLBACK_PAGE, (0.0, 0.0, width, height), []
+    return Detector.FALLBACK_TEXT, union(boxes), text_rows(found)

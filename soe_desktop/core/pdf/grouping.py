@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import Collection, Optional, Sequence
 
-from soe_desktop.core.model import Candidate, PageText
+from soe_desktop.core.model import Candidate, Detector, PageText
 
 MAX_SKIPPED_PAGES = 2
 FOOTNOTE_LINE_SHARE = 0.5
 FOOTNOTE_PAGE_MAX_LINES = 60
-WHOLE_PAGE = "fallback-page"
-TEXT_BLOCK = "fallback-text"
+WHOLE_PAGE = Detector.FALLBACK_PAGE
+TEXT_BLOCK = Detector.FALLBACK_TEXT
 SAME_WIDTH = 0.95
 PAGE_EDGE_SHARE = 0.8
 

@@ -19,7 +19,7 @@ from typing import Iterator, Sequence
 
 from sqlite_utils import Database
 
-from soe_desktop.core.model import Candidate, Document, Label, PageText, utc_now
+from soe_desktop.core.model import Candidate, Document, Label, LabelSource, PageText, utc_now
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import rows
 from soe_desktop.core.store.audit import AuditMixin
@@ -352,9 +352,10 @@ class Store(RecordsMixin, AuditMixin):
             if target["retracted_by"] is not None:
                 raise ValueError(f"label {label_id} was already retracted by label {target['retracted_by']}")
             row = {key: target[key] for key in ("candidate_id", "is_soe", "confidence", "agree", "details_json")}
-            row.update(source=f"human:{actor}", created_at=utc_now(), reason=f"retracts label {label_id}", retracts=label_id)
+            row.update(source=str(LabelSource.human(actor)), created_at=utc_now(), reason=f"retracts label {label_id}",
+                       retracts=label_id)
             retraction_id = self.db["labels"].insert(row).last_pk
-            self._audit_retraction(target, retraction_id, f"human:{actor}")
+            self._audit_retraction(target, retraction_id, str(LabelSource.human(actor)))
             return retraction_id
 
     def effective_labels(self, sha256: str | None = None) -> dict[str, Label]:

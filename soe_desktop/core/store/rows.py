@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from soe_desktop.core.model import Candidate, Label, PageText, utc_now
+from soe_desktop.core.model import Candidate, Label, LabelKind, PageText, utc_now
 
-HUMAN_PREFIX = "human:"
-RULE_PREFIX = "rule:"
 
 
 def _loads(text: str | None, default: Any) -> Any:
@@ -136,11 +134,7 @@ def is_retracted(label: Label) -> bool:
 
 def label_rank(label: Label) -> int:
     """Precedence of a label's source: human (gold) > rule (auto-accept) > any machine labeler."""
-    if label.source.startswith(HUMAN_PREFIX):
-        return 2
-    if label.source.startswith(RULE_PREFIX):
-        return 1
-    return 0
+    return {LabelKind.HUMAN: 2, LabelKind.RULE: 1}.get(label.kind, 0)
 
 
 def effective_label(labels: Iterable[Label]) -> Label | None:

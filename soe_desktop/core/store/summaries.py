@@ -6,16 +6,12 @@ label (any machine source that is not a student) with the human's effective labe
 
 from __future__ import annotations
 
-from soe_desktop.core.model import Label
-from soe_desktop.core.store import rows
+from soe_desktop.core.model import Label, LabelKind
 from soe_desktop.core.store.database import Store
-
-STUDENT_PREFIX = "student:"
-
 
 def is_teacher(label: Label) -> bool:
     """Machine labels that train the student: not human, not rule, not the student itself."""
-    return rows.label_rank(label) == 0 and not label.source.startswith(STUDENT_PREFIX)
+    return label.kind is LabelKind.TEACHER
 
 
 def document_summary(store: Store, sha256: str) -> dict:
@@ -36,7 +32,7 @@ def document_summary(store: Store, sha256: str) -> dict:
         "soe_candidates": sum(lab.is_soe for lab in effective.values()),
         "soe_pages": store.soe_pages(sha256),
         "reviewed": sum(lab.is_human for lab in effective.values()),
-        "auto_accepted": sum(lab.source.startswith(rows.RULE_PREFIX) for lab in effective.values()),
+        "auto_accepted": sum(lab.kind is LabelKind.RULE for lab in effective.values()),
         "teacher_vs_human": len(compared),
         "teacher_agrees_with_human": sum(teacher == human for teacher, human in compared),
     }

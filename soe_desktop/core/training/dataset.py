@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from soe_desktop.core.labeling.selective_filter import passes_filter
-from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.model import Candidate, Label, LabelKind
 from soe_desktop.core.training.arguments import TRAINING_SOURCES
 from soe_desktop.core.training.features import with_table_cues
 
@@ -124,7 +124,7 @@ def document_folds(documents: Sequence[str], k: int, seed: int = 0) -> list[list
 
 
 def _is_usable(label: Label) -> bool:
-    return not label.details.get("retracted") and not label.details.get("retracts") and not label.source.startswith("student:")
+    return not label.details.get("retracted") and not label.details.get("retracts") and label.kind is not LabelKind.STUDENT
 
 
 def _latest(labels: Sequence[Label]) -> Label | None:

@@ -16,11 +16,9 @@ from typing import Optional, Sequence
 from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import CancelToken, ProgressCallback
 from soe_desktop.core.labeling.groups import group_consensus
-from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.model import Candidate, Label, LabelSource
 from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.registry import ARGS_FILE, read_run_record
-
-STUDENT_PREFIX = "student:"
 
 
 class StudentLabeler:
@@ -38,7 +36,7 @@ class StudentLabeler:
         from soe_desktop.core.training.device import pick_device  # imports torch: only when a student loads
 
         self.device = pick_device(device)
-        self.name = f"{STUDENT_PREFIX}{self.version}"
+        self.name = str(LabelSource.student(self.version))
         self.model, self.tokenizer = self._load(record)
 
     @classmethod

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
-from soe_desktop.core.model import Candidate, Label, soe_pages_of
+from soe_desktop.core.model import Candidate, Label, LabelSource, soe_pages_of
 from soe_desktop.core.app.review import append_label, human_label, is_reviewed, refresh_status, review_state
 
 
@@ -49,7 +49,7 @@ class DecisionCommand(QUndoCommand):
 
     def undo(self) -> None:
         if self.label_id is not None:
-            self.session.store.retract(self.label_id, self.session.actor.removeprefix("human:"))
+            self.session.store.retract(self.label_id, LabelSource.parse(self.session.actor).name)
             self.label_id = None
         self.session.labels_changed_for(self.candidate_id, self.sha256)
 

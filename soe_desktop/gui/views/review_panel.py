@@ -171,8 +171,7 @@ class ReviewPanel(QWidget):
             return
         self.confidence.setText(f"{label.confidence:.2f}" + ("" if label.agree is None else
                                 ("  (representations agree)" if label.agree else "  (representations disagree)")))
-        kind = "human" if label.is_human else "rule" if label.source.startswith("rule:") else \
-            "student" if label.source.startswith("student:") else "teacher"
+        kind = str(label.kind)
         self.source.setText(f"{label.source} ({kind})")
         self.reason.setText(label.reason or "–")
 
