@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 from soe_desktop.core.model import BBox
 from soe_desktop.core.pdf.rotation import PageFrame
 
-SMALL_SHARE = 0.8  # a character under this share of the body size is printed small (a superscript)
+SMALL_SHARE = 0.85  # a character under this share of the body size is printed small (a superscript)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ _TRAILING_SYMBOLS = re.compile(r"\s*([*†‡§¶]+)$")
 # "X1", "Xa", "X a,b", "✓2": a mark glyph followed by what can only be refs.
 _MARK_WITH_REFS = re.compile(rf"^([{''.join(sorted(MARK_GLYPHS))}])\s?({_REF_TOKEN}(?:\s*,\s*{_REF_TOKEN})*)$")
 # A lower-case word with 1-2 digits glued on: "signs3", "assessment12" (not "FEV1", "HbA1c", "Day 1").
-_GLUED_DIGITS = re.compile(r"(?<=[a-z)]{3})(\d{1,2}(?:,\d{1,2})*)$")
+_GLUED_DIGITS = re.compile(r"(?<=[a-z)\]])(\d{1,2}(?:,\d{1,2})*)$")
 _SPACES = re.compile(r"\s+")
 
 

@@ -20,6 +20,7 @@ from soe_desktop.core.grid.page import PageColumn, PagePart, PageRow
 
 LABEL_MATCH = 90.0  # rapidfuzz ratio (0-100) at which two column labels are the same visit
 NAME_MATCH = 92.0
+SAME_HEADER = 70.0  # mean ratio, column by column, at which a page repeats the grid's header
 # A section name wrapped over two ruled rows ("Safety Assessments /" + "Laboratory Analyses").
 _WRAPPED = re.compile(r"(?i)([/,&+:-]|\b(and|or|of|for|the|with|to))$")
 _CONTINUED = re.compile(r"(?i)\s*[(\[]?\s*(cont(inued|'d|\.|d)?)\s*[)\]]?\s*$")
@@ -57,6 +58,9 @@ class _Builder:
         if part.header_rows == 0 or not any(column.parts for column in part.columns):
             if len(part.columns) <= len(self.grid.columns):
                 return self.grid.columns[:len(part.columns)]
+        keys = [_key(describe(column.parts).label) for column in part.columns]
+        if len(keys) == len(self.keys) and sum(map(fuzz.ratio, keys, self.keys)) / len(keys) >= SAME_HEADER:
+            return list(self.grid.columns)  # the header repeated (an OCR misread or a marker aside)
         mapped: list[Column] = []
         last = -1
         for column in part.columns:

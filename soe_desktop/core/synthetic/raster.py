@@ -40,7 +40,7 @@ def _fitting_font(draw: ImageDraw.ImageDraw, text: str, width: int, bold: bool, 
 
 def render_table_image(spec: TableSpec, caption: str, width_px: int = 1500, row_px: int = 34) -> Image.Image:
     """A greyscale picture of `spec`: caption, ruled grid, header shaded, one text line per cell."""
-    rows = [[cell.replace("\n", " ") for cell in row] for row in spec.rows]
+    rows = [[cell.replace("\n", " ").replace("^", "") for cell in row] for row in spec.rows]
     margin, caption_px = 30, 50
     height_px = caption_px + row_px * len(rows) + 2 * margin
     image = Image.new("L", (width_px, height_px), 255)

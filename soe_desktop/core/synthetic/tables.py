@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 
 import os
+import re
 from importlib.util import find_spec
 
 import reportlab
@@ -18,7 +19,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Table, TableStyle
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from soe_desktop.core.synthetic.vocabulary import FOOTNOTES, PROCEDURES, VISITS
 
@@ -65,6 +68,7 @@ class TableSpec:
     font_size: float = 7.0
     padding: float = 2.0
     center_from_col: int = 1  # columns from here on are centred (marks, numbers)
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # (row, first col, last col) merged
 
 
 @dataclass
@@ -193,6 +197,7 @@ def _style(spec: TableSpec, ruled: bool) -> TableStyle:
     for row, col in spec.symbol_cells:
         commands.append(("FONT", (col, row), (col, row), SYMBOL_FONT, spec.font_size))
     commands += _header_spans(spec)
+    commands += [("SPAN", (first, row), (last, row)) for row, first, last in spec.spans]
     return TableStyle(commands)
 
 
@@ -210,10 +215,23 @@ def _header_spans(spec: TableSpec) -> list[tuple]:
     return spans if spec.header_rows > 1 else []
 
 
+def _cell(text: str, spec: TableSpec, row: int, col: int):
+    """A plain string, or a Paragraph where the text holds "^a" markup: a footnote marker printed
+    small and raised, as word processors print them (the grid extractor must tell it apart)."""
+    if "^" not in text:
+        return text
+    markup = re.sub(r"\^([A-Za-z0-9,]+)", r"<super>\1</super>", text).replace("\n", "<br/>")
+    bold = row < spec.header_rows or row in spec.category_rows
+    style = ParagraphStyle("cell", fontName=BOLD if bold else FONT, fontSize=spec.font_size,
+                           leading=spec.font_size + 1.5, alignment=TA_CENTER if col >= spec.center_from_col else 0)
+    return Paragraph(markup, style)
+
+
 def draw_table(canvas: Canvas, spec: TableSpec, x: float, top: float, width: float, ruled: bool = True) -> float:
     """Draw `spec` with its top-left corner at (x, top); returns the height used."""
     wrap_cells(spec, width)
-    table = Table(spec.rows, colWidths=[f * width for f in spec.col_fractions])
+    data = [[_cell(text, spec, r, c) for c, text in enumerate(row)] for r, row in enumerate(spec.rows)]
+    table = Table(data, colWidths=[f * width for f in spec.col_fractions])
     table.setStyle(_style(spec, ruled))
     _, height = table.wrapOn(canvas, width, 10_000)
     table.drawOn(canvas, x, top - height)

@@ -1,0 +1,161 @@
+"""Short PDFs holding one SoE grid drawn a chosen way, with the grid it drew (`GridTruth`).
+
+For the grid extractor's tests: every mark style, footnote markers glued to names (Unicode
+superscripts, small raised letters, plain digits), text cells and cells merged across visits, a
+multi-row visit header with period cells spanning columns, the grid over several pages with the
+header repeated, turned (/Rotate 90, or drawn sideways in a portrait page) or pictured (no text
+layer). Same seed and options, same bytes.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+
+from soe_desktop.core.synthetic import pages as P
+from soe_desktop.core.synthetic.grid_truth import GridTruth, grid_truth
+from soe_desktop.core.synthetic.raster import render_table_image
+from soe_desktop.core.synthetic.tables import SoeGrid, TableSpec, build_soe_grid, register_fonts
+
+# Style name -> printed cell text ("^a": marker printed small). Glyphs outside Vera use DejaVu.
+MARK_STYLES = {
+    "X": "X", "x": "x", "check": "\u2713", "bullet": "\u2022", "filled_circle": "\u25cf",
+    "empty_circle": "\u25cb", "triangle": "\u25b2", "x_superscript": "X\u00b9", "x_small_ref": "X^a",
+    "x_glued_ref": "Xb",
+}
+SYMBOL_STYLES = {"check", "filled_circle", "empty_circle", "triangle"}
+CELL_FOOTNOTES = {"a": "Performed pre-dose.", "b": "Only for participants in the sub-study."}
+LAYOUTS = ("upright", "rotate90", "sideways")
+TEXT_CELL = "Optional"
+MERGED_TEXT = "Continuous"
+
+
+@dataclass
+class GridOptions:
+    visit_count: int = 8
+    pages: int = 3  # the body and its notes do not fit on fewer landscape pages
+    layout: str = "upright"
+    pictured: bool = False
+    mark_styles: tuple[str, ...] = ("X",)
+    text_cells: bool = True
+    merged_cells: bool = True
+    glued_name_refs: bool = True  # some names end in a plain digit marker ("Vital signs3")
+    small_name_refs: bool = True  # some names end in a small raised letter ("Height^b")
+
+
+def _restyle(grid: SoeGrid, options: GridOptions, glued: dict[int, str]) -> dict[int, list[tuple[int, int]]]:
+    """Rewrite marks, names and a few cells in place; returns the body's merged cells and fills
+    `glued` with the plain-text markers appended to names."""
+    styles = list(options.mark_styles)
+    grid.symbol_cells = []
+    spans: dict[int, list[tuple[int, int]]] = {}
+    count = 0
+    for index, row in enumerate(grid.body):
+        if index in grid.category_rows:
+            continue
+        row[0] = row[0].rstrip("\u00b9\u00b2\u00b3")
+        if options.glued_name_refs and index % 5 == 1:
+            glued[index] = str(1 + index % 3)
+            row[0] += glued[index]
+        elif options.small_name_refs and index % 7 == 3:
+            row[0] += "^b"
+        for col in range(1, len(row)):
+            if row[col]:
+                style = styles[count % len(styles)]
+                count += 1
+                row[col] = MARK_STYLES[style]
+                if style in SYMBOL_STYLES:
+                    grid.symbol_cells.append((index, col))
+    body_rows = [i for i in range(len(grid.body)) if i not in grid.category_rows]
+    if options.text_cells and body_rows:
+        row = grid.body[body_rows[len(body_rows) // 3]]
+        row[-1] = TEXT_CELL
+    if options.merged_cells and len(body_rows) > 2 and options.visit_count >= 5:
+        index = body_rows[-2]
+        row = grid.body[index]
+        first, last = 2, len(row) - 3
+        row[first:last + 1] = [MERGED_TEXT] + [""] * (last - first)
+        grid.symbol_cells = [cell for cell in grid.symbol_cells if not (cell[0] == index and first <= cell[1] <= last)]
+        spans[index] = [(first, last)]
+    return spans
+
+
+def _footnotes(grid: SoeGrid) -> dict[str, str]:
+    notes = {str(n): text for n, text in enumerate(grid.footnotes[:3], start=1)}
+    return {**notes, **CELL_FOOTNOTES}
+
+
+def _header_spans(header: list[list[str]]) -> dict[int, list[tuple[int, int]]]:
+    """The first header row's period cells span the empty cells to their right (tables._header_spans)."""
+    row, spans, col = header[0], [], 1
+    while col < len(row):
+        end = col
+        while end + 1 < len(row) and row[end + 1] == "" and row[col] != "":
+            end += 1
+        if end > col:
+            spans.append((col, end))
+        col = end + 1
+    return {0: spans}
+
+
+def _specs(grid: SoeGrid, spans: dict[int, list[tuple[int, int]]], parts: int) -> list[TableSpec]:
+    specs = grid.chunks(parts)
+    size = -(-len(grid.body) // parts)
+    head = len(grid.header)
+    for index, spec in enumerate(specs):
+        start = index * size
+        spec.spans = [(head + r - start, first, last) for r, cells in spans.items()
+                      if start <= r < start + size for first, last in cells]
+    return specs
+
+
+def _draw_page(canvas: Canvas, spec: TableSpec, caption: str, notes: list[str], layout: str) -> None:
+    if layout == "upright":
+        canvas.setPageSize(P.LANDSCAPE)
+        P.draw_table_page(canvas, P.LANDSCAPE, spec, caption, "1.3 Schedule of Activities", "", notes)
+        return
+    # /Rotate 90: displayed landscape, drawn in a portrait media box; sideways: a plain portrait page.
+    canvas.setPageSize(P.LANDSCAPE if layout == "rotate90" else P.PORTRAIT)
+    canvas.setPageRotation(90 if layout == "rotate90" else 0)
+    canvas.saveState()
+    P.rotate_into_portrait(canvas)
+    P.draw_table_page(canvas, P.LANDSCAPE, spec, caption, "", "", notes)
+    canvas.restoreState()
+
+
+def write_grid_pdf(path, seed: int = 0, options: GridOptions | None = None) -> GridTruth:
+    """Write a PDF of one SoE grid over `options.pages` pages (the header repeated on each) and
+    return the grid it drew. The notes under the last page define every footnote the grid cites."""
+    options = options or GridOptions()
+    if options.layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    register_fonts()
+    rng = random.Random(seed)
+    grid = build_soe_grid(rng, "X", visit_count=options.visit_count)
+    glued: dict[int, str] = {}
+    body_spans = _restyle(grid, options, glued)
+    footnotes = _footnotes(grid)
+    specs = _specs(grid, body_spans, options.pages)
+    canvas = Canvas(str(Path(path)), pagesize=P.LANDSCAPE, invariant=1, pageCompression=1)
+    pictured: list[int] = []
+    for number, spec in enumerate(specs, start=1):
+        caption = "Table 1 Schedule of Activities" + ("" if number == 1 else " (continued)")
+        notes = [f"{ref}. {text}" for ref, text in footnotes.items()] if number == len(specs) else []
+        if options.pictured:
+            canvas.setPageSize(P.LANDSCAPE)
+            P.draw_image_page(canvas, render_table_image(spec, caption), P.LANDSCAPE)
+            pictured.append(number)
+        else:
+            _draw_page(canvas, spec, caption, notes, options.layout)
+        canvas.showPage()
+    canvas.save()
+    truth = grid_truth(grid.header, _header_spans(grid.header), grid.body, grid.category_rows, body_spans,
+                       footnotes, list(range(1, len(specs) + 1)), glued)
+    truth.rotated = options.layout != "upright"
+    truth.pictured_pages = pictured
+    if pictured:  # the picture carries the grid only, no notes
+        truth.footnotes = {}
+    return truth
