@@ -9,6 +9,7 @@ import click
 
 from soe_desktop import __version__
 from soe_desktop.core.settings import ENV_DB, load_settings
+from soe_desktop.logs import route_logs_to_file
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +20,7 @@ from soe_desktop.core.settings import ENV_DB, load_settings
 def main(ctx: click.Context, db: Path | None) -> None:
     """Find Schedule of Events tables in clinical trial protocols."""
     settings = load_settings()
+    route_logs_to_file(settings.data_path)  # library warnings go to the log file, not between our lines
     if db is not None:
         os.environ[ENV_DB] = str(db)
     ctx.obj = settings

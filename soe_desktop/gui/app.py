@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from soe_desktop.core.settings import APP_NAME, default_config_dir, load_settings, save_settings, settings_file
 from soe_desktop.gui.first_run import ensure_sample
 from soe_desktop.gui.startup import core_steps, freeze_loaded_objects
+from soe_desktop.logs import route_logs_to_file
 from soe_desktop.resources import icon_file
 
 
@@ -67,6 +68,7 @@ def create_window(paths: list[str] | None = None, config_dir: Path | None = None
     config_dir = config_dir or default_config_dir()
     first_run = not settings_file(config_dir).exists()
     settings = load_settings(config_dir)
+    route_logs_to_file(settings.data_path)  # library warnings go to the log file, not the terminal
     if first_run:
         save_settings(settings, config_dir)
     settings.data_path.mkdir(parents=True, exist_ok=True)
