@@ -31,6 +31,18 @@ def test_drop_queues_the_pdf_and_shows_its_candidates(processed):
     assert window.thumbnails.count() == truth.page_count
 
 
+def test_an_opened_document_starts_at_its_first_soe_table_at_fit_width(processed):
+    window, _ = processed
+    session = window.session
+    soe = [c.id for c in session.candidates if session.label(c.id) and session.label(c.id).is_soe]
+    assert soe and session.current == soe[0]
+    assert window.page_view.horizontalScrollBar().maximum() == 0  # nothing cut off at the side
+    counts = session.counts()
+    assert f"{counts.by_you} of {counts.total} reviewed by you · {counts.by_rule} accepted by rule" \
+        in window.status_text.text()
+    assert counts.by_you == 0  # nobody has decided anything yet, whatever the rule accepted
+
+
 def test_keyboard_review_changes_labels_and_undo_restores_them(processed, qtbot):
     window, _ = processed
     session, store = window.session, window.store
