@@ -27,6 +27,10 @@ from soe_desktop.resources import APP_ICON, DEFAULT_PROMPT
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
+# Builds a wheel and starts three interpreters: 7 s on an idle machine, over 20 s on a busy one.
+# Still in the default run (the marker deselects nothing unless asked: -m "not slow").
+pytestmark = pytest.mark.slow
+
 
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
