@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -21,15 +21,13 @@ def main(ctx: click.Context, db: Path | None) -> None:
     """Find Schedule of Events tables in clinical trial protocols."""
     settings = load_settings()
     route_logs_to_file(settings.data_path)  # library warnings go to the log file, not between our lines
-    if db is not None:
-        os.environ[ENV_DB] = str(db)
-    ctx.obj = settings
+    ctx.obj = replace(settings, db_file=str(db)) if db is not None else settings
 
 
 def _register() -> None:
-    from soe_desktop.cli import audit, cloud, documents, library, training
+    from soe_desktop.cli import audit, cloud, documents, grid, library, training
 
-    for command in [*documents.COMMANDS, *cloud.COMMANDS, *training.COMMANDS, *audit.COMMANDS, *library.COMMANDS]:
+    for command in [*documents.COMMANDS, *cloud.COMMANDS, *training.COMMANDS, *audit.COMMANDS, *library.COMMANDS, *grid.COMMANDS]:
         main.add_command(command)
 
 

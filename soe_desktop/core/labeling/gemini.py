@@ -32,9 +32,9 @@ from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.labeling.confidence import combine, token_probability
 from soe_desktop.core.labeling.keys import ApiKey, redact
 from soe_desktop.core.model import REPRESENTATIONS, Candidate, Label, from_p_soe, to_p_soe
+from soe_desktop.core.settings import GEMINI_MODEL, PRICE_INPUT_PER_MTOK, PRICE_OUTPUT_PER_MTOK
 from soe_desktop.resources import prompt_file
 
-DEFAULT_MODEL = "gemini-2.5-flash"
 DEFAULT_PROMPT_FILE = prompt_file()
 MAX_REPRESENTATION_CHARS = 12_000  # bounds the cost of one huge extracted table
 RETRYABLE_STATUS = [408, 429, 500, 502, 503, 504]
@@ -183,12 +183,12 @@ class GeminiLabeler:
     def __init__(
         self,
         client: genai.Client,
-        model: str = DEFAULT_MODEL,
+        model: str = GEMINI_MODEL,
         samples: int = 1,
         batch_size: int = 8,
         cache: Optional[ResponseCache] = None,
         ledger: Optional[LedgerSink] = None,
-        prices: Prices = Prices(0.30, 2.50),
+        prices: Prices = Prices(PRICE_INPUT_PER_MTOK, PRICE_OUTPUT_PER_MTOK),
         prompt: Optional[Prompt] = None,
         calibrator: Optional[Calibrator] = None,
         sample_mode: str = "candidates",  # candidates: one request, candidate_count=n | calls: n requests

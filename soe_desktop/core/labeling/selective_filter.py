@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
 from soe_desktop.core.model import Label
+from soe_desktop.core.settings import FILTER_THRESHOLD
 
 
 def passes_filter(label: Label, threshold: float, require_agreement: bool = True) -> bool:
@@ -33,7 +34,7 @@ DEFAULT_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
 def training_set(
     teacher_labels: Iterable[Label],
     human_labels: Iterable[Label] = (),
-    threshold: float = 0.8,
+    threshold: float = FILTER_THRESHOLD,
     require_agreement: bool = True,
 ) -> list[Label]:
     """One label per candidate to train on: the human's when there is one, else the teacher's

@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 
 from soe_desktop.core.labeling.selective_filter import passes_filter
 from soe_desktop.core.model import Candidate, Label, LabelKind
+from soe_desktop.core.settings import FILTER_THRESHOLD
 from soe_desktop.core.training.arguments import TRAINING_SOURCES
 from soe_desktop.core.training.features import with_table_cues
 
@@ -43,7 +44,7 @@ class Example:
 class TrainingSet:
     examples: list[Example]
     source: str = "teacher-filtered"
-    threshold: float = 0.8
+    threshold: float = FILTER_THRESHOLD
     teacher_labelled: int = 0  # candidates that had a teacher label
     teacher_kept: int = 0  # of those, how many passed the filter (coverage numerator)
     notes: dict = field(default_factory=dict)
@@ -147,7 +148,7 @@ def build_training_set(
     candidates: Sequence[Candidate],
     labels: Iterable[Label],
     source: str = "teacher-filtered",
-    threshold: float = 0.8,
+    threshold: float = FILTER_THRESHOLD,
     require_agreement: bool = True,
 ) -> TrainingSet:
     """Pick one training verdict per candidate according to `source` (see module docstring)."""
@@ -176,7 +177,7 @@ def build_training_set(
     return TrainingSet(examples, source, threshold, teacher_labelled, teacher_kept)
 
 
-def training_set_from_store(store, source: str = "teacher-filtered", threshold: float = 0.8,
+def training_set_from_store(store, source: str = "teacher-filtered", threshold: float = FILTER_THRESHOLD,
                             require_agreement: bool = True) -> TrainingSet:
     """The training set over every current candidate in the store (retracted labels left out)."""
     candidates = store.candidates()

@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soe_desktop.core.app.labelers import teacher_entries
 from soe_desktop.core.settings import Settings
-
-TEACHERS = (("heuristic", "Offline heuristic (no network)"), ("gemini", "Gemini (cloud, asks for consent)"))
 
 
 def _threshold_box(value: float) -> QDoubleSpinBox:
@@ -50,10 +49,9 @@ class SettingsDialog(QDialog):
         self._browse_buttons: dict[str, QPushButton] = {}
         form = QFormLayout()
         self.teacher = QComboBox()
-        for key, text in TEACHERS:
-            self.teacher.addItem(text, key)
-        self.teacher.setCurrentIndex(max(0, [k for k, _ in TEACHERS].index(settings.teacher)
-                                         if settings.teacher in dict(TEACHERS) else 0))
+        for entry in teacher_entries():
+            self.teacher.addItem(entry.title, entry.name)
+        self.teacher.setCurrentIndex(max(0, self.teacher.findData(settings.teacher)))
         form.addRow("Teacher", self.teacher)
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)

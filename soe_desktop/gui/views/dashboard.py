@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soe_desktop.core.settings import FILTER_THRESHOLD
 from soe_desktop.gui.dashboard_stats import DashboardStats, compute
 
 DOC_COLUMNS = ("Document", "Status", "Pages", "Candidates", "SoE pages", "Reviewed by you", "Accepted by rule",
@@ -32,7 +33,7 @@ class DashboardPanel(QWidget):
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.filter_threshold = getattr(getattr(parent, "settings", None), "filter_threshold", 0.8)
+        self.filter_threshold = getattr(getattr(parent, "settings", None), "filter_threshold", FILTER_THRESHOLD)
         self.stats: DashboardStats | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()

@@ -1,7 +1,7 @@
 """Train local model: pick a training set, start, watch loss/ETA/device, cancel, activate.
 
 A worker on the panel's own pool runs `soe_desktop.core.training.trainer.train` in a child
-process (see training_process.py), so the window stays usable; the child also saves and
+process (see child_process.py), so the window stays usable; the child also saves and
 registers the model version. Activation is the user's choice.
 """
 
@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from soe_desktop.core.jobs import Progress
-from soe_desktop.gui.training_process import training_in_child
+from soe_desktop.core.training.arguments import TrainingArguments
+from soe_desktop.gui.child_process import training_in_child
 from soe_desktop.gui.views.loss_plot import LossPlot
 from soe_desktop.gui.workers import Worker, WorkerPool
 
@@ -85,7 +86,7 @@ class TrainingPanel(QWidget):
         self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
         self.threshold.setValue(self.settings.filter_threshold)
         self.epochs = QSpinBox(minimum=1, maximum=50)
-        self.epochs.setValue(2)
+        self.epochs.setValue(TrainingArguments.epochs)
         if not self.unavailable:
             from soe_desktop.core.training.arguments import DEFAULT_SOURCE, TRAINING_SOURCES
 
@@ -174,8 +175,6 @@ class TrainingPanel(QWidget):
 
     # ----- run ---------------------------------------------------------------------------------
     def training_arguments(self):
-        from soe_desktop.core.training.arguments import TrainingArguments
-
         args = TrainingArguments(base_model=self.settings.base_model, epochs=self.epochs.value())
         return replace(args, **self.args_overrides)
 
