@@ -16,7 +16,7 @@ from pathlib import Path
 
 APT_HINT = ("sudo apt-get install -y xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
             "libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0")
-# Libraries the xcb platform plugin loads that a bare Linux lacks (GUIDE §5).
+# Libraries the xcb platform plugin loads that a bare Linux lacks (README, 'Linux desktop notes').
 XCB_LIBS = ("xcb-cursor", "xcb-icccm", "xcb-keysyms", "xcb-image", "xcb-render-util", "xkbcommon-x11")
 
 

@@ -157,8 +157,8 @@ class _Recorder(QObject):
 
 
 def test_the_first_boxes_drawn_are_on_the_most_soe_like_pages(make_window, small_protocol, qtbot):
-    """Detection visits screened pages best score first (page 6 of this protocol, a fallback
-    page before the SoE, used to come first), while the document's candidates stay in page order."""
+    """Detection visits screened pages best score first (not page order: page 6 of this protocol,
+    a fallback page before the SoE, would come first), while the document's candidates stay in page order."""
     path, truth = small_protocol
     window = make_window()
     recorder = _Recorder()

@@ -13,7 +13,7 @@ When both votes started from the page prior they failed together: on the dev cor
 training folds of the experiment, 28 of 31 wrong teacher labels kept by the filter were whole
 protocols the page model got wrong with both votes agreeing (docs/EXPERIMENTS.md).
 The label itself (P(SoE)) still combines everything: page prior + the mean of both evidence terms.
-A keyword finder is not enough (page F1 ~0.5 on real protocols, GUIDE §4); the page prior
+A keyword finder is not enough (the TOC, the synopsis and prose name the SoE too); the page prior
 carries layout and neighbour context, which the evidence terms then correct per candidate.
 """
 

@@ -1,7 +1,7 @@
 """The public entry of candidate detection: table regions on screened pages, with both
 representations, table cues and multi-page groups.
 
-Why this shape: detectors are the expensive step (GUIDE §4), so the caller's cheap page
+Why this shape: detectors are the expensive step (docs/BENCHMARKS.md), so the caller's cheap page
 screen decides which pages are opened at all (`table_pages`), and which pages must yield a
 candidate even when no grid is found (`fallback_pages`). The PDF is opened once by each
 library; pdfplumber only parses the pages it is asked about.

@@ -2,7 +2,7 @@
 
 Why both: on the labelled SoE pages pdfplumber finds a table on 95 %, and camelot lattice
 (which looks at the rendered ruling) finds some that pdfplumber misses. Both are expensive
-(~120 ms and ~230 ms per dense page, GUIDE §4), so camelot only runs on pages where pdfplumber
+(~150 ms and ~500 ms a page on the corpus, docs/BENCHMARKS.md), so camelot only runs on pages where pdfplumber
 found nothing. Only geometry is taken from them: cell text is read later with pypdfium2,
 which is ~5 µs per cell and never reverses rotated text.
 """

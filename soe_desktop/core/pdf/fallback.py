@@ -1,7 +1,7 @@
 """A candidate for an SoE-like page where no detector found a grid.
 
-Why: on the labelled SoE pages the detectors miss image-only pages (scanned inserts, ~7 %)
-and borderless grids; without a fallback, candidate recall stays near 0.95 (GUIDE §4).
+Why: on the labelled SoE pages the detectors miss image-only pages (scanned inserts)
+and borderless grids; without a fallback those pages would have no candidate at all.
 A page with text gets its text block, with rows rebuilt from the glyph positions (lines,
 split into cells at wide gaps); a page without text, or one that is mostly a picture,
 is the whole page.

@@ -1,7 +1,7 @@
 """Cheap page features from pypdfium2 text and page size, and the page screen built on them.
 
-Why: pdfplumber/camelot cost 60-230 ms per page, so a 20 ms/page pipeline must decide from the
-text layer alone (~1-3 ms/page) which few pages are worth opening (GUIDE §4). The same
+Why: pdfplumber/camelot cost ~150/~500 ms per page (docs/BENCHMARKS.md), so a 20 ms/page pipeline
+must decide from the text layer alone (~1-3 ms/page) which few pages are worth opening. The same
 features feed the heuristic teacher: the pipeline copies them into every candidate's
 `features` under the `page_` prefix (see `candidate_page_features`).
 """

@@ -1,6 +1,6 @@
 """Read pages that have no text layer with local OCR (RapidOCR on onnxruntime, no network).
 
-Why: about 7 % of SoE pages in real protocols are scanned inserts (GUIDE §4). Without their text
+Why: some SoE pages in real protocols are scanned inserts with no text layer. Without their text
 only neighbour cues can find them, and those cannot tell a pictured SoE from a pictured
 questionnaire next to it. OCR gives such a page its words back: the page screen then scores it
 like any other page, and its candidate gets rows of cells (one OCR box per cell), so the teacher's

@@ -1,5 +1,5 @@
 """Page text from pypdfium2: ~1 ms/page, and correct on grids drawn rotated inside a page
-(pdfplumber returns reversed text there, see GUIDE §4)."""
+(pdfplumber returns reversed text there)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Why: three libraries, three spaces. pdfplumber and camelot report geometry on the page as
 displayed (after /Rotate; checked on /Rotate 90 pages: top-left and bottom-left origin
 respectively), while pypdfium2 reads text in the unrotated user space of the page. Candidates
-store displayed, top-left boxes (GUIDE §3), so every pdfium call goes through `PageFrame`.
+store displayed, top-left boxes (docs/CONCEPTS.md, Candidate), so every pdfium call goes through `PageFrame`.
 
 Grids drawn turned by 90 degrees inside an upright page are a second, separate problem: their
 text runs up or down the page, pdfplumber extracts it reversed, and the table's visual rows are

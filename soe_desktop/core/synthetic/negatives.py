@@ -1,4 +1,4 @@
-"""Look-alike tables that are NOT a Schedule of Events (the hard negatives of GUIDE §4).
+"""Look-alike tables that are NOT a Schedule of Events (the hard negatives: docs/CONCEPTS.md, synthetic protocols).
 
 Each builder returns a `NegativeTable`: the section heading and caption printed above it and
 the table itself. Kinds match the `negative_table_pages` values of `SyntheticTruth`.

@@ -1,5 +1,5 @@
 """Rasterise a table with PIL, for pages that carry a picture of a grid and no text layer
-(the scanned inserts found in about 7 % of real SoE pages, GUIDE §4)."""
+(scanned inserts: some real protocols carry SoE pages only as a picture)."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ class TrainingArguments:
     label_smoothing: float = 0.0
     soft_targets: bool = False  # learn the teacher's P(SoE) instead of its 0/1 verdict (human labels stay 0/1)
     # Pick the decision threshold that maximises F1 on the validation documents (threshold.py); off = 0.5.
-    # Off by default: on the corpus experiment (docs/EXPERIMENTS.md, 16:49 run) a threshold tuned on the
+    # Off by default: on the corpus experiment (docs/EXPERIMENTS.md, "Threshold tuning") a threshold tuned on the
     # few validation documents lowered page F1 for 3 of the 4 students (it fits noise, and for teacher
     # sources it fits the teacher's own labels).
     tune_threshold: bool = False

@@ -1,8 +1,8 @@
 """The candidate's numeric layout cues as a standardised vector, for the head of the fused student.
 
 Why: the worded prefix (inputs.py) buckets numbers into words, which loses most of what the cues
-carry (the feature model alone reaches page F1 ~0.86-0.92, GUIDE §4). Joining the numbers to the
-pooled text embedding gives the head both. Counts are heavy-tailed (0 to hundreds of marks), so
+carry (the heuristic teacher, which reads them as numbers, reaches page F1 0.97: docs/BENCHMARKS.md).
+Joining the numbers to the pooled text embedding gives the head both. Counts are heavy-tailed (0 to hundreds of marks), so
 each value is squashed with a signed log1p before z-scoring; the mean/std are fitted on the
 training candidates and saved with the model so inference standardises identically.
 """

@@ -1,8 +1,8 @@
 """The student's input text: a short structured prefix of layout cues, then the table's text.
 
-Why: on real protocols page text alone is a weak signal (frozen MiniLM F1 ~0.67) while cheap layout
-cues carry most of it (~0.92, GUIDE §4). A transformer reads words, so the cues are written as a
-few words each ("landscape", "marks many", "next grid") in a fixed order that fits in ~40 tokens.
+Why: on real protocols page text alone is a weak signal while cheap layout cues carry most of it
+(the page screen decides from them alone: docs/CONCEPTS.md). A transformer reads words, so the cues
+are written as a few words each ("landscape", "marks many", "next grid") in a fixed order that fits in ~40 tokens.
 Numbers are bucketed into words because word pieces of raw floats mean little to the encoder.
 """
 

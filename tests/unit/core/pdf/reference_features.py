@@ -1,5 +1,5 @@
-"""The page features as they were before the one-pass speed-ups (commit cf47b71), kept verbatim as the
-reference the faster implementation must equal (tests only; do not import from the app)."""
+"""The page features computed the plain way (one pass per feature), the reference the one-pass
+implementation must equal (tests only; do not import from the app)."""
 
 from __future__ import annotations
 
