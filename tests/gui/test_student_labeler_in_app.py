@@ -97,7 +97,7 @@ def test_the_active_student_labels_drops_loads_once_and_follows_activation(make_
     assert all(found == {f"student:{second}"} for found in _student_sources(window, sha).values())
     assert window.queue.student.loaded == [first, second]
 
-    process = window.queue.student._process
+    process = window.queue.student.process
     window.shutdown()
     assert process is not None and not process.is_alive(), "the student process outlived the window"
 
