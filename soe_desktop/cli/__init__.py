@@ -25,10 +25,11 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
 
 def _register() -> None:
-    from soe_desktop.cli import audit, cloud, documents, grid, library, training
+    from soe_desktop.cli import audit, cloud, documents, exports, grid, library, training
 
-    for command in [*documents.COMMANDS, *cloud.COMMANDS, *training.COMMANDS, *audit.COMMANDS, *library.COMMANDS, *grid.COMMANDS]:
-        main.add_command(command)
+    for module in (documents, cloud, training, audit, library, grid, exports):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register()

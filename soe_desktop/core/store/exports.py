@@ -1,6 +1,8 @@
-"""Export labels and SoE pages to CSV or JSONL, for spreadsheets and downstream scripts.
+"""Export labels and SoE pages to CSV, JSONL or XLSX, for spreadsheets and downstream scripts.
 
-Files are written to a temp file and renamed, so a reader never sees half an export.
+The export-format registry (`EXPORT_FORMATS`) feeds the CLI's `--format` choices and the GUI's
+file dialog: adding a format is one writer function plus one `register_format` line. Files are
+written to a temp file and renamed, so a reader never sees half an export.
 """
 
 from __future__ import annotations
@@ -9,12 +11,53 @@ import csv
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, TextIO
 
+from soe_desktop.core.model import LabelKind
 from soe_desktop.core.store.database import Store
 
-FORMATS = ("csv", "jsonl")
+# One sheet: its name, its columns and its rows (dicts keyed by column).
+Sheet = tuple[str, tuple[str, ...], list[dict]]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    title: str  # what a file dialog shows
+    suffix: str
+    write: Callable[[Path, list[Sheet]], None]  # writes to the (temporary) path it is given
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {}
+
+
+def register_format(export_format: ExportFormat) -> ExportFormat:
+    EXPORT_FORMATS[export_format.name] = export_format
+    return export_format
+
+
+def format_names() -> list[str]:
+    return list(EXPORT_FORMATS)
+
+
+def file_dialog_filter() -> str:
+    """'CSV (*.csv);;JSON Lines (*.jsonl);;…' for QFileDialog."""
+    return ";;".join(f"{fmt.title} (*{fmt.suffix})" for fmt in EXPORT_FORMATS.values())
+
+
+def format_for(out_path: str | Path, fmt: str | None = None) -> ExportFormat:
+    """The explicit format, else the one whose suffix the file has (.json counts as JSON Lines), else CSV."""
+    if fmt is None:
+        suffix = Path(out_path).suffix.lower()
+        suffix = ".jsonl" if suffix == ".json" else suffix
+        fmt = next((f.name for f in EXPORT_FORMATS.values() if f.suffix == suffix), "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"export format must be one of {tuple(EXPORT_FORMATS)}, got {fmt!r}")
+    return EXPORT_FORMATS[fmt]
+
+
 LABEL_COLUMNS = (
     "document_sha256",
     "filename",
@@ -37,6 +80,9 @@ LABEL_COLUMNS = (
     "effective",
 )
 SOE_PAGE_COLUMNS = ("filename", "sha256", "page_count", "status", "soe_pages")
+# The effective label of each candidate: what a person reviewing the library needs in one row.
+EFFECTIVE_COLUMNS = ("document_sha256", "filename", "page", "x0", "top", "x1", "bottom", "detector", "is_soe",
+                     "confidence", "source", "reviewer", "created_at", "candidate_id", "group")
 
 
 def export_labels(
@@ -51,7 +97,7 @@ def export_labels(
     Each row carries its candidate's page and bbox, whether it was retracted, and whether it is
     the label that currently counts. Returns the number of rows written.
     """
-    fmt = _format(out_path, fmt)
+    export_format = format_for(out_path, fmt)
     candidates = {c.id: c for c in store.candidates(sha256, include_stale=True)}
     filenames = {doc["sha256"]: doc["filename"] for doc in store.documents()}
     effective = store.effective_labels(sha256)
@@ -59,13 +105,45 @@ def export_labels(
     labels = list(effective.values()) if effective_only else store.labels(sha256=sha256)
     labels.sort(key=lambda label: label.id or 0)
     records = [_label_record(label, candidates[label.candidate_id], filenames, effective_ids) for label in labels]
-    _write(out_path, fmt, LABEL_COLUMNS, records)
+    _write(out_path, export_format, [("labels", LABEL_COLUMNS, records)])
     return len(records)
+
+
+def export_effective_labels(store: Store, out_path: str | Path, sha256: str | None = None,
+                            fmt: str | None = None) -> int:
+    """One row per current candidate of one or all documents: its effective label (the one that
+    counts: a person's over the rule's over a machine's), who gave it and when."""
+    export_format = format_for(out_path, fmt)
+    filenames = {doc["sha256"]: doc["filename"] for doc in store.documents()}
+    effective = store.effective_labels(sha256)
+    records = [_effective_record(candidate, effective.get(candidate.id), filenames)
+               for candidate in store.candidates(sha256)]
+    _write(out_path, export_format, [("labels", EFFECTIVE_COLUMNS, records)])
+    return len(records)
+
+
+def _effective_record(candidate, label, filenames: dict[str, str]) -> dict:
+    x0, top, x1, bottom = candidate.bbox
+    origin = label.origin if label is not None else None
+    return {
+        "document_sha256": candidate.document_sha256,
+        "filename": filenames.get(candidate.document_sha256, ""),
+        "page": candidate.page,
+        "x0": x0, "top": top, "x1": x1, "bottom": bottom,
+        "detector": str(candidate.detector),
+        "is_soe": None if label is None else label.is_soe,
+        "confidence": None if label is None else label.confidence,
+        "source": None if label is None else label.source,
+        "reviewer": origin.name if origin is not None and origin.kind is LabelKind.HUMAN else "",
+        "created_at": None if label is None else label.created_at,
+        "candidate_id": candidate.id,
+        "group": candidate.group,
+    }
 
 
 def export_soe_pages(store: Store, out_path: str | Path, fmt: str | None = None) -> int:
     """One row per document: filename, sha256 and its SoE pages according to the effective labels."""
-    fmt = _format(out_path, fmt)
+    export_format = format_for(out_path, fmt)
     records = [
         {
             "filename": doc["filename"],
@@ -76,7 +154,7 @@ def export_soe_pages(store: Store, out_path: str | Path, fmt: str | None = None)
         }
         for doc in store.documents()
     ]
-    _write(out_path, fmt, SOE_PAGE_COLUMNS, records)
+    _write(out_path, export_format, [("soe pages", SOE_PAGE_COLUMNS, records)])
     return len(records)
 
 
@@ -92,7 +170,7 @@ def _label_record(label, candidate, filenames: dict[str, str], effective_ids: se
         "x1": x1,
         "bottom": bottom,
         "group": candidate.group,
-        "detector": candidate.detector,
+        "detector": str(candidate.detector),
         "label_id": label.id,
         "is_soe": label.is_soe,
         "confidence": label.confidence,
@@ -105,15 +183,6 @@ def _label_record(label, candidate, filenames: dict[str, str], effective_ids: se
     }
 
 
-def _format(out_path: str | Path, fmt: str | None) -> str:
-    """The explicit format, else the file's suffix (.jsonl/.json -> jsonl), else csv."""
-    if fmt is None:
-        fmt = "jsonl" if Path(out_path).suffix.lower() in (".jsonl", ".json") else "csv"
-    if fmt not in FORMATS:
-        raise ValueError(f"export format must be one of {FORMATS}, got {fmt!r}")
-    return fmt
-
-
 def _csv_value(value) -> object:
     if isinstance(value, list):
         return ";".join(str(item) for item in value)
@@ -122,20 +191,50 @@ def _csv_value(value) -> object:
     return value
 
 
-def _write(out_path: str | Path, fmt: str, columns: tuple[str, ...], records: Iterable[dict]) -> None:
+def _write_csv(path: Path, sheets: list[Sheet]) -> None:
+    (_name, columns, records), = sheets  # a CSV file holds one sheet
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows({key: _csv_value(record[key]) for key in columns} for record in records)
+
+
+def _write_jsonl(path: Path, sheets: list[Sheet]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for _name, _columns, records in sheets:
+            _write_lines(out, records)
+
+
+def _write_lines(out: TextIO, records: Iterable[dict]) -> None:
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _write_xlsx(path: Path, sheets: list[Sheet]) -> None:
+    from openpyxl import Workbook  # only an XLSX export needs it
+
+    book = Workbook(write_only=True)
+    for name, columns, records in sheets:
+        sheet = book.create_sheet(title=name[:31])  # Excel's limit on sheet names
+        sheet.append(list(columns))
+        for record in records:
+            sheet.append([_csv_value(record[key]) for key in columns])
+    book.save(path)
+
+
+def _write(out_path: str | Path, export_format: ExportFormat, sheets: list[Sheet]) -> None:
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}-", suffix=".part", dir=out_path.parent)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            if fmt == "csv":
-                writer = csv.DictWriter(out, fieldnames=columns)
-                writer.writeheader()
-                writer.writerows({key: _csv_value(record[key]) for key in columns} for record in records)
-            else:
-                for record in records:
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        export_format.write(Path(temp_name), sheets)
         os.replace(temp_name, out_path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+register_format(ExportFormat("csv", "CSV", ".csv", _write_csv))
+register_format(ExportFormat("jsonl", "JSON Lines", ".jsonl", _write_jsonl))
+register_format(ExportFormat("xlsx", "Excel workbook", ".xlsx", _write_xlsx))

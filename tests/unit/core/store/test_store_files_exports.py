@@ -102,4 +102,16 @@ def test_export_soe_pages_csv_and_jsonl(store, labelled, tmp_path):
 
 def test_unknown_export_format_is_refused(store, tmp_path):
     with pytest.raises(ValueError):
-        export_labels(store, tmp_path / "x.xlsx", fmt="xlsx")
+        export_labels(store, tmp_path / "x.ods", fmt="ods")
+    assert list(tmp_path.glob("x.*")) == []
+
+
+def test_every_registered_format_round_trips_the_label_rows(store, tmp_path):
+    from openpyxl import load_workbook
+
+    from soe_desktop.core.store.exports import EXPORT_FORMATS
+
+    written = {name: export_labels(store, tmp_path / f"labels{fmt.suffix}") for name, fmt in EXPORT_FORMATS.items()}
+    assert set(written) >= {"csv", "jsonl", "xlsx"} and len(set(written.values())) == 1
+    sheet = load_workbook(tmp_path / "labels.xlsx").worksheets[0]
+    assert sheet.max_row == written["xlsx"] + 1 and sheet.cell(1, 1).value == "document_sha256"
