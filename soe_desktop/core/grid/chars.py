@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 from soe_desktop.core.model import BBox
 from soe_desktop.core.pdf.rotation import PageFrame
 
+SLANT_SHARE = 0.2  # sin of ~12 degrees: glyphs turned further off the axes are a watermark
 SMALL_SHARE = 0.85  # a character under this share of the body size is printed small (a superscript)
 
 
@@ -50,11 +51,19 @@ def page_chars(textpage, frame: PageFrame) -> list[Char]:
             continue
         pdfium_c.FPDFText_GetCharBox(raw, index, *(ctypes.byref(v) for v in (left, right, bottom, top)))
         pdfium_c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix))
+        if _slanted(matrix):
+            continue  # a diagonal watermark ("CONFIDENTIAL") drawn over the grid is not cell text
         size = pdfium_c.FPDFText_GetFontSize(raw, index) * math.hypot(matrix.c, matrix.d)
         box = frame.to_displayed(left.value, bottom.value, right.value, top.value)
         previous = box
         chars.append(Char(text, box, float(size), False))
     return chars
+
+
+def _slanted(matrix) -> bool:
+    """Text neither upright nor turned a quarter: both axes of the glyph matrix are mixed."""
+    scale = math.hypot(matrix.a, matrix.b) or 1.0
+    return min(abs(matrix.a), abs(matrix.b)) > SLANT_SHARE * scale
 
 
 def body_size(chars: Sequence[Char]) -> float:

@@ -17,7 +17,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 from soe_desktop.core.grid.chars import Char, body_size, page_chars
 from soe_desktop.core.grid.footnotes import lines_below, parse_footnotes, split_lines
 from soe_desktop.core.grid.geometry import camelot_geometry, inside, plumber_geometry
-from soe_desktop.core.grid.model import Grid
+from soe_desktop.core.grid.model import MARK, Grid
 from soe_desktop.core.grid.ocr_page import ocr_table
 from soe_desktop.core.grid.page import PagePart, read_page
 from soe_desktop.core.grid.stitch import stitch
@@ -28,6 +28,7 @@ from soe_desktop.core.pdf.candidates import PageReader
 from soe_desktop.core.pdf.rotation import frame_of, text_direction
 
 MIN_TEXT_CHARS = 40  # fewer visible characters than this in the table region: read it by OCR
+MIN_MARKS = 3  # a table with fewer mark cells is not a schedule grid (a footnote or prose block)
 
 
 @dataclass
@@ -163,6 +164,7 @@ def grids_for_document(pdf_path: str | Path, candidates: Sequence[Candidate], la
     grids = []
     for members in soe_groups(candidates, labels):
         grid = extract_grid(pdf_path, members, ocr=ocr, cancel=cancel)
-        if grid.rows and grid.columns:
+        marks = sum(value == MARK for row in grid.rows for value in row.marks.values())
+        if grid.rows and grid.columns and marks >= MIN_MARKS:
             grids.append(grid)
     return grids

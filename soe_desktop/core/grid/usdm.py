@@ -74,7 +74,7 @@ def _activities(grid: Grid, ids: _Ids) -> tuple[list[dict], list[str]]:
         notes = _notes_for(ids, refs, grid.footnotes)
         notes += [{"id": ids("CommentAnnotation"), "text": f"{labels[col]}: {value}", "codes": [],
                    "instanceType": "CommentAnnotation"} for col, value in row.marks.items() if value != MARK]
-        activity = {"id": ids("Activity"), "name": row.activity, "label": row.activity, "notes": notes,
+        activity = {"id": ids("Activity"), "name": row.activity or "(unnamed)", "label": row.activity, "notes": notes,
                     "instanceType": "Activity"}
         if row.section:
             parents[row.section]["childIds"].append(activity["id"])
@@ -88,7 +88,7 @@ def _encounters(grid: Grid, ids: _Ids) -> list[dict]:
     encounters = []
     for column in grid.columns:
         encounters.append({
-            "id": ids("Encounter"), "name": column.label, "label": column.visit or column.label,
+            "id": ids("Encounter"), "name": column.label or column.id, "label": column.visit or column.label or column.id,
             "description": column.label, "type": {"id": ids("Code"), **VISIT_CODE, "instanceType": "Code"},
             "notes": _notes_for(ids, column.footnote_refs, grid.footnotes), "instanceType": "Encounter"})
     _chain(encounters)
@@ -99,7 +99,7 @@ def _timeline(grid: Grid, ids: _Ids, encounters: list[dict], row_ids: list[str],
     instances = []
     for column, encounter in zip(grid.columns, encounters):
         marked = [row_id for row, row_id in zip(grid.rows, row_ids) if row.marks.get(column.id) == MARK]
-        instances.append({"id": ids("ScheduledActivityInstance"), "name": column.id, "label": column.label,
+        instances.append({"id": ids("ScheduledActivityInstance"), "name": column.id, "label": column.label or None,
                           "encounterId": encounter["id"], "activityIds": marked,
                           "instanceType": "ScheduledActivityInstance"})
     pages = ", ".join(map(str, grid.pages))

@@ -18,6 +18,7 @@ from soe_desktop.core.synthetic import pages as P
 from soe_desktop.core.synthetic.negatives import BUILDERS, NegativeTable
 from soe_desktop.core.synthetic.raster import render_table_image
 from soe_desktop.core.synthetic.tables import MARK_STYLES, build_soe_grid, register_fonts
+from soe_desktop.core.synthetic.grid_truth import GridTruth, grid_truth, header_spans
 from soe_desktop.core.synthetic.truth import SyntheticTruth
 from soe_desktop.core.synthetic.vocabulary import (
     ABBREVIATIONS, DRUGS, INDICATIONS, PHASES, PROSE_SECTIONS, SPONSORS,
@@ -50,6 +51,7 @@ class _Plan:
     rng: random.Random
     pages: list[PagePlan] = field(default_factory=list)
     groups: int = 0
+    grids: list[GridTruth] = field(default_factory=list)
 
     def add(self, page: PagePlan) -> None:
         self.pages.append(page)
@@ -79,6 +81,7 @@ def _add_main_soe(plan: _Plan, mark_style: str, image_only_soe: bool) -> None:
     text_parts = rng.choice([2, 3])
     specs = grid.chunks(text_parts + (1 if image_only_soe else 0))
     group = plan.new_group()
+    plan.grids.append(_main_grid_truth(grid, len(plan.pages) + 1, len(specs), image_only_soe))
     for index, spec in enumerate(specs):
         first, last_text = index == 0, index == text_parts - 1
         caption = "Table 1 Schedule of Activities" + ("" if first else " (continued)")
@@ -97,6 +100,15 @@ def _add_main_soe(plan: _Plan, mark_style: str, image_only_soe: bool) -> None:
     plan.add(PagePlan(lambda c: P.draw_notes_page(c, P.LANDSCAPE, "Table 1 Schedule of Activities: Footnotes",
                                                   grid.footnotes, _abbreviation_line()),
                       P.LANDSCAPE, notes_only=True))
+
+
+def _main_grid_truth(grid, first_page: int, page_count: int, image_only: bool) -> GridTruth:
+    """The grid section 1.3 draws; its notes under the table define footnotes 1-3."""
+    notes = {str(n): text for n, text in enumerate(grid.footnotes[:3], start=1)}
+    pages = list(range(first_page, first_page + page_count))
+    truth = grid_truth(grid.header, header_spans(grid.header), grid.body, grid.category_rows, {}, notes, pages)
+    truth.pictured_pages = pages[-1:] if image_only else []
+    return truth
 
 
 def _add_rotated_soe(plan: _Plan, mark_style: str) -> None:
@@ -224,6 +236,7 @@ def _truth(plan: _Plan, seed: int) -> SyntheticTruth:
         if page.negative_kind:
             truth.negative_table_pages[number] = page.negative_kind
     truth.group_pages = [groups[key] for key in sorted(groups)]
+    truth.grids = list(plan.grids)
     return truth
 
 

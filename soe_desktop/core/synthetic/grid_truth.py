@@ -24,6 +24,7 @@ _GLUED_LETTER_MARK = re.compile(r"^X([a-z])$")
 class TruthRow:
     activity: str
     section: str
+    page: int = 0  # set by the writer that knows how the body was split over pages
     footnote_refs: list[str] = field(default_factory=list)
     marks: dict[str, str] = field(default_factory=dict)  # column label -> "X" or text
     cell_refs: dict[str, list[str]] = field(default_factory=dict)
@@ -81,6 +82,20 @@ def column_labels(header: Sequence[Sequence[str]], spans: dict[int, list[tuple[i
     return labels
 
 
+def header_spans(header: Sequence[Sequence[str]]) -> dict[int, list[tuple[int, int]]]:
+    """The first header row's period cells span the empty cells to their right, as the drawer
+    merges them (tables._header_spans)."""
+    row, spans, col = header[0], [], 1
+    while col < len(row):
+        end = col
+        while end + 1 < len(row) and row[end + 1] == "" and row[col] != "":
+            end += 1
+        if end > col:
+            spans.append((col, end))
+        col = end + 1
+    return {0: spans}
+
+
 def grid_truth(header: Sequence[Sequence[str]], header_spans: dict[int, list[tuple[int, int]]],
                body: Sequence[Sequence[str]], category_rows: Sequence[int],
                body_spans: dict[int, list[tuple[int, int]]], footnotes: dict[str, str],
@@ -101,7 +116,7 @@ def grid_truth(header: Sequence[Sequence[str]], header_spans: dict[int, list[tup
         if marker and printed.endswith(marker):
             printed = printed[:-len(marker)]
         name, refs = split_markup(printed)
-        row = TruthRow(name, section, refs + ([marker] if marker else []))
+        row = TruthRow(name, section, footnote_refs=refs + ([marker] if marker else []))
         for col in range(1, len(line)):
             text = line[col]
             for first, last in body_spans.get(index, []):

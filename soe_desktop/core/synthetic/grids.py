@@ -16,7 +16,7 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from soe_desktop.core.synthetic import pages as P
-from soe_desktop.core.synthetic.grid_truth import GridTruth, grid_truth
+from soe_desktop.core.synthetic.grid_truth import GridTruth, grid_truth, header_spans
 from soe_desktop.core.synthetic.raster import render_table_image
 from soe_desktop.core.synthetic.tables import SoeGrid, TableSpec, build_soe_grid, register_fonts
 
@@ -88,19 +88,6 @@ def _footnotes(grid: SoeGrid) -> dict[str, str]:
     return {**notes, **CELL_FOOTNOTES}
 
 
-def _header_spans(header: list[list[str]]) -> dict[int, list[tuple[int, int]]]:
-    """The first header row's period cells span the empty cells to their right (tables._header_spans)."""
-    row, spans, col = header[0], [], 1
-    while col < len(row):
-        end = col
-        while end + 1 < len(row) and row[end + 1] == "" and row[col] != "":
-            end += 1
-        if end > col:
-            spans.append((col, end))
-        col = end + 1
-    return {0: spans}
-
-
 def _specs(grid: SoeGrid, spans: dict[int, list[tuple[int, int]]], parts: int) -> list[TableSpec]:
     specs = grid.chunks(parts)
     size = -(-len(grid.body) // parts)
@@ -124,6 +111,14 @@ def _draw_page(canvas: Canvas, spec: TableSpec, caption: str, notes: list[str], 
     P.rotate_into_portrait(canvas)
     P.draw_table_page(canvas, P.LANDSCAPE, spec, caption, "", "", notes)
     canvas.restoreState()
+
+
+def _set_pages(truth: GridTruth, grid: SoeGrid, parts: int) -> None:
+    """Each truth row's page: the body is split in chunks of equal size (SoeGrid.chunks)."""
+    size = -(-len(grid.body) // parts)
+    body_rows = [index for index in range(len(grid.body)) if index not in grid.category_rows]
+    for row, index in zip(truth.rows, body_rows):
+        row.page = index // size + 1
 
 
 def write_grid_pdf(path, seed: int = 0, options: GridOptions | None = None) -> GridTruth:
@@ -152,8 +147,9 @@ def write_grid_pdf(path, seed: int = 0, options: GridOptions | None = None) -> G
             _draw_page(canvas, spec, caption, notes, options.layout)
         canvas.showPage()
     canvas.save()
-    truth = grid_truth(grid.header, _header_spans(grid.header), grid.body, grid.category_rows, body_spans,
+    truth = grid_truth(grid.header, header_spans(grid.header), grid.body, grid.category_rows, body_spans,
                        footnotes, list(range(1, len(specs) + 1)), glued)
+    _set_pages(truth, grid, len(specs))
     truth.rotated = options.layout != "upright"
     truth.pictured_pages = pictured
     if pictured:  # the picture carries the grid only, no notes

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from soe_desktop.core.synthetic.grid_truth import GridTruth
+
 
 @dataclass
 class SyntheticTruth:
@@ -24,6 +26,7 @@ class SyntheticTruth:
     borderless_soe_pages: list[int] = field(default_factory=list)
     title: str = ""
     seed: int = 0
+    grids: list[GridTruth] = field(default_factory=list)  # the main SoE grid as drawn (grid_truth.py)
 
     def scored(self, pages) -> list[int]:
         """`pages` without the not-scored ones (footnote-only continuations), as the corpus metric

@@ -1,0 +1,69 @@
+"""Grids of one PDF (`soe grid`, the GUI's grid view): analyse and label as triage does, pick the SoE
+tables, extract their grids.
+
+Which tables are SoE: a human's label in the library when the document is there (reviewed labels
+are gold), else the labeler's. Grids come main schedule first, then in document order.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from soe_desktop.core.app.triage import TriageResult, document_json, triage
+from soe_desktop.core.grid.extract import grids_for_document
+from soe_desktop.core.grid.model import Grid
+from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from soe_desktop.core.labeling.base import Labeler
+from soe_desktop.core.model import Label
+from soe_desktop.core.pdf.analysis import AnalysisOptions
+
+
+@dataclass
+class GridResult:
+    triage: TriageResult
+    grids: list[Grid]
+    seconds: float  # whole run: analysis, labels and grids
+    grid_seconds: float  # the grid extraction alone
+
+    def to_json(self) -> dict:
+        """The `soe grid --json` contract (README): add keys, never rename."""
+        return {
+            "document": document_json(self.triage.document),
+            "labeler": self.triage.labeler,
+            "grids": [grid.to_json() for grid in self.grids],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def effective_labels(result: TriageResult, store=None) -> dict[str, Label]:
+    """The labeler's labels, overridden by the library's human labels of the same candidates."""
+    labels = {label.candidate_id: label for label in result.labels}
+    if store is not None and store.document(result.document.sha256) is not None:
+        for candidate_id, label in store.effective_labels(result.document.sha256).items():
+            if label.is_human and candidate_id in labels:
+                labels[candidate_id] = label
+    return labels
+
+
+def document_grids(
+    path: str | Path,
+    labeler: Optional[Labeler] = None,
+    store=None,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+    options: AnalysisOptions = AnalysisOptions(),
+) -> GridResult:
+    """Analyse and label `path` (nothing is stored), then extract the grid of each SoE table."""
+    progress = progress or no_progress
+    started = time.perf_counter()
+    result = triage(path, labeler, progress, cancel, options)
+    progress(Progress("grids", 0, 1))
+    grid_started = time.perf_counter()
+    grids = grids_for_document(path, result.candidates, effective_labels(result, store), ocr=options.ocr,
+                               cancel=cancel)
+    progress(Progress("grids", 1, 1))
+    now = time.perf_counter()
+    return GridResult(result, grids, now - started, now - grid_started)
