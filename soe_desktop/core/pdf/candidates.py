@@ -18,11 +18,11 @@ from typing import Iterable, Mapping, Optional, Sequence
 import pdfplumber
 import pypdfium2 as pdfium
 
-from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
+from soe_desktop.core.jobs import CancelToken, Partial, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import BBox, Candidate, Detector, Document, PageText
 from soe_desktop.core.pdf.cells import drop_empty_lines, read_rows
 from soe_desktop.core.pdf.context import page_context, table_context
-from soe_desktop.core.pdf.detect import RawTable, camelot_tables, deduplicate, has_ruling, pdfplumber_tables
+from soe_desktop.core.pdf.detect import FinderInput, RawTable, find_tables
 from soe_desktop.core.pdf.fallback import fallback_parts
 from soe_desktop.core.pdf.grouping import WHOLE_PAGE, assign_groups
 from soe_desktop.core.pdf.ingest import open_pdfium
@@ -89,16 +89,14 @@ class PageReader:
 
 
 def detect_tables(reader: PageReader, number: int, page: PageText) -> list[RawTable]:
-    """pdfplumber first; camelot lattice only when pdfplumber finds nothing on a page with text
-    and ruling (lines or a large picture) that lattice could see."""
+    """The registered table finders in order (pdfplumber, then camelot lattice), each only where
+    the ones before it found nothing and it can see something (detect.TABLE_FINDERS)."""
     plumber_page = reader.plumber_page(number)
     if plumber_page is None:
         return []
-    tables = pdfplumber_tables(plumber_page)
-    if not tables and page.has_text_layer and has_ruling(plumber_page):
-        tables = camelot_tables(reader.path, number, plumber_page.chars)
+    tables = find_tables(FinderInput(reader.path, number, page, plumber_page))
     plumber_page.close()  # frees the parsed layout: protocols can have hundreds of pages
-    return deduplicate(tables)
+    return tables
 
 
 def _candidate(document: Document, page: int, index: int, detector: str, bbox: BBox, rows, context: str) -> Candidate:
@@ -175,7 +173,7 @@ def find_candidates(
     still yields one candidate (its text block, or the whole page when it has no text).
     Pages are visited in the order given (table pages first): the pipeline passes the most
     SoE-like first, so a viewer draws those boxes first. Reports Progress("detecting", done,
-    total, extra={"candidates": found on that page}) per page and stops with Cancelled when asked.
+    total, partial=Partial(found on that page, page)) per page and stops with Cancelled when asked.
     `found_early`: `page_candidates` of table pages already detected (the streaming screen);
     they are used as they are and not reported again. `alone`: pages whose candidates stay groups
     of one (see grouping.assign_groups).
@@ -196,6 +194,6 @@ def find_candidates(
             found = page_candidates(reader, document, pages, number, number in fallback_on)
             by_page[number] = found
             # Page by page, so a viewer can draw boxes long before the document is labelled.
-            progress(Progress("detecting", done, len(todo), extra={"candidates": found}))
+            progress(Progress("detecting", done, len(todo), partial=Partial(tuple(found), number)))
     candidates = [candidate for number in sorted(by_page) for candidate in by_page[number]]
     return assign_groups(candidates, pages, alone=set(alone))

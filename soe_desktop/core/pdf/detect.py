@@ -1,4 +1,6 @@
-"""Table regions from pdfplumber (`find_tables`) and camelot lattice, as one list of cell grids.
+"""Table regions from the registered table finders (pdfplumber `find_tables`, camelot lattice), as
+one list of cell grids. Adding a finder is a function plus one `register_table_finder` line (and
+its name in core.model.Detector).
 
 Why both: on the labelled SoE pages pdfplumber finds a table on 95 %, and camelot lattice
 (which looks at the rendered ruling) finds some that pdfplumber misses. Both are expensive
@@ -13,9 +15,9 @@ import logging
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
-from soe_desktop.core.model import BBox, Detector
+from soe_desktop.core.model import BBox, Detector, PageText
 from soe_desktop.core.pdf.rotation import UPRIGHT, orient_grid, text_direction
 
 log = logging.getLogger(__name__)
@@ -162,3 +164,50 @@ def deduplicate(tables: list[RawTable], threshold: float = DUPLICATE_IOU) -> lis
         if all(iou(table.bbox, other.bbox) < threshold for other in kept):
             kept.append(table)
     return sorted(kept, key=lambda t: (round(t.bbox[1]), t.bbox[0]))
+
+
+@dataclass(frozen=True)
+class FinderInput:
+    """One page as the table finders see it."""
+
+    path: Path
+    number: int  # 1-based
+    page: PageText
+    plumber_page: Any  # the page parsed by pdfplumber (its chars and lines are shared by all finders)
+
+
+@dataclass(frozen=True)
+class TableFinder:
+    detector: Detector
+    find: Callable[[FinderInput], list[RawTable]]
+    applies: Callable[[FinderInput], bool] = lambda _page: True  # worth running on this page at all
+
+
+TABLE_FINDERS: list[TableFinder] = []
+
+
+def register_table_finder(finder: TableFinder) -> TableFinder:
+    TABLE_FINDERS.append(finder)
+    return finder
+
+
+def find_tables(page: FinderInput) -> list[RawTable]:
+    """The first finder (in registration order) that finds a table on the page wins: each one is
+    expensive, so a later one runs only where the earlier ones found nothing."""
+    for finder in TABLE_FINDERS:
+        if finder.applies(page):
+            tables = finder.find(page)
+            if tables:
+                return deduplicate(tables)
+    return []
+
+
+def _lattice_could_see(page: FinderInput) -> bool:
+    """Camelot lattice reads ruling: only pages with text and lines (or a large picture)."""
+    return page.page.has_text_layer and has_ruling(page.plumber_page)
+
+
+register_table_finder(TableFinder(Detector.PDFPLUMBER, lambda page: pdfplumber_tables(page.plumber_page)))
+register_table_finder(TableFinder(Detector.CAMELOT,
+                                  lambda page: camelot_tables(page.path, page.number, page.plumber_page.chars),
+                                  applies=_lattice_could_see))

@@ -132,7 +132,7 @@ def test_cancel_is_honoured(multipage_pdf):
 
 
 def test_camelot_runs_only_where_pdfplumber_finds_nothing(ruled_pdf, monkeypatch):
-    import soe_desktop.core.pdf.candidates as module
+    import soe_desktop.core.pdf.detect as module
 
     def no_camelot(*args, **kwargs):
         raise AssertionError("camelot must not run where pdfplumber found a table")
@@ -145,3 +145,21 @@ def test_camelot_runs_only_where_pdfplumber_finds_nothing(ruled_pdf, monkeypatch
     found = _find(ruled_pdf, [2])[1]
     assert [c.detector for c in found] == ["camelot"]
     assert found[0].rows == ruled_pdf.drawn[0].rows
+
+
+def test_a_registered_table_finder_runs_after_the_built_in_ones(ruled_pdf, monkeypatch):
+    from soe_desktop.core.model import Detector
+    from soe_desktop.core.pdf import detect
+
+    seen = []
+
+    def finder(page):
+        seen.append(page.number)
+        return [detect.RawTable(Detector.MANUAL, (10.0, 10.0, 200.0, 200.0), [[(10.0, 10.0, 100.0, 100.0)] * 2] * 2)]
+
+    monkeypatch.setattr(detect, "TABLE_FINDERS", list(detect.TABLE_FINDERS))
+    monkeypatch.setattr(detect, "pdfplumber_tables", lambda page: [])
+    monkeypatch.setattr(detect, "camelot_tables", lambda *args: [])
+    detect.register_table_finder(detect.TableFinder(Detector.MANUAL, finder))
+    found = _find(ruled_pdf, [2])[1]
+    assert seen == [2] and [c.detector for c in found] == [Detector.MANUAL]
