@@ -192,7 +192,7 @@ def bench_core_first_candidates(pdf: Path, repeats: int = 3) -> dict:
         started, first = time.perf_counter(), []
 
         def progress(report) -> None:
-            if not first and (report.extra or {}).get("candidates"):
+            if not first and report.partial is not None and report.partial.items:
                 first.append(time.perf_counter() - started)
 
         analyse(pdf, progress)

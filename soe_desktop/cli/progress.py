@@ -19,8 +19,8 @@ class ProgressBar:
         self._stage = ""
 
     def __call__(self, report: Progress) -> None:
-        if not self.enabled or (report.extra or {}).get("early"):
-            return  # an early box found while reading is for viewers; the reading bar carries on
+        if not self.enabled:
+            return  # a report's partial result (boxes for a viewer) is not drawn: only its counts
         if report.stage != self._stage or self._bar is None:
             self.close()
             self._stage = report.stage

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from soe_desktop.core.app.ingest import IngestResult, ingest_document
-from soe_desktop.core.jobs import CancelToken, Progress
+from soe_desktop.core.jobs import CancelToken, Partial, Progress
 from soe_desktop.core.model import LabelSource
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
@@ -94,6 +94,7 @@ class IngestQueue(QObject):
             worker = Worker(task, name=Path(path).name)
             worker.signals.setProperty("entry_key", entry.key)
             worker.signals.progress.connect(self._on_progress)
+            worker.signals.partial.connect(self._on_partial)
             worker.signals.finished.connect(self._on_finished)
             worker.signals.failed.connect(self._on_failed)
             worker.signals.cancelled.connect(self._on_cancelled)
@@ -130,15 +131,15 @@ class IngestQueue(QObject):
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
-        key = self._key()
-        extra = progress.extra or {}
-        if not extra.get("early"):  # boxes found while reading: the row stays 'reading', its bar keeps going
-            self.model.set_stage(key, progress.stage, progress.done, progress.total)
-        found = extra.get("candidates")
-        if found:  # a detector that reports page by page lets the view draw boxes before labelling
-            # Early boxes carry the final candidates' ids: the finished document's boxes replace
-            # them one for one (the core does not report those pages again).
-            self.candidates_found.emit(key, list(found))
+        self.model.set_stage(self._key(), progress.stage, progress.done, progress.total)
+
+    @Slot(object)
+    def _on_partial(self, partial: Partial) -> None:
+        """Boxes of one page, found while reading or detecting, so the view draws them before the
+        document is labelled. They carry the final candidates' ids: the finished document's boxes
+        replace them one for one (the core does not report a page twice)."""
+        if partial.items:
+            self.candidates_found.emit(self._key(), list(partial.items))
 
     @Slot(object)
     def _on_finished(self, outcome: IngestResult) -> None:

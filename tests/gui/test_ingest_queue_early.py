@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gui_test_helpers import drop_files, wait_for_queue
-from soe_desktop.core.jobs import Progress
+from soe_desktop.core.jobs import Partial, Progress
+from soe_desktop.gui.workers import Worker
 from soe_desktop.core.model import Candidate
 
 
@@ -14,6 +15,7 @@ class Reporter(QObject):
     """Stands in for a worker's signals object (the queue reads the entry key from the sender)."""
 
     progress = Signal(object)
+    partial = Signal(object)
 
 
 class Recorder(QObject):
@@ -37,20 +39,49 @@ def test_early_boxes_are_forwarded_and_the_row_keeps_reading(qtbot, isolated_app
     reporter = Reporter()
     reporter.setProperty("entry_key", entry.key)
     reporter.progress.connect(queue._on_progress)
+    reporter.partial.connect(queue._on_partial)
     recorder = Recorder(queue)
     queue.candidates_found.connect(recorder.record)
-    early = [Candidate("abc-p0007-t0", "abc", 7, (10, 20, 300, 400), "pdfplumber")]
+    early = (Candidate("abc-p0007-t0", "abc", 7, (10, 20, 300, 400), "pdfplumber"),)
 
     reporter.progress.emit(Progress("reading", 8, 40))
     fraction = queue.model.entry(entry.key).fraction
-    reporter.progress.emit(Progress("detecting", 9, 40, extra={"candidates": early, "early": True, "page": 7}))
+    reporter.progress.emit(Progress("reading", 8, 40, partial=Partial(early, page=7)))  # as the Worker sends it
+    reporter.partial.emit(Partial(early, page=7))
     assert queue.model.entry(entry.key).status == "reading"
     assert queue.model.entry(entry.key).fraction == fraction  # the bar does not jump to 'detecting'
     assert recorder.seen == [("reading", ["abc-p0007-t0"])]
 
-    reporter.progress.emit(Progress("detecting", 1, 3, extra={"candidates": []}))
+    reporter.progress.emit(Progress("detecting", 1, 3))
+    reporter.partial.emit(Partial((), page=2))
     assert queue.model.entry(entry.key).status == "detecting"
     assert len(recorder.seen) == 1  # a page without boxes is not forwarded
+    queue.shutdown()
+
+
+def test_the_worker_routes_a_reports_partial_result_to_the_queue(qtbot, isolated_app_dirs, tmp_path):
+    """The core's report reaches `_on_partial` through the Worker, the one place that splits it off."""
+    from soe_desktop.core.settings import Settings
+    from soe_desktop.gui.ingest_queue import IngestQueue
+
+    queue = IngestQueue(Settings())
+    entry = queue.model.add(str(tmp_path / "protocol.pdf"))
+    recorder = Recorder(queue)
+    queue.candidates_found.connect(recorder.record)
+    box = Candidate("abc-p0003-t0", "abc", 3, (10, 20, 300, 400), "pdfplumber")
+
+    def task(progress, _cancel):
+        progress(Progress("reading", 2, 5))
+        progress(Progress("reading", 2, 5, partial=Partial((box,), page=3)))
+
+    worker = Worker(task)
+    worker.signals.setProperty("entry_key", entry.key)
+    worker.signals.progress.connect(queue._on_progress)
+    worker.signals.partial.connect(queue._on_partial)
+    with qtbot.waitSignal(worker.signals.ended, timeout=10_000):
+        queue.pool.start(worker)
+    qtbot.waitUntil(lambda: bool(recorder.seen), timeout=5_000)
+    assert recorder.seen == [("reading", ["abc-p0003-t0"])]
     queue.shutdown()
 
 

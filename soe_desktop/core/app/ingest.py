@@ -57,8 +57,7 @@ class _StatusRecorder:
         self.stage = ""
 
     def __call__(self, report: Progress) -> None:
-        early = bool((report.extra or {}).get("early"))  # boxes found while reading: still 'reading'
-        if report.stage != self.stage and not early:
+        if report.stage != self.stage:  # boxes found while reading come as 'reading' steps: no change
             self.stage = report.stage
             self.store.set_status(self.sha256, report.stage)
         self.progress(report)

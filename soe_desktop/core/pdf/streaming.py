@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from soe_desktop.core.pdf.page_model import load_page_model, sigmoid
-from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
+from soe_desktop.core.jobs import CancelToken, Partial, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import Candidate, Document, PageText
 from soe_desktop.core.pdf import features
 from soe_desktop.core.pdf.candidates import PageReader, page_candidates
@@ -113,8 +113,9 @@ def read_with_early_detection(
     `max_early` pages (default MAX_EARLY_PAGES; 0 turns the streaming off) that are clearly SoE,
     found (and reported) while reading.
 
-    Reports Progress("reading", n, total) per page and, for each early page,
-    Progress("detecting", n, total, extra={"candidates": [...], "early": True, "page": number}).
+    Reports Progress("reading", n, total) per page and, right after it for each early page, the
+    same step again carrying its candidates: Progress("reading", n, total, partial=Partial(found,
+    page)). The stage stays 'reading', so a display of the steps carries on as it was.
     Stops with Cancelled between pages. `pdf`: the document already opened with pdfium by the
     caller (left open), so an ingest opens each file once.
     """
@@ -138,8 +139,7 @@ def read_with_early_detection(
                     check(cancel)
                     found = _detect_early(path, pdf, document, stream, ready + 1)
                     stream.early[ready + 1] = found
-                    progress(Progress("detecting", index + 1, total, message=f"page {ready + 1}",
-                                      extra={"candidates": found, "early": True, "page": ready + 1}))
+                    progress(Progress("reading", index + 1, total, partial=Partial(tuple(found), ready + 1)))
         return stream
     finally:
         if owned:

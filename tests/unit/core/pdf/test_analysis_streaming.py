@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from soe_desktop.core.jobs import Cancelled, CancelToken, Progress
+from soe_desktop.core.jobs import Cancelled, CancelToken, Partial, Progress
 from soe_desktop.core.pdf import features as F
 from soe_desktop.core.pdf.candidates import find_candidates
 from soe_desktop.core.pdf.ingest import open_document
@@ -43,12 +43,17 @@ def batch_analysis(path, ocr: bool = True, second_look: int = SECOND_LOOK_PAGES)
     return pages, candidates, scores
 
 
+def _early(report: Progress) -> bool:
+    """Boxes reported while the document is still being read."""
+    return report.stage == "reading" and report.partial is not None
+
+
 def test_streaming_gives_exactly_the_batch_result(protocol):
     path, truth = protocol
     reports: list[Progress] = []
     analysis = analyse(path, reports.append)
     pages, candidates, scores = batch_analysis(path)
-    early_pages = [report.extra["page"] for report in reports if (report.extra or {}).get("early")]
+    early_pages = [report.partial.page for report in reports if _early(report)]
     assert early_pages == [truth.soe_pages[0]]  # the first SoE page was detected while reading
     assert analysis.pages == pages
     assert analysis.page_scores == scores
@@ -78,12 +83,12 @@ def test_early_boxes_are_reported_before_reading_ends_and_never_twice(protocol):
     path, truth = protocol
     reports: list[Progress] = []
     analysis = analyse(path, reports.append)
-    stages = [(report.stage, bool((report.extra or {}).get("early"))) for report in reports]
-    first_early = stages.index(("detecting", True))
-    last_reading = max(i for i, (stage, _) in enumerate(stages) if stage == "reading")
+    first_early = next(i for i, report in enumerate(reports) if _early(report))
+    last_reading = max(i for i, report in enumerate(reports) if report.stage == "reading")
     assert first_early < last_reading
-    assert reports[first_early].extra["page"] in truth.soe_pages
-    reported = [c.id for report in reports for c in (report.extra or {}).get("candidates", [])]
+    assert reports[first_early].partial.page in truth.soe_pages
+    assert all(c.page == reports[first_early].partial.page for c in reports[first_early].partial.items)
+    reported = [c.id for report in reports if report.partial is not None for c in report.partial.items]
     assert len(reported) == len(set(reported))  # no box reported twice
     assert set(reported) == {c.id for c in analysis.candidates}
 
@@ -93,7 +98,7 @@ def test_cancel_while_reading_stops_at_the_next_page(protocol):
     cancel, reading = CancelToken(), []
 
     def progress(report: Progress) -> None:
-        if report.stage == "reading":
+        if report.stage == "reading" and report.partial is None:
             reading.append(report.done)
             if report.done == 3:
                 cancel.cancel()
@@ -109,14 +114,14 @@ def test_cancel_after_the_first_early_box_stops_reading(protocol):
 
     def progress(report: Progress) -> None:
         reports.append(report)
-        if (report.extra or {}).get("early"):
+        if _early(report):
             cancel.cancel()
 
     with pytest.raises(Cancelled):
         analyse(path, progress, cancel)
     assert max(r.done for r in reports if r.stage == "reading") < truth.page_count
-    assert sum(1 for r in reports if (r.extra or {}).get("early")) == 1
-    assert not any(r.stage == "detecting" and not (r.extra or {}).get("early") for r in reports)
+    assert sum(1 for r in reports if _early(r)) == 1
+    assert not any(r.stage == "detecting" for r in reports)
 
 
 class FakeStore:
@@ -131,7 +136,7 @@ def test_status_stays_reading_while_early_boxes_are_reported():
     store, forwarded = FakeStore(), []
     recorder = _StatusRecorder(store, "sha", forwarded.append)
     recorder(Progress("reading", 1, 9))
-    recorder(Progress("detecting", 1, 9, extra={"candidates": [], "early": True, "page": 1}))
+    recorder(Progress("reading", 1, 9, partial=Partial((), page=1)))
     recorder(Progress("reading", 2, 9))
     recorder(Progress("detecting", 1, 3))
     assert store.statuses == ["reading", "detecting"]
