@@ -1,34 +1,77 @@
-"""File ▸ Export: labels (this document or all) to CSV/JSONL, the SoE pages list, the active adapter."""
+"""File ▸ Export: labels (this document or all) to CSV/JSONL, the SoE pages list, the active adapter.
+
+The dialogs run on the GUI thread; the writing runs on a worker with its own connection to the
+library (an export of every label, or a copy of a model folder, takes seconds on a big library,
+and a read can wait behind an ingest writing). The Export menu is off while one runs; the status
+bar says when it is done, an error dialog when it failed.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from soe_desktop.core.errors import SoeError
+from soe_desktop.core.store import Store
+from soe_desktop.core.store.exports import export_labels, export_soe_pages
+from soe_desktop.core.training.registry import ModelRegistry
 from soe_desktop.gui.dialogs.errors import show_error
+from soe_desktop.gui.workers import Worker, WorkerPool
 
 LABEL_FILTER = "CSV (*.csv);;JSON Lines (*.jsonl)"
 
 
+def _export_task(db_path: str, export: Callable[[Store], str]):
+    """A core task running `export(store) -> done message` on its own connection to the library."""
+
+    def task(_progress, _cancel) -> str:
+        try:
+            with Store(db_path) as store:
+                return export(store)
+        except OSError as error:  # disk full, permission denied: the user's to fix, not a bug
+            raise SoeError(f"could not write the export: {error}") from error
+
+    return task
+
+
+def labels_task(db_path: str, out: Path, sha256: str | None):
+    return _export_task(db_path, lambda store: f"{export_labels(store, out, sha256=sha256)} labels written to {out}")
+
+
+def soe_pages_task(db_path: str, out: Path):
+    return _export_task(db_path, lambda store: f"{export_soe_pages(store, out)} documents written to {out}")
+
+
+def model_task(db_path: str, models_dir: Path, version: str, folder: Path):
+    def export(store) -> str:
+        return f"model {version} exported to {ModelRegistry(store, Path(models_dir)).export(version, folder)}"
+
+    return _export_task(db_path, export)
+
+
 class ExportActions(QObject):
-    """Menu actions that call `soe_desktop.core.store.exports` and the model registry."""
+    """Menu actions that run `soe_desktop.core.store.exports` and the model registry's export."""
 
     def __init__(self, window, store, settings) -> None:
         super().__init__(window)
         self.window, self.store, self.settings = window, store, settings
+        self.pool = WorkerPool(max_threads=1, parent=self)
+        self.running: Worker | None = None
+        self.menu: QMenu | None = None
 
     def add_to(self, menu: QMenu) -> None:
-        export = menu.addMenu("&Export")
+        self.menu = menu.addMenu("&Export")
         for text, slot in (("Labels of this document…", self.export_document_labels),
                            ("Labels of all documents…", self.export_all_labels),
                            ("SoE pages list…", self.export_soe_pages),
                            ("Active model (adapter folder)…", self.export_active_model)):
             action = QAction(text, self.window)
             action.triggered.connect(slot)
-            export.addAction(action)
+            self.menu.addAction(action)
 
     def _save_path(self, title: str, default: str, filters: str) -> Path | None:
         path, chosen = QFileDialog.getSaveFileName(self.window, title, default, filters)
@@ -39,14 +82,6 @@ class ExportActions(QObject):
             path = path.with_suffix(".jsonl" if "jsonl" in chosen else ".csv")
         return path
 
-    def _done(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 8000)
-
-    def export_labels_to(self, path: Path, sha256: str | None) -> int:
-        from soe_desktop.core.store.exports import export_labels
-
-        return export_labels(self.store, path, sha256=sha256)
-
     @Slot()
     def export_document_labels(self) -> None:
         sha = self.window.open_sha
@@ -56,42 +91,59 @@ class ExportActions(QObject):
         name = Path(self.store.document(sha)["filename"]).stem
         path = self._save_path("Export labels", f"{name}_labels.csv", LABEL_FILTER)
         if path:
-            self._run(lambda: self._done(f"{self.export_labels_to(path, sha)} labels written to {path}"))
+            self._run(labels_task(self.store.path, path, sha), f"Exporting labels to {path}…")
 
     @Slot()
     def export_all_labels(self) -> None:
         path = self._save_path("Export all labels", "labels.csv", LABEL_FILTER)
         if path:
-            self._run(lambda: self._done(f"{self.export_labels_to(path, None)} labels written to {path}"))
+            self._run(labels_task(self.store.path, path, None), f"Exporting labels to {path}…")
 
     @Slot()
     def export_soe_pages(self) -> None:
-        from soe_desktop.core.store.exports import export_soe_pages
-
         path = self._save_path("Export SoE pages", "soe_pages.csv", LABEL_FILTER)
         if path:
-            self._run(lambda: self._done(f"{export_soe_pages(self.store, path)} documents written to {path}"))
+            self._run(soe_pages_task(self.store.path, path), f"Exporting the SoE pages to {path}…")
 
     @Slot()
     def export_active_model(self) -> None:
-        try:
-            from soe_desktop.core.training.registry import ModelRegistry
-        except ImportError as error:
-            show_error(self.window, "Export model", f"Training support is not installed ({error}).")
-            return
-        registry = ModelRegistry.from_settings(self.store, self.settings)
-        active = registry.active()
+        active = self.store.active_model()
         if active is None:
             QMessageBox.information(self.window, "Export model", "No model is active yet: train one first.")
             return
         folder = QFileDialog.getExistingDirectory(self.window, "Export the active model to")
         if folder:
-            self._run(lambda: self._done(f"model {active['version']} exported to "
-                                         f"{registry.export(active['version'], Path(folder))}"))
+            self._run(model_task(self.store.path, self.settings.models_dir, active["version"], Path(folder)),
+                      f"Exporting model {active['version']}…")
 
-    def _run(self, action) -> None:
-        """Exports are quick (one query, one file): run them here and report failures plainly."""
-        try:
-            action()
-        except Exception as error:  # disk full, permission denied, ...
-            show_error(self.window, "Export failed", str(error))
+    def is_running(self) -> bool:
+        return self.running is not None
+
+    def _run(self, task: Callable, message: str) -> Worker | None:
+        if self.running is not None:  # the menu is off meanwhile; a shortcut or a script may still call
+            self._status("An export is already running.")
+            return None
+        self._set_busy(True, message)
+        self.running = self.pool.run(task, name="export", finished=self._status, failed=self._failed,
+                                     ended=self._ended)
+        return self.running
+
+    def _status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)
+
+    def _failed(self, message: str) -> None:  # disk full, permission denied, a model folder gone…
+        self.window.statusBar().clearMessage()
+        show_error(self.window, "Export failed", message)
+
+    def _ended(self) -> None:
+        self.running = None
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool, message: str = "") -> None:
+        if self.menu is not None:
+            self.menu.setEnabled(not busy)
+        if message:
+            self.window.statusBar().showMessage(message)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown()

@@ -385,6 +385,7 @@ class MainWindow(QMainWindow):
         """Cancel and wait for workers before Qt objects go away (no 'QThread destroyed while running')."""
         self.queue.shutdown()
         self.training_panel.shutdown()
+        self.exports.shutdown()
 
     def closeEvent(self, event) -> None:
         self.shutdown()

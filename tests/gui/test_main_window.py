@@ -161,12 +161,14 @@ def test_u_jumps_to_the_most_uncertain_open_candidate(make_window, small_protoco
     assert session.uncertainty(session.current) == max(session.uncertainty(cid) for cid in open_ones)
 
 
-def test_export_labels_and_soe_pages(processed, tmp_path, monkeypatch):
+def test_export_labels_and_soe_pages(processed, tmp_path, monkeypatch, qtbot):
     window, truth = processed
     targets = iter([(str(tmp_path / "labels.jsonl"), "JSON Lines (*.jsonl)"), (str(tmp_path / "pages.csv"), "CSV (*.csv)")])
     monkeypatch.setattr("soe_desktop.gui.export_actions.QFileDialog.getSaveFileName", lambda *a, **k: next(targets))
     window.exports.export_document_labels()
+    qtbot.waitUntil(lambda: not window.exports.is_running(), timeout=10_000)  # exports run on a worker
     window.exports.export_soe_pages()
+    qtbot.waitUntil(lambda: not window.exports.is_running(), timeout=10_000)
     lines = (tmp_path / "labels.jsonl").read_text().splitlines()
     assert len(lines) == len(window.store.labels(sha256=window.open_sha))
     pages = (tmp_path / "pages.csv").read_text()

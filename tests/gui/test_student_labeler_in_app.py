@@ -54,6 +54,12 @@ def _register_two_versions(window, result) -> tuple[str, str]:
     return first, second
 
 
+def _activate(qtbot, window, version: str) -> None:
+    """Make `version` active as the panel's button does (on a worker) and wait until it is."""
+    with qtbot.waitSignal(window.training_panel.model_activated, timeout=10_000):
+        window.training_panel.activate(version)
+
+
 def _drop_copy(qtbot, window, source, folder, number: int) -> str:
     """Drop a copy of `source` with new bytes (not a duplicate); returns its sha256 once processed."""
     copy = folder / f"protocol_{number}.pdf"
@@ -84,7 +90,7 @@ def test_the_active_student_labels_drops_loads_once_and_follows_activation(make_
     window = make_window()
     window.start_up.finish_now()
     first, second = _register_two_versions(window, tiny_student)
-    window.training_panel.activate(first)
+    _activate(qtbot, window, first)
 
     sha = _drop_copy(qtbot, window, small_protocol[0], tmp_path, 1)
     sources = _student_sources(window, sha)
@@ -92,7 +98,7 @@ def test_the_active_student_labels_drops_loads_once_and_follows_activation(make_
     _drop_copy(qtbot, window, small_protocol[0], tmp_path, 2)
     assert window.queue.student.loaded == [first], "the second document loaded the model again"
 
-    window.training_panel.activate(second)
+    _activate(qtbot, window, second)
     sha = _drop_copy(qtbot, window, small_protocol[0], tmp_path, 3)
     assert all(found == {f"student:{second}"} for found in _student_sources(window, sha).values())
     assert window.queue.student.loaded == [first, second]
@@ -122,7 +128,7 @@ def test_a_document_cancelled_while_the_student_loads_leaves_the_queue_working(m
 
 
 def test_activation_starts_loading_the_student_and_redraws_the_dashboard_only_when_shown(make_window, tiny_student,
-                                                                                          monkeypatch):
+                                                                                          monkeypatch, qtbot):
     window = make_window()
     window.start_up.finish_now()
     first, second = _register_two_versions(window, tiny_student)
@@ -131,11 +137,11 @@ def test_activation_starts_loading_the_student_and_redraws_the_dashboard_only_wh
     window.show_training()
     assert not window.queue.student.is_running()
 
-    window.training_panel.activate(first)
+    _activate(qtbot, window, first)
     assert window.queue.student.is_running(), "activation did not start loading the student"
     assert redraws == [], "the hidden dashboard was redrawn on activation"
     window.show_dashboard()
-    window.training_panel.activate(second)
+    _activate(qtbot, window, second)
     assert len(redraws) == 2, "the dashboard on screen was not refreshed (tab shown, then activation)"
 
 

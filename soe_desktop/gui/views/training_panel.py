@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -28,8 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import Progress
+from soe_desktop.core.store import Store
 from soe_desktop.core.training.arguments import TrainingArguments
+from soe_desktop.core.training.registry import ModelRegistry
 from soe_desktop.gui.child_process import training_in_child
 from soe_desktop.gui.views.loss_plot import LossPlot
 from soe_desktop.gui.workers import Worker, WorkerPool
@@ -53,6 +57,20 @@ def training_available() -> str:
     return ""
 
 
+def activation_task(db_path, models_dir, version: str):
+    """The core task that makes `version` active, on its own connection to the library."""
+
+    def task(_progress, _cancel) -> str:
+        with Store(db_path) as store:
+            try:
+                ModelRegistry(store, Path(models_dir)).activate(version)
+            except ValueError as error:  # a failed or cancelled run: the user's mistake, said plainly
+                raise BadInputError(str(error)) from error
+        return version
+
+    return task
+
+
 def _metric(row: dict, name: str) -> str:
     value = (row.get("metrics") or {}).get("validation", {}).get(name)
     return "–" if value is None else f"{value:.3f}"
@@ -65,7 +83,9 @@ class TrainingPanel(QWidget):
     def __init__(self, store, settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.settings = store, settings
-        self.pool = WorkerPool(max_threads=1, parent=self)
+        # Two threads: making a model active must not wait for a training run to end.
+        self.pool = WorkerPool(max_threads=2, parent=self)
+        self.activation: Worker | None = None
         self.worker: Worker | None = None
         self.last_run: dict | None = None
         self.args_overrides: dict = {}  # e.g. a tiny config from tests and benchmarks
@@ -257,17 +277,27 @@ class TrainingPanel(QWidget):
         version = self.models.item(rows[0].row(), 0).text()
         self.activate(version)
 
-    def activate(self, version: str) -> None:
-        from soe_desktop.core.training.registry import ModelRegistry
+    def activate(self, version: str) -> Worker | None:
+        """Make `version` the active model on a worker (a store write can wait behind an ingest
+        writing to the library); the button is off meanwhile. `model_activated` says when done."""
+        if self.activation is not None:
+            self.message.setText("A model is already being made active.")
+            return None
+        self.activate_button.setEnabled(False)
+        self.message.setText(f"Making model {version} active…")
+        self.activation = self.pool.run(activation_task(self.store.path, self.settings.models_dir, version),
+                                        name="activate model", finished=self._on_activated,
+                                        failed=self.message.setText, ended=self._on_activation_ended)
+        return self.activation
 
-        try:
-            ModelRegistry.from_settings(self.store, self.settings).activate(version)
-        except Exception as error:  # failed/cancelled runs and missing folders are refused
-            self.message.setText(str(error))
-            return
+    def _on_activated(self, version: str) -> None:
         self.message.setText(f"Model {version} is now active.")
         self.refresh_models()
         self.model_activated.emit(version)
+
+    def _on_activation_ended(self) -> None:
+        self.activation = None
+        self.activate_button.setEnabled(True)
 
     def shutdown(self) -> None:
         self.pool.shutdown()
