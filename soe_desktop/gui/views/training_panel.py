@@ -205,18 +205,14 @@ class TrainingPanel(QWidget):
             return
         task = training_in_child(self.settings.db_path, self.settings.models_dir, self.source.currentText(),
                                  self.threshold.value(), self.training_arguments())
-        self.worker = Worker(task, name="training")
-        self.worker.signals.progress.connect(self._on_progress)
-        self.worker.signals.finished.connect(self._on_finished)
-        self.worker.signals.failed.connect(self._on_failed)
-        self.worker.signals.ended.connect(self._on_ended)
         self.plot.clear()
         self.progress.setValue(0)
         self.status.setText("Starting the training process and loading the base model…")
         self.message.setText("")
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.pool.start(self.worker)
+        self.worker = self.pool.run(task, name="training", progress=self._on_progress, finished=self._on_finished,
+                                    failed=self._on_failed, ended=self._on_ended)
 
     @Slot()
     def cancel(self) -> None:
