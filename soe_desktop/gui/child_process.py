@@ -135,6 +135,8 @@ class ChildProcess:
         records). Raises ChildFailed / ChildDied."""
         progress = progress or no_progress
         process, replies, cancel_event = self._process, self._replies, self._cancel_event
+        if process is None:
+            raise Cancelled()  # closed before this caller began to wait
         dead_once = False
         while True:
             if cancel is not None and cancel.cancelled:

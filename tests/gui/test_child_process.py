@@ -108,6 +108,8 @@ def test_close_terminates_a_busy_child_and_nothing_restarts_it(child):
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
     with pytest.raises(Cancelled):
         child.call(("echo", "again"))
+    with pytest.raises(Cancelled):
+        child.wait(1)  # a caller that begins to wait after close() is not left hanging either
     assert not child.is_running()
 
 
