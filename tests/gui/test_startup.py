@@ -75,3 +75,22 @@ def test_the_gate_holds_queued_work_until_opened_and_lets_a_quit_through(qtbot):
     started = time.perf_counter()
     assert closed_pool.shutdown(5_000), "a closed gate must not keep the app from quitting"
     assert time.perf_counter() - started < 2.0 and never.count == 0
+
+
+def test_a_document_queued_behind_the_closed_gate_can_be_cancelled_before_it_starts(qtbot, isolated_app_dirs,
+                                                                                    small_protocol):
+    from soe_desktop.core.settings import Settings
+    from soe_desktop.gui.ingest_queue import IngestQueue
+
+    queue = IngestQueue(Settings())
+    gate = IngestGate(queue.pool)
+    (key,) = queue.add_paths([str(small_protocol[0])])
+    assert queue.model.entry(key).status == "queued" and queue.pool.pool.activeThreadCount() == 0
+    with qtbot.waitSignal(queue.idle, timeout=5_000):
+        queue.cancel(key)
+    assert queue.model.entry(key).status == "cancelled"
+    assert queue.model.entry(key).message == "cancelled before it started"
+    gate.open()
+    qtbot.wait(200)
+    assert queue.model.entry(key).status == "cancelled" and queue.pool.active == []
+    queue.shutdown()
