@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -181,10 +181,9 @@ def _evaluate(settings: Settings, directory: Path, labeler: str, allow_cloud: bo
 
 
 @contextmanager
-def _library_for(labeler: str, settings: Settings):
-    """The library, opened only for labelers that need it: Gemini's cost ledger (created when new),
-    the student's active model (a missing library means no model: the labeler says so)."""
-    if labeler == "heuristic" or (labeler == "student" and not settings.db_path.exists()):
+def library(settings: Settings, create: bool = True):
+    """The library, closed after use; None when there is none yet and `create` is off."""
+    if not create and not settings.db_path.exists():
         yield None
         return
     store = open_store(settings)
@@ -192,6 +191,12 @@ def _library_for(labeler: str, settings: Settings):
         yield store
     finally:
         store.close()
+
+
+def _library_for(labeler: str, settings: Settings):
+    """The library, opened only for labelers that need it: Gemini's cost ledger (created when new),
+    the student's active model (a missing library means no model: the labeler says so)."""
+    return nullcontext() if labeler == "heuristic" else library(settings, create=labeler != "student")
 
 
 COMMANDS.append(evaluate)

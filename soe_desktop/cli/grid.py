@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import click
 
-from soe_desktop.cli.documents import LABELER_CHOICES, OCR_OPTION, PDF_PATHS, _make_labeler, fail, open_store
+from soe_desktop.cli.documents import LABELER_CHOICES, OCR_OPTION, PDF_PATHS, _make_labeler, fail, library
 from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.settings import Settings
 
 OUT = click.Path(dir_okay=False, path_type=Path)
-
-
-@contextmanager
-def _existing_library(settings: Settings):
-    """The library when there is one (its human labels say which tables are SoE); never created."""
-    if not settings.db_path.exists():
-        yield None
-        return
-    store = open_store(settings)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @click.command()
@@ -51,7 +37,7 @@ def grid(settings: Settings, pdf: Path, as_json: bool, csv_out: Optional[Path], 
     from soe_desktop.core.pdf.analysis import AnalysisOptions
 
     try:
-        with _existing_library(settings) as store, ProgressBar(not quiet and not as_json, pdf.name) as bar:
+        with library(settings, create=False) as store, ProgressBar(not quiet and not as_json, pdf.name) as bar:
             chosen = _make_labeler(labeler, settings, store, allow_cloud=False)
             result = document_grids(pdf, chosen, store, progress=bar, options=AnalysisOptions.from_settings(settings, ocr))
     except SoeError as error:
