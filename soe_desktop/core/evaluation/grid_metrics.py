@@ -46,19 +46,21 @@ def name_similarity(a: str, b: str) -> float:
 def label_similarity(a: str, b: str) -> float:
     """0-100 between flattened column labels. Words score as the mean of strict and subset-tolerant
     ratios (an extra header level "Treatment | Week 4" vs "Week 4" still scores, less than a full
-    match); the numbers must agree as well, since "Week 2" and "Week 4" are different visits."""
+    match); the numbers must agree as well, since "Week 2" and "Week 4" are different visits. Where
+    only one side has words ("1 | -2" vs "Visit 1 | Week -2": row titles kept or not), the numbers
+    decide; where only one side has numbers (a day line lost), the words count for less."""
     words_a, words_b = normalise(_NUMBER.sub(" ", a or "")), normalise(_NUMBER.sub(" ", b or ""))
     numbers_a, numbers_b = _numbers(a), _numbers(b)
+    agreement = (2 * len(numbers_a & numbers_b) / (len(numbers_a) + len(numbers_b))
+                 if numbers_a and numbers_b else None)
     if words_a and words_b:
         words = (fuzz.token_sort_ratio(words_a, words_b) + fuzz.token_set_ratio(words_a, words_b)) / 2
-    else:
-        words = 100.0 if words_a == words_b else 50.0
-    if not numbers_a and not numbers_b:
-        return words if (words_a or words_b) else 0.0
-    if not numbers_a or not numbers_b:  # a header level with the day lost: weaker, not wrong
-        return words * 0.6
-    agreement = 2 * len(numbers_a & numbers_b) / (len(numbers_a) + len(numbers_b))
-    return words * (0.3 + 0.7 * agreement)
+        if agreement is not None:
+            return words * (0.3 + 0.7 * agreement)
+        return words * 0.6 if (numbers_a or numbers_b) else words
+    if agreement is not None:
+        return 90.0 * agreement
+    return 100.0 if normalise(a) == normalise(b) and normalise(a) else 0.0
 
 
 # A minus sign counts only where no digit precedes it: "Day -28" is negative, "Days 2-5" a range.

@@ -129,3 +129,9 @@ def test_totals_sum_counts_before_ratios():
     b = GridScores(cell_tp=1, cell_fp=0, cell_fn=9)
     assert total([a, b]).cell_f1 == pytest.approx(2 * 10 / (2 * 10 + 1 + 9))
     assert GridScores().cell_f1 == 0.0
+
+
+def test_labels_without_the_row_titles_still_align_by_their_numbers():
+    truth = ["Visit 1 | Week -2", "Visit 2 | Week 0", "Visit 3 | Week 2", "Visit ET"]
+    predicted = ["VISIT | WEEK", "1 | -2", "2 | 0", "3 | 2", "ET"]  # the title column read as a visit
+    assert align_labels(predicted, truth) == {1: 0, 2: 1, 3: 2, 4: 3}
