@@ -19,10 +19,11 @@ from typing import Iterator, Sequence
 
 from sqlite_utils import Database
 
-from soe_desktop.core.model import Candidate, Document, Label, LabelSource, PageText, utc_now
+from soe_desktop.core.model import Candidate, Detector, Document, Label, LabelSource, PageText, utc_now
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import rows
 from soe_desktop.core.store.audit import AuditMixin
+from soe_desktop.core.store.grid_edits import GridEditsMixin
 from soe_desktop.core.store.migrations import DOCUMENT_STATUSES, apply_migrations
 from soe_desktop.core.store.records import RecordsMixin
 
@@ -34,7 +35,7 @@ _OPENING = threading.Lock()
 IN_PROGRESS_STATUSES = ("reading", "detecting", "labelling")
 
 
-class Store(RecordsMixin, AuditMixin):
+class Store(RecordsMixin, GridEditsMixin, AuditMixin):
     """The app's database. Open with a path (or ':memory:'); the schema is migrated on open."""
 
     def __init__(self, path: str | Path) -> None:
@@ -200,6 +201,8 @@ class Store(RecordsMixin, AuditMixin):
         Candidates are keyed by id: one found again is updated in place and keeps its labels.
         An old candidate that is not found again is deleted if nothing labelled it, and kept
         as not current (`include_stale=True` shows it) if it has labels, so no label is orphaned.
+        A manual candidate (a table a person added, `add_candidate`) is no finder's to drop: it
+        stays as it is.
         """
         wrong = [c.id for c in candidates if c.document_sha256 != sha256]
         if wrong:
@@ -207,7 +210,8 @@ class Store(RecordsMixin, AuditMixin):
         with self._transaction():
             self._require_document(sha256)
             self._check_ids_free(sha256, [c.id for c in candidates])
-            self.db.execute("UPDATE candidates SET current = 0 WHERE document_sha256 = ?", [sha256])
+            self.db.execute("UPDATE candidates SET current = 0 WHERE document_sha256 = ? AND detector != ?",
+                            [sha256, Detector.MANUAL.value])
             now = utc_now()
             for candidate in candidates:
                 self._upsert_candidate(rows.candidate_to_row(candidate, now))
@@ -216,6 +220,32 @@ class Store(RecordsMixin, AuditMixin):
                    AND id NOT IN (SELECT candidate_id FROM labels)""",
                 [sha256],
             )
+
+    def add_candidate(self, candidate: Candidate, actor: str = "system") -> bool:
+        """Add one candidate (e.g. a whole-page manual one for a table every finder missed), audited;
+        False, and nothing changed, when a candidate with its id is already stored."""
+        with self._transaction():
+            self._require_document(candidate.document_sha256)
+            self._check_ids_free(candidate.document_sha256, [candidate.id])
+            if self._read("SELECT 1 FROM candidates WHERE id = ?", [candidate.id]):
+                return False
+            self.db["candidates"].insert(rows.candidate_to_row(candidate))
+            self._audit("candidate.add", candidate.id, {"page": candidate.page, "detector": candidate.detector},
+                        actor, document=candidate.document_sha256, candidate=candidate.id, new=candidate.detector)
+            return True
+
+    def set_candidate_current(self, candidate_id: str, current: bool, actor: str = "system") -> None:
+        """Show or hide one candidate in review (a hidden one keeps its labels: `include_stale=True`)."""
+        with self._transaction():
+            found = self._read("SELECT document_sha256, current FROM candidates WHERE id = ?", [candidate_id])
+            if not found:
+                raise KeyError(f"no candidate {candidate_id!r}")
+            if bool(found[0]["current"]) == current:
+                return
+            self.db.execute("UPDATE candidates SET current = ? WHERE id = ?", [int(current), candidate_id])
+            self._audit("candidate.current", candidate_id, {"current": current}, actor,
+                        document=found[0]["document_sha256"], candidate=candidate_id,
+                        old=str(not current).lower(), new=str(current).lower())
 
     def _check_ids_free(self, sha256: str, ids: list[str]) -> None:
         for chunk in _chunks(ids, 500):

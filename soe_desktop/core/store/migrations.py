@@ -203,6 +203,49 @@ def m005_audit_attribution(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_ledger_routing(db: Database) -> None:
+    """A ledger row may record how a document's candidates were routed once a student labels them
+    (representation 'routing', no request of its own): how many candidates, how many went to the
+    cloud and to review, the requests that sent and those saved against sending every candidate."""
+    columns = ("routed_candidates", "routed_cloud", "routed_review", "sent_requests", "saved_requests")
+    _run(db, [f"ALTER TABLE ledger ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0" for name in columns])
+
+
+@migrations()
+def m007_grid_edits(db: Database) -> None:
+    """Human edits of extracted SoE grids (cells, activity names, column headers), append-only like
+    labels: an undo appends a retraction. Keyed by document, grid (its candidate group) and target;
+    `anchor_json` records the extracted text and printed position of the edited row and column, so
+    an edit still finds its cell when a better extractor changes the rows around it."""
+    _run(
+        db,
+        [
+            """CREATE TABLE grid_edits (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                document_sha256 TEXT NOT NULL REFERENCES documents(sha256),
+                grid_key TEXT NOT NULL,
+                target TEXT NOT NULL CHECK (target IN ('cell', 'activity', 'column')),
+                row_key TEXT NOT NULL DEFAULT '',
+                column_key TEXT NOT NULL DEFAULT '',
+                value TEXT NOT NULL DEFAULT '',
+                previous TEXT NOT NULL DEFAULT '',
+                anchor_json TEXT NOT NULL DEFAULT '{}',
+                source TEXT NOT NULL,
+                os_user TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                retracts INTEGER REFERENCES grid_edits(id)
+            )""",
+            """CREATE TRIGGER grid_edits_no_update BEFORE UPDATE ON grid_edits
+               BEGIN SELECT RAISE(ABORT, 'grid edits are append-only: append a new edit or a retraction'); END""",
+            """CREATE TRIGGER grid_edits_no_delete BEFORE DELETE ON grid_edits
+               BEGIN SELECT RAISE(ABORT, 'grid edits are append-only: append a retraction instead'); END""",
+            "CREATE INDEX grid_edits_by_grid ON grid_edits(document_sha256, grid_key, id)",
+            "CREATE UNIQUE INDEX grid_edits_one_retraction ON grid_edits(retracts) WHERE retracts IS NOT NULL",
+        ],
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied (empty when the schema is current)."""
     pending = [migration.name for migration in migrations.pending(db)]

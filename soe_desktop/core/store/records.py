@@ -23,6 +23,11 @@ LEDGER_FIELDS = (
     "requests",
     "cached_items",
     "failed_requests",
+    "routed_candidates",
+    "routed_cloud",
+    "routed_review",
+    "sent_requests",
+    "saved_requests",
 )
 MODEL_FIELDS = (
     "version",
