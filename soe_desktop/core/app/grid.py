@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from soe_desktop.core.app.grid_edits import with_edits
 from soe_desktop.core.app.triage import TriageResult, document_json, triage
 from soe_desktop.core.grid.extract import grids_for_document
 from soe_desktop.core.grid.model import Grid
@@ -56,7 +57,8 @@ def document_grids(
     cancel: Optional[CancelToken] = None,
     options: AnalysisOptions = AnalysisOptions(),
 ) -> GridResult:
-    """Analyse and label `path` (nothing is stored), then extract the grid of each SoE table."""
+    """Analyse and label `path` (nothing is stored), then extract the grid of each SoE table; for a
+    document in the library, its grids carry the human edits stored there."""
     progress = progress or no_progress
     started = time.perf_counter()
     result = triage(path, labeler, progress, cancel, options)
@@ -64,6 +66,7 @@ def document_grids(
     grid_started = time.perf_counter()
     grids = grids_for_document(path, result.candidates, effective_labels(result, store), ocr=options.ocr,
                                cancel=cancel)
+    grids = with_edits(store, result.document.sha256, grids)  # a person's corrections win over the reading
     progress(Progress("grids", 1, 1))
     now = time.perf_counter()
     return GridResult(result, grids, now - started, now - grid_started)
