@@ -1,7 +1,10 @@
 """Ingest: the one workflow behind a drop on the window and `soe ingest`.
 
 store a copy (fingerprinted while copying) -> analyse -> the teacher from the settings ->
-the active student, when one is active -> the auto-accept rule -> status. The status is written
+the active student, when one is active, whose uncertain labels are routed to Gemini or to the top
+of the review queue (routing.py) -> the auto-accept rule -> status. With an active student the
+first pass is an offline teacher even when Gemini is the chosen one: only the uncertain go to the
+cloud. The status is written
 at each stage, so a document interrupted half-way is visible as such, and a failure marks only
 that document 'error'.
 """
@@ -9,11 +12,12 @@ that document 'error'.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
-from soe_desktop.core.app.labelers import LabelerContext, make_teacher
+from soe_desktop.core.app import routing
+from soe_desktop.core.app.labelers import LABELERS, LabelerContext, make_teacher
 from soe_desktop.core.app.review import apply_auto_accept
 from soe_desktop.core.app.triage import label_candidates
 from soe_desktop.core.errors import BadInputError, SoeError
@@ -21,7 +25,8 @@ from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCall
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.model import Document, soe_pages_of
 from soe_desktop.core.pdf.analysis import Analysis, AnalysisOptions, analyse
-from soe_desktop.core.pdf.ingest import document_of, open_pdfium
+from soe_desktop.core.pdf.ingest import document_of
+from soe_desktop.core.pdf.repair import OpenedPdf, open_or_repair
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store.files import store_copy
 from soe_desktop.core.training.labeler import StudentLabeler
@@ -47,6 +52,8 @@ class IngestResult:
     labelers: list[str] = field(default_factory=list)  # label sources written, in order
     seconds: float = 0.0
     messages: list[str] = field(default_factory=list)  # e.g. why Gemini did not label
+    repaired: bool = False  # read from qpdf's repair of a damaged file
+    unreadable_pages: list[int] = field(default_factory=list)  # skipped: see PageText.unreadable
 
 
 class _StatusRecorder:
@@ -79,41 +86,60 @@ def ingest_document(
     progress = progress or no_progress
     started = time.perf_counter()
     stored_path, sha256 = store_copy(Path(path), settings.documents_dir)
-    pdf = _open_or_discard(stored_path, store, sha256, Path(path).name)
+    opened = _open_or_discard(stored_path, store, sha256, Path(path).name)
     try:
-        document = document_of(pdf, path, sha256)
+        document = document_of(opened.pdf, path, sha256)
         is_new = store.add_document(document, str(stored_path), Path(path).name)
         existing = store.document(sha256) or {}
         if not is_new and existing.get("status") in FINISHED:
             return _already_stored(store, document)
         recorder = _StatusRecorder(store, sha256, progress)
-        context = LabelerContext(settings, store, allow_cloud=allow_cloud)
+        context = LabelerContext(_first_pass_settings(settings, store), store, allow_cloud=allow_cloud)
         teacher, messages = _run_recorded(store, sha256, lambda: _analyse_and_label(
-            stored_path, pdf, document, AnalysisOptions.from_settings(settings, ocr), context, recorder, cancel))
+            opened, document, AnalysisOptions.from_settings(settings, ocr), context, recorder, cancel))
     finally:
-        pdf.close()
-    sources = [teacher] + _label_with_active_student(store, sha256, student_for, progress, cancel)
+        opened.close()
+    student_sources, student_messages = _label_with_active_student(store, sha256, settings, allow_cloud,
+                                                                   student_for, progress, cancel)
+    sources = [teacher] + student_sources
     accepted = apply_auto_accept(store, sha256, settings.auto_accept_threshold)
     result = _result(store, document, sources, accepted, time.perf_counter() - started)
-    result.messages = messages
+    result.messages = messages + student_messages
     return result
 
 
-def _open_or_discard(stored_path: Path, store, sha256: str, name: str):
-    """Open the stored copy; bad input raises here, before anything is recorded, and a copy the
-    library does not know is removed again (a refused file leaves nothing behind)."""
+def _first_pass_settings(settings: Settings, store) -> Settings:
+    """With an active student a cloud teacher does not label everything first: the offline
+    teacher does, and only what the student is unsure of is sent (routing.py)."""
+    entry = LABELERS.get(settings.teacher)
+    if entry is not None and entry.needs_network and store.active_model() is not None:
+        return replace(settings, teacher="heuristic")
+    return settings
+
+
+def repaired_copy_path(stored_path: Path) -> Path:
+    """qpdf's repair of a damaged stored copy lives beside it: `<sha256>.repaired.pdf`."""
+    return stored_path.with_name(f"{stored_path.stem}.repaired.pdf")
+
+
+def _open_or_discard(stored_path: Path, store, sha256: str, name: str) -> OpenedPdf:
+    """Open the stored copy (or qpdf's repair of it, when pdfium refuses it as damaged); bad input
+    raises here, before anything is recorded, and a copy the library does not know is removed
+    again (a refused file leaves nothing behind)."""
     try:
-        return open_pdfium(stored_path)
+        return open_or_repair(stored_path, lambda: repaired_copy_path(stored_path), name)
     except BadInputError as error:
         if store.document(sha256) is None:
             stored_path.unlink(missing_ok=True)
         raise BadInputError(str(error).replace(stored_path.name, name)) from None
 
 
-def _analyse_and_label(stored_path, pdf, document: Document, options: AnalysisOptions, context: LabelerContext,
+def _analyse_and_label(opened: OpenedPdf, document: Document, options: AnalysisOptions, context: LabelerContext,
                        recorder, cancel) -> tuple[str, list[str]]:
-    """Returns the teacher's name and what it had to say (e.g. why Gemini did not label)."""
-    analysis = analyse(stored_path, recorder, cancel, options, document=document, pdf=pdf)
+    """Returns the teacher's name and what it had to say (e.g. why Gemini did not label). A
+    document read from a repaired copy is recorded as repaired, its stored path naming the copy."""
+    analysis = analyse(opened.path, recorder, cancel, options, document=document, pdf=opened.pdf,
+                       repair_to=repaired_copy_path(opened.path))
     teacher = make_teacher(context)
     labels = label_candidates(analysis, teacher, recorder, cancel)
     store = context.store
@@ -121,6 +147,8 @@ def _analyse_and_label(stored_path, pdf, document: Document, options: AnalysisOp
         store.add_pages(document.sha256, analysis.pages)
         store.replace_candidates(document.sha256, analysis.candidates)
         store.add_labels(labels)
+        if opened.repaired or analysis.repaired:
+            store.mark_repaired(document.sha256, analysis.source, analysis.document.page_count)
     store.set_status(document.sha256, "needs review")
     return teacher.name, list(getattr(teacher, "messages", []))
 
@@ -140,16 +168,24 @@ def _run_recorded(store, sha256: str, work):
         raise
 
 
-def _label_with_active_student(store, sha256: str, student_for: StudentFactory, progress, cancel) -> list[str]:
+def _label_with_active_student(store, sha256: str, settings: Settings, allow_cloud: bool,
+                               student_for: StudentFactory, progress, cancel) -> tuple[list[str], list[str]]:
     """Append the active student's labels (the newest machine label, so the review shows it; the
-    teacher's stays in the history). Returns the sources written (none without an active model)."""
+    teacher's stays in the history), then Gemini's on the uncertain ones it was allowed to see.
+    Returns the sources written (none without an active model) and what routing had to say."""
     active = store.active_model()
     candidates = store.candidates(sha256)
     if active is None or not active.get("path") or not candidates:
-        return []
+        return [], []
     student = student_for(active["path"])
-    store.add_labels(student.label(candidates, progress=progress, cancel=cancel))
-    return [student.name]
+    labels = student.label(candidates, progress=progress, cancel=cancel)
+    routed = routing.route(settings, store, sha256, candidates, labels, allow_cloud, progress, cancel)
+    with store.transaction():
+        store.add_labels(labels)
+        if routed.cloud_labels:
+            store.add_labels(routed.cloud_labels)
+        routing.record(store, sha256, routed, settings)
+    return [student.name] + (["gemini"] if routed.cloud_labels else []), routed.messages
 
 
 def _already_stored(store, document: Document) -> IngestResult:
@@ -163,9 +199,12 @@ def _result(store, document: Document, sources: list[str], accepted: int, second
     sha256 = document.sha256
     candidates = store.candidates(sha256)
     labels = store.effective_labels(sha256)
-    status = (store.document(sha256) or {}).get("status", "needs review")
-    return IngestResult(sha256, document.page_count, len(candidates), soe_pages_of(candidates, labels),
-                        auto_accepted=accepted, status=status, labelers=sources, seconds=seconds)
+    row = store.document(sha256) or {}
+    unreadable = [page.number for page in store.pages(sha256) if page.unreadable]
+    return IngestResult(sha256, int(row.get("page_count", document.page_count)), len(candidates),
+                        soe_pages_of(candidates, labels), auto_accepted=accepted,
+                        status=row.get("status", "needs review"), labelers=sources, seconds=seconds,
+                        repaired=bool(row.get("repaired")), unreadable_pages=unreadable)
 
 
 def stored_analysis(store, sha256: str) -> Analysis:

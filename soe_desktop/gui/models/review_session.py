@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from soe_desktop.core.model import Candidate, Label, LabelSource, soe_pages_of
+from soe_desktop.core.app.routing import is_routed_to_review
 from soe_desktop.core.app.review import append_label, human_label, is_reviewed, refresh_status, review_state
 
 
@@ -119,7 +120,7 @@ class ReviewSession(QObject):
 
     def _order(self) -> None:
         if self.sort_by_uncertainty:
-            self.candidates.sort(key=lambda c: (is_reviewed(self.labels.get(c.id)), -self.uncertainty(c.id)))
+            self.candidates.sort(key=self._uncertain_first)
         else:
             self.candidates.sort(key=lambda c: (c.page, c.bbox[1], c.bbox[0]))
 
@@ -137,6 +138,12 @@ class ReviewSession(QObject):
 
     def state(self, candidate_id: str) -> str:
         return review_state(self.labels.get(candidate_id))
+
+    def _uncertain_first(self, candidate: Candidate) -> tuple[bool, bool, float]:
+        """Open before settled; among the open, those routed to review (routing.py: the student was
+        unsure and Gemini could not be asked) first; then the most uncertain."""
+        label = self.labels.get(candidate.id)
+        return is_reviewed(label), not is_routed_to_review(label), -self.uncertainty(candidate.id)
 
     def uncertainty(self, candidate_id: str) -> float:
         """0 = certain, 1 = a coin flip (distance of p(SoE) from 0.5, flipped)."""
@@ -183,10 +190,11 @@ class ReviewSession(QObject):
             self.select(self.candidates[max(self._index() - 1, 0)].id)
 
     def next_uncertain(self) -> None:
-        """The most uncertain candidate nobody (person or rule) has settled yet."""
+        """The most uncertain candidate nobody (person or rule) has settled yet (those routed to
+        review first)."""
         open_ones = [c for c in self.candidates if not is_reviewed(self.labels.get(c.id)) and c.id != self.current]
         if open_ones:
-            self.select(min(open_ones, key=lambda c: -self.uncertainty(c.id)).id)
+            self.select(min(open_ones, key=self._uncertain_first).id)
 
     # ----- decisions --------------------------------------------------------------------------
     def decide(self, is_soe: bool, reason: str) -> None:
