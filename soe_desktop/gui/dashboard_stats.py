@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from soe_desktop.core.app.routing import ROUTING_ROW
 from soe_desktop.core.labeling.selective_filter import passes_filter
 from soe_desktop.core.model import Label, LabelKind, LabelSource
 
@@ -45,6 +46,10 @@ class Score:
     @property
     def agreement(self) -> float | None:
         return (self.tp + self.tn) / self.n if self.n else None
+
+    @property
+    def f1(self) -> float | None:
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp + self.fp + self.fn else None
 
 
 @dataclass
@@ -133,3 +138,107 @@ def _score_candidate(stats: DashboardStats, row: DocumentRow, labels: list[Label
             stats.labelers.setdefault(family, Score()).add(human.is_soe, label.is_soe)
     for teacher in teachers:
         row.teacher_vs_human.add(human.is_soe, teacher.is_soe)
+
+
+# --- "Ready to replace Gemini?" ------------------------------------------------------------------
+
+RECENT_DOCUMENTS = 20  # the view judges the newest documents: the student of today, not of months ago
+MIN_JUDGED = 20  # fewer candidates judged by a person and both labelers than this: too few to tell
+
+
+@dataclass
+class Readiness:
+    """Student against Gemini on recent documents: their agreement, each one's page and candidate
+    scores against human labels, and what routing saved (from the ledger)."""
+
+    documents: int = 0
+    both: int = 0  # candidates labelled by the student and by Gemini
+    agree: int = 0
+    student_candidates: Score = field(default_factory=Score)  # on candidates a person decided and both labelled
+    gemini_candidates: Score = field(default_factory=Score)
+    student_pages: Score = field(default_factory=Score)
+    gemini_pages: Score = field(default_factory=Score)
+    routed: int = 0  # candidates routing judged
+    sent_to_cloud: int = 0
+    sent_requests: int = 0
+    saved_requests: int = 0
+    cost_per_request: float | None = None  # mean over the ledger's answered Gemini requests
+
+    @property
+    def agreement(self) -> float | None:
+        return self.agree / self.both if self.both else None
+
+    @property
+    def saved_usd(self) -> float | None:
+        return None if self.cost_per_request is None else self.saved_requests * self.cost_per_request
+
+    @property
+    def verdict(self) -> str:
+        judged = self.student_candidates.n
+        student, gemini = self.student_pages.f1, self.gemini_pages.f1
+        if judged < MIN_JUDGED or student is None or gemini is None:
+            return (f"Not enough to tell yet: {judged} candidates reviewed by a person and labelled by both "
+                    f"(needs {MIN_JUDGED}).")
+        if student >= gemini:
+            return f"Yes: on reviewed pages the student scores F1 {student:.2f} against Gemini's {gemini:.2f}."
+        return f"Not yet: on reviewed pages the student scores F1 {student:.2f} against Gemini's {gemini:.2f}."
+
+
+def _family(label: Label) -> str | None:
+    kind = label.kind
+    if kind is LabelKind.HUMAN:
+        return "human"
+    if kind is LabelKind.STUDENT:
+        return "student"
+    return "gemini" if label.source == "gemini" else None
+
+
+def readiness(store, recent: int = RECENT_DOCUMENTS) -> Readiness:
+    """The "Ready to replace Gemini?" figures over the `recent` newest documents."""
+    documents = store.documents()[-recent:] if recent else store.documents()
+    result = Readiness(documents=len(documents))
+    for document in documents:
+        _judge_document(store, document["sha256"], result)
+    _add_routing(store, {document["sha256"] for document in documents}, result)
+    return result
+
+
+def _judge_document(store, sha256: str, result: Readiness) -> None:
+    latest: dict[str, dict[str, Label]] = defaultdict(dict)
+    for label in store.labels(sha256=sha256, include_retracted=False):  # oldest first: the last one wins
+        family = _family(label)
+        if family is not None:
+            latest[label.candidate_id][family] = label
+    pages: dict[int, dict[str, bool]] = defaultdict(dict)  # page -> family -> any SoE
+    for candidate in store.candidates(sha256):
+        found = latest.get(candidate.id, {})
+        student, gemini, human = found.get("student"), found.get("gemini"), found.get("human")
+        if student is None or gemini is None:
+            continue
+        result.both += 1
+        result.agree += int(student.is_soe == gemini.is_soe)
+        if human is None:
+            continue
+        result.student_candidates.add(human.is_soe, student.is_soe)
+        result.gemini_candidates.add(human.is_soe, gemini.is_soe)
+        on_page = pages[candidate.page]
+        for family, label in (("human", human), ("student", student), ("gemini", gemini)):
+            on_page[family] = on_page.get(family, False) or label.is_soe
+    for verdicts in pages.values():
+        result.student_pages.add(verdicts["human"], verdicts["student"])
+        result.gemini_pages.add(verdicts["human"], verdicts["gemini"])
+
+
+def _add_routing(store, shas: set[str], result: Readiness) -> None:
+    answered_requests, answered_cost = 0, 0.0
+    for row in store.ledger():
+        if row["representation"] == ROUTING_ROW:
+            if row["document_sha256"] in shas:
+                result.routed += int(row["routed_candidates"] or 0)
+                result.sent_to_cloud += int(row["routed_cloud"] or 0)
+                result.sent_requests += int(row["sent_requests"] or 0)
+                result.saved_requests += int(row["saved_requests"] or 0)
+        elif not row["cached"] and not row["failed_requests"] and row["requests"]:
+            answered_requests += int(row["requests"])
+            answered_cost += float(row["cost_usd"] or 0.0)
+    result.cost_per_request = answered_cost / answered_requests if answered_requests else None

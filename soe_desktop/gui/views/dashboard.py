@@ -1,4 +1,5 @@
-"""Dashboard: per-document and overall counts, labelers against human labels, filter, cost."""
+"""Dashboard: per-document and overall counts, labelers against human labels, filter, cost, and
+whether the local student is ready to replace Gemini."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from soe_desktop.core.settings import FILTER_THRESHOLD
-from soe_desktop.gui.dashboard_stats import DashboardStats, compute
+from soe_desktop.gui.dashboard_stats import DashboardStats, compute, readiness
+from soe_desktop.gui.views.readiness import ReadinessBox
 
 DOC_COLUMNS = ("Document", "Status", "Pages", "Candidates", "SoE pages", "Reviewed by you", "Accepted by rule",
                "Teacher = human", "Cost (USD)")
@@ -59,6 +61,8 @@ class DashboardPanel(QWidget):
         QVBoxLayout(chart_box).addWidget(self.canvas)
         bottom.addWidget(chart_box, 1)
         layout.addLayout(bottom, 2)
+        self.readiness = ReadinessBox()
+        layout.addWidget(self.readiness, 1)
 
     @staticmethod
     def _table(columns: tuple[str, ...]) -> QTableWidget:
@@ -77,6 +81,7 @@ class DashboardPanel(QWidget):
         self._fill_documents(self.stats)
         self._fill_labelers(self.stats)
         self._draw_chart(self.stats)
+        self.readiness.show_readiness(readiness(self.store))
         docs = self.stats.documents
         total = sum(row.candidates for row in docs)
         by_you = sum(row.reviewed_by_you for row in docs)
