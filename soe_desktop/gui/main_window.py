@@ -111,6 +111,10 @@ class MainWindow(QMainWindow):
 
         self.exports = ExportActions(self, self.store, self.settings)
         self.exports.add_to(file_menu)
+        from soe_desktop.gui.import_labels_action import ImportLabelsAction
+
+        self.imports = ImportLabelsAction(self, self.settings)
+        self.imports.add_to(file_menu)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -386,6 +390,7 @@ class MainWindow(QMainWindow):
         self.queue.shutdown()
         self.training_panel.shutdown()
         self.exports.shutdown()
+        self.imports.shutdown()
 
     def closeEvent(self, event) -> None:
         self.shutdown()

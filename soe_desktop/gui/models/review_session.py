@@ -96,6 +96,11 @@ class ReviewSession(QObject):
             self.undo_group.addStack(stack)
         return stack
 
+    def push_command(self, sha256: str, command: QUndoCommand) -> None:
+        """Put a change made elsewhere (e.g. a label import) on `sha256`'s undo history; QUndoStack
+        calls its redo() at once, so a command for work already done makes that first redo a no-op."""
+        self._stack_for(sha256).push(command)
+
     def set_store(self, store) -> None:
         """Review another library (data folder): the old histories point at the old database."""
         self.load("")
