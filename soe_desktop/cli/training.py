@@ -51,34 +51,40 @@ def _ctrl_c_cancels(token):
 @click.option("--base-model", default=None, help="Local Hugging Face model folder or hub id (default: packaged MiniLM).")
 @click.option("--device", type=click.Choice(DEVICE_CHOICES), default="auto", show_default=True)
 @click.option("--no-activate", is_flag=True, help="Register the new model without making it active.")
+@click.option("--activate-anyway", is_flag=True,
+              help="Make the new model active even when it scores lower than the active labeler.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's record as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_obj
 def train_command(settings: Settings, source, threshold, epochs, batch_size, max_tokens, learning_rate, seed,
-                  base_model, device, no_activate, as_json, quiet) -> None:
-    """Fine-tune a new student model version on the labels in the store."""
+                  base_model, device, no_activate, activate_anyway, as_json, quiet) -> None:
+    """Fine-tune a new student model version on the labels in the store.
+
+    The new model becomes active only if its page F1 on human-reviewed documents it did not train
+    on is at least that of the active labeler (the active student, else the heuristic teacher)."""
+    from soe_desktop.core.app.training import train_and_register
     from soe_desktop.core.jobs import CancelToken
-    from soe_desktop.core.training.dataset import training_set_from_store
-    from soe_desktop.core.training.trainer import train
 
     args = TrainingArguments(base_model=settings.base_model if base_model is None else base_model, epochs=epochs,
                              batch_size=batch_size, max_tokens=max_tokens, learning_rate=learning_rate, seed=seed,
                              device=device)
-    registry = _open_registry(settings)
+    store = open_store(settings)
     try:
         threshold = settings.filter_threshold if threshold is None else threshold
-        dataset = training_set_from_store(registry.store, source, threshold)
         token = CancelToken()
         with ProgressBar(not quiet, "train") as bar, _ctrl_c_cancels(token):
-            result = train(dataset, args, progress=bar, cancel=token)
-        row = registry.register(result, activate=not no_activate)
+            outcome = train_and_register(settings, store, args, source, threshold, progress=bar, cancel=token,
+                                         activate_anyway=activate_anyway, activate=not no_activate)
     except SoeError as error:
         _fail(str(error))
     finally:
-        registry.store.close()
-    _print_run(row, result.error, as_json)
-    if not result.completed:
-        sys.exit(1 if result.status == "failed" else 130)
+        store.close()
+    _print_run(outcome.row, outcome.error, as_json)
+    if outcome.completed and not as_json:
+        click.echo(outcome.verdict())
+        _print_differences(outcome.comparison or {})
+    if not outcome.completed:
+        sys.exit(1 if outcome.status == "failed" else 130)
 
 
 def _print_run(row: dict, error: str, as_json: bool) -> None:
@@ -94,6 +100,25 @@ def _print_run(row: dict, error: str, as_json: bool) -> None:
     click.echo(line + (" [active]" if row["active"] else ""))
     if error:
         click.echo(f"error: {error}", err=True)
+
+
+def _soe(is_soe: bool) -> str:
+    return "SoE" if is_soe else "not SoE"
+
+
+def _print_differences(comparison: dict, limit: int = 10) -> None:
+    """The two page F1s side by side, then the first pages where the two labelers disagree."""
+    ours, theirs = comparison.get("challenger"), comparison.get("champion")
+    if not ours or not theirs:
+        return
+    click.echo(f"  page F1: new {ours['f1']:.3f} (P {ours['precision']:.3f} R {ours['recall']:.3f})  vs  "
+               f"{theirs['name']} {theirs['f1']:.3f} (P {theirs['precision']:.3f} R {theirs['recall']:.3f})")
+    for row in comparison.get("differences", [])[:limit]:
+        click.echo(f"  {row['document']} p{row['page']}: reviewers {_soe(row['truth'])}, "
+                   f"new {_soe(row['challenger'])}, {theirs['name']} {_soe(row['champion'])}")
+    hidden = comparison.get("different_pages", 0) - min(limit, len(comparison.get("differences", [])))
+    if hidden > 0:
+        click.echo(f"  ... and {hidden} more page(s) (soe models list --json)")
 
 
 @click.group("models")

@@ -2,7 +2,8 @@
 
 Folder layout (<models_dir>/<version>/): a standard PEFT adapter (adapter_config.json,
 adapter_model.safetensors; loadable with `PeftModel.from_pretrained`), the tokenizer, and
-training_args.json / dataset.json / metrics.json / run.json; a fused student (head
+training_args.json / dataset.json / metrics.json / run.json (+ promotion.json, the promotion
+gate's comparison, once judged); a fused student (head
 "features+text") adds feature_head.safetensors / feature_head.json (head weights, feature scaler). One version is active; a failed or
 cancelled run is recorded (so the user sees what happened) but never has weights and never
 becomes active.
@@ -24,6 +25,9 @@ ARGS_FILE = "training_args.json"
 DATASET_FILE = "dataset.json"
 METRICS_FILE = "metrics.json"
 RUN_FILE = "run.json"
+PROMOTION_FILE = "promotion.json"  # the promotion gate's comparison (core/app/promotion.py)
+PROMOTION_KEY = "promotion"  # the same, in the model row's metrics
+PART_SUFFIX = ".part"
 
 
 def _write_json(path: Path, value) -> None:
@@ -82,10 +86,16 @@ class ModelRegistry:
         return self.models_dir / version
 
     def register(self, result: TrainResult, activate: bool = True) -> dict:
-        """Record a run; a completed one is saved and (by default) made active. Returns its row."""
+        """Record a run; a completed one is saved and (by default) made active. Returns its row.
+
+        Crash-safe order: the folder is written under a `.part` name, renamed into place, and
+        only then is the row inserted. A kill mid-write leaves a `.part` folder no row points to
+        (it never becomes active; another run may be writing its own, so none is removed here);
+        a kill before the insert leaves a complete folder without a row; the active model is
+        untouched either way."""
         path = ""
         if result.completed:
-            path = str(save_model_folder(result, self.folder(result.version)))
+            path = str(self._save_whole(result))
         self.store.add_model(
             version=result.version,
             created_at=result.created_at,
@@ -100,6 +110,30 @@ class ModelRegistry:
             peak_rss_mb=result.peak_memory_mb,
         )
         return self.get(result.version)
+
+    def _save_whole(self, result: TrainResult) -> Path:
+        final = self.folder(result.version)
+        staging = final.with_name(final.name + PART_SUFFIX)
+        try:
+            save_model_folder(result, staging)
+            staging.rename(final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return final
+
+    def record_comparison(self, version: str, comparison: dict) -> dict:
+        """Keep the promotion gate's comparison with the model: in its row's metrics (`promotion`)
+        and as promotion.json in its folder; audited. Returns the updated row."""
+        row = self.get(version)
+        self.store.update_model(version, metrics={**(row.get("metrics") or {}), PROMOTION_KEY: comparison})
+        if row.get("path") and Path(row["path"]).is_dir():
+            _write_json(Path(row["path"]) / PROMOTION_FILE, comparison)
+        figures = {key: (comparison.get(key) or {}).get("f1") for key in ("challenger", "champion")}
+        self.store.audit("model.compare", version, {"winner": comparison.get("winner", ""),
+                                                    "page_f1": figures, "documents": comparison.get("documents", 0),
+                                                    "method": comparison.get("method", "")})
+        return self.get(version)
 
     def list(self) -> list[dict]:
         return self.store.models()

@@ -26,8 +26,9 @@ def trained(tmp_path):
     settings = Settings()
     fill_store(settings, 4, teacher_labels=True)
     runner = CliRunner()
+    # No reviewed documents: the gate cannot judge, so the model is made active anyway.
     result = runner.invoke(cli, ["train", "--epochs", "1", "--max-tokens", "32", "--batch-size", "8", "--quiet",
-                                 "--device", "cpu", "--json"])
+                                 "--device", "cpu", "--json", "--activate-anyway"])
     assert result.exit_code == 0, result.output
     return runner, json.loads(result.stdout)
 
@@ -35,6 +36,7 @@ def trained(tmp_path):
 def test_train_registers_an_active_model(trained):
     runner, row = trained
     assert row["status"] == "completed" and row["active"]
+    assert row["metrics"]["promotion"]["winner"] == ""  # nothing reviewed: not judged
     assert row["dataset"]["source"] == "teacher-filtered" and row["dataset"]["examples"] == 24
     listing = runner.invoke(cli, ["models", "list"])
     assert listing.exit_code == 0 and listing.stdout.startswith(f"* {row['version']}  completed")
@@ -60,3 +62,39 @@ def test_export_then_delete(trained, tmp_path):
     assert runner.invoke(cli, ["models", "delete", row["version"], "--yes"]).exit_code == 0
     assert "no models yet" in runner.invoke(cli, ["models", "list"]).stdout
     assert runner.invoke(cli, ["models", "activate", "nope"]).exit_code == 1
+
+
+def _outcome(winner: str, activated: bool, anyway: bool = False):
+    from soe_desktop.core.app.training import TrainOutcome
+
+    figures = lambda name, f1: {"name": name, "precision": f1, "recall": f1, "f1": f1, "tp": 1, "fp": 0, "fn": 0}  # noqa: E731
+    comparison = {"method": "k-fold by document", "documents": 3, "pages": 18, "winner": winner,
+                  "challenger": figures("student:v2", 0.8), "champion": figures("heuristic", 0.9),
+                  "differences": [{"document": "a.pdf", "sha256": "x", "page": 7, "truth": True,
+                                   "challenger": False, "champion": True}], "different_pages": 1,
+                  "reason": "the new model's page F1 0.800 is worse than heuristic's 0.900", "folds": 3,
+                  "held_out": ["a.pdf"]}
+    row = {"version": "v2", "status": "completed", "seconds": 1.0, "peak_rss_mb": 10.0, "active": activated,
+           "dataset": {"examples": 24, "source": "teacher-filtered"}, "metrics": {"promotion": comparison}}
+    return TrainOutcome("completed", "v2", row=row, comparison=comparison, activated=activated,
+                        activated_anyway=anyway)
+
+
+@pytest.mark.parametrize("flags, anyway", [([], False), (["--activate-anyway"], True)])
+def test_train_says_which_model_won_and_why(monkeypatch, flags, anyway):
+    import soe_desktop.core.app.training as training
+
+    seen = {}
+
+    def fake(settings, store, args, source, threshold, progress=None, cancel=None, activate_anyway=False, **kw):
+        seen.update(activate_anyway=activate_anyway, **kw)
+        return _outcome("champion", activated=activate_anyway, anyway=activate_anyway)
+
+    monkeypatch.setattr(training, "train_and_register", fake)
+    result = CliRunner().invoke(cli, ["train", "--quiet", *flags])
+    assert result.exit_code == 0, result.output
+    assert seen["activate_anyway"] is anyway and seen["activate"] is True
+    assert "the active labeler stays: the new model's page F1 0.800 is worse than heuristic's 0.900" in result.stdout
+    assert "page F1: new 0.800" in result.stdout and "heuristic 0.900" in result.stdout
+    assert "a.pdf p7: reviewers SoE, new not SoE, heuristic SoE" in result.stdout
+    assert result.stdout.rstrip().splitlines()[1].endswith("made active anyway" if anyway else "not made active")

@@ -1,4 +1,7 @@
+import dataclasses
+import json
 import warnings
+from pathlib import Path
 
 import pytest
 import torch
@@ -74,3 +77,49 @@ def test_export_and_delete(trained_result, registry, tmp_path):
     assert exported.suffix == ".zip" and exported.stat().st_size > 10_000
     registry.delete(trained_result.version)
     assert registry.list() == [] and not registry.folder(trained_result.version).exists()
+
+
+class _DiesWhileSaving:
+    """A model whose save is interrupted after part of the folder was written."""
+
+    def save_pretrained(self, folder: str) -> None:
+        (Path(folder) / "adapter_model.safetensors").write_bytes(b"half")
+        raise OSError("disk full")
+
+
+def test_a_save_that_fails_half_way_leaves_no_row_no_folder_and_the_active_model_alone(trained_result, registry):
+    registry.register(trained_result)
+    broken = dataclasses.replace(trained_result, version="v-broken", model=_DiesWhileSaving())
+    with pytest.raises(OSError):
+        registry.register(broken, activate=True)
+    assert registry.store.model("v-broken") is None
+    assert not registry.folder("v-broken").exists()
+    assert not list(registry.models_dir.glob("*.part"))
+    assert registry.active()["version"] == trained_result.version
+
+
+def test_the_folder_is_complete_before_the_row_names_it(trained_result, registry, monkeypatch):
+    """What a kill between the two steps would see: the row is inserted only after the rename."""
+    seen = {}
+    add_model = registry.store.add_model
+
+    def spy(**row):
+        folder = Path(row["path"])
+        seen.update(exists=folder.is_dir(), run=(folder / "run.json").exists(),
+                    part=folder.with_name(folder.name + ".part").exists())
+        add_model(**row)
+
+    monkeypatch.setattr(registry.store, "add_model", spy)
+    registry.register(dataclasses.replace(trained_result, version="v-order"), activate=False)
+    assert seen == {"exists": True, "run": True, "part": False}
+
+
+def test_the_gate_comparison_is_kept_in_the_row_the_folder_and_the_audit(trained_result, registry):
+    registry.register(trained_result, activate=False)
+    comparison = {"winner": "champion", "documents": 3, "method": "k-fold by document",
+                  "challenger": {"f1": 0.8}, "champion": {"f1": 0.9}}
+    row = registry.record_comparison(trained_result.version, comparison)
+    assert row["metrics"]["promotion"] == comparison and row["metrics"]["validation"]  # earlier metrics kept
+    assert json.loads((registry.folder(trained_result.version) / "promotion.json").read_text()) == comparison
+    (entry,) = registry.store.audit_entries(action="model.compare")
+    assert entry["details"]["page_f1"] == {"challenger": 0.8, "champion": 0.9}
