@@ -1,4 +1,6 @@
-"""File ▸ Export: labels (this document or all) to CSV/JSONL, the SoE pages list, the active adapter.
+"""File ▸ Export: labels (this document or all) to CSV/JSONL/XLSX, the SoE pages list, the active
+adapter. Labels and pages go through the core's `export` workflow (the one `soe export` runs: the
+export-format registry, an audit entry per export).
 
 The dialogs run on the GUI thread; the writing runs on a worker with its own connection to the
 library (an export of every label, or a copy of a model folder, takes seconds on a big library,
@@ -17,12 +19,14 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.store import Store
-from soe_desktop.core.store.exports import export_labels, export_soe_pages
+from soe_desktop.core.app.export import export
+from soe_desktop.core.store.exports import EXPORT_FORMATS, file_dialog_filter
 from soe_desktop.core.training.registry import ModelRegistry
 from soe_desktop.gui.dialogs.errors import show_error
 from soe_desktop.gui.workers import Worker, WorkerPool
 
-LABEL_FILTER = "CSV (*.csv);;JSON Lines (*.jsonl)"
+LABEL_FILTER = file_dialog_filter()
+SUFFIXES = [export_format.suffix for export_format in EXPORT_FORMATS.values()]
 
 
 def _export_task(db_path: str, export: Callable[[Store], str]):
@@ -39,11 +43,12 @@ def _export_task(db_path: str, export: Callable[[Store], str]):
 
 
 def labels_task(db_path: str, out: Path, sha256: str | None):
-    return _export_task(db_path, lambda store: f"{export_labels(store, out, sha256=sha256)} labels written to {out}")
+    return _export_task(db_path, lambda store: f"{export(store, out, 'label-history', sha256=sha256).rows} "
+                                               f"labels written to {out}")
 
 
 def soe_pages_task(db_path: str, out: Path):
-    return _export_task(db_path, lambda store: f"{export_soe_pages(store, out)} documents written to {out}")
+    return _export_task(db_path, lambda store: f"{export(store, out, 'soe-pages').rows} documents written to {out}")
 
 
 def model_task(db_path: str, models_dir: Path, version: str, folder: Path):
@@ -78,8 +83,8 @@ class ExportActions(QObject):
         if not path:
             return None
         path = Path(path)
-        if not path.suffix:
-            path = path.with_suffix(".jsonl" if "jsonl" in chosen else ".csv")
+        if not path.suffix:  # the suffix of the format picked in the dialog's filter
+            path = path.with_suffix(next((s for s in SUFFIXES if f"*{s})" in chosen), ".csv"))
         return path
 
     @Slot()

@@ -63,20 +63,13 @@ def bad_pdf(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_student():
     """One tiny completed training run (packaged MiniLM, 16 tokens, one epoch): a few seconds on a CPU."""
-    from soe_desktop.core.model import Candidate, Label
+    from gui_test_helpers import student_candidate
+    from soe_desktop.core.model import Label
     from soe_desktop.core.training.arguments import TrainingArguments
     from soe_desktop.core.training.dataset import build_training_set
     from soe_desktop.core.training.trainer import train
 
-    def candidate(doc: int, index: int, soe: bool) -> Candidate:
-        rows = ([["Procedure", "Screening", "Day 1", "Week 4"], ["Informed consent", "X", "", ""],
-                 ["Vital signs", "X", "X", "X"]] if soe else
-                [["Parameter", "Unit", "Range"], ["ALT", "U/L", "0-40"], ["Creatinine", "mg/dL", "0.6-1.2"]])
-        context = "Schedule of Activities" if soe else "Laboratory reference ranges"
-        return Candidate(f"d{doc}-{index}", f"{doc:02d}" * 32, index + 1, (50, 60, 500, 400), "pdfplumber", rows,
-                         context)
-
-    candidates = [candidate(doc, i, soe=i % 2 == 0) for doc in range(2) for i in range(8)]
+    candidates = [student_candidate(doc, i, soe=i % 2 == 0) for doc in range(2) for i in range(8)]
     labels = [Label(c.id, c.context.startswith("Schedule"), 0.95, "heuristic", agree=True) for c in candidates]
     args = TrainingArguments(epochs=1, batch_size=8, max_tokens=16, validation_fraction=0.5, device="cpu",
                              threads=1)

@@ -32,3 +32,15 @@ def wait_for_queue(qtbot, window, timeout_ms: int = 90_000) -> None:
 
 def statuses(window) -> dict[str, str]:
     return {entry.name: entry.status for entry in window.queue.model.entries}
+
+
+def student_candidate(doc: int, index: int, soe: bool):
+    """A small SoE-like (or lab-range) table candidate, for training and asking a tiny student."""
+    from soe_desktop.core.model import Candidate
+
+    rows = ([["Procedure", "Screening", "Day 1", "Week 4"], ["Informed consent", "X", "", ""],
+             ["Vital signs", "X", "X", "X"]] if soe else
+            [["Parameter", "Unit", "Range"], ["ALT", "U/L", "0-40"], ["Creatinine", "mg/dL", "0.6-1.2"]])
+    context = "Schedule of Activities" if soe else "Laboratory reference ranges"
+    return Candidate(f"d{doc}-{index}", f"{doc:02d}" * 32, index + 1, (50, 60, 500, 400), "pdfplumber", rows,
+                     context)

@@ -41,9 +41,9 @@ def test_a_drop_and_soe_ingest_give_the_same_labels(make_window, qtbot, small_pr
     assert entry.status in ("needs review", "done"), entry.message
     in_app = _labels_by_candidate(window.store, entry.sha256)
 
-    cli_db = tmp_path / "cli.db"  # another library, same settings file, same model folder
+    cli_db = tmp_path / "cli.db"  # another library, same settings file, the same trained model
     with Store(cli_db) as store:
-        ModelRegistry.from_settings(store, window.settings).register(tiny_student, activate=True)
+        ModelRegistry(store, tmp_path / "cli-models").register(tiny_student, activate=True)
     result = CliRunner().invoke(main, ["--db", str(cli_db), "ingest", "--quiet", str(pdf)])
     assert result.exit_code == 0, result.output
     with Store(cli_db) as store:

@@ -173,6 +173,20 @@ def test_export_labels_and_soe_pages(processed, tmp_path, monkeypatch, qtbot):
     assert len(lines) == len(window.store.labels(sha256=window.open_sha))
     pages = (tmp_path / "pages.csv").read_text()
     assert window.open_sha in pages and str(window.session.soe_pages()[0]) in pages
+    exports = [entry for entry in window.store.audit_entries() if entry["action"] == "export"]
+    assert [entry["new_value"] for entry in exports] == [str(tmp_path / "labels.jsonl"), str(tmp_path / "pages.csv")]
+
+
+def test_a_name_without_suffix_takes_the_format_picked_in_the_dialog(processed, tmp_path, monkeypatch, qtbot):
+    from openpyxl import load_workbook
+
+    window, _ = processed
+    monkeypatch.setattr("soe_desktop.gui.export_actions.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "labels"), "Excel workbook (*.xlsx)"))
+    window.exports.export_document_labels()
+    qtbot.waitUntil(lambda: not window.exports.is_running(), timeout=10_000)
+    sheet = load_workbook(tmp_path / "labels.xlsx").worksheets[0]
+    assert sheet.max_row == len(window.store.labels(sha256=window.open_sha)) + 1
 
 
 def test_a_document_interrupted_by_a_crash_is_picked_up_again(make_window, small_protocol, qtbot):

@@ -8,40 +8,14 @@ from dataclasses import replace
 
 import pytest
 
-from soe_desktop.core.model import Candidate, Label
 
-from gui_test_helpers import drop_files, wait_for_queue
+from gui_test_helpers import drop_files, student_candidate, wait_for_queue
 
 pytestmark = pytest.mark.skipif(
     any(importlib.util.find_spec(name) is None for name in ("torch", "peft", "transformers")),
     reason="training extra not installed",
 )
 QUEUE_TIMEOUT_MS = 180_000  # the first document waits for the child to import torch and load the model
-
-
-def _candidate(doc: int, index: int, soe: bool) -> Candidate:
-    rows = ([["Procedure", "Screening", "Day 1", "Week 4"], ["Informed consent", "X", "", ""],
-             ["Vital signs", "X", "X", "X"]] if soe else
-            [["Parameter", "Unit", "Range"], ["ALT", "U/L", "0-40"], ["Creatinine", "mg/dL", "0.6-1.2"]])
-    context = "Schedule of Activities" if soe else "Laboratory reference ranges"
-    return Candidate(f"d{doc}-{index}", f"{doc:02d}" * 32, index + 1, (50, 60, 500, 400), "pdfplumber", rows,
-                     context)
-
-
-@pytest.fixture(scope="module")
-def tiny_student():
-    """One tiny completed run (packaged MiniLM, 16 tokens, one epoch): a few seconds on a CPU."""
-    from soe_desktop.core.training.arguments import TrainingArguments
-    from soe_desktop.core.training.dataset import build_training_set
-    from soe_desktop.core.training.trainer import train
-
-    candidates = [_candidate(doc, i, soe=i % 2 == 0) for doc in range(2) for i in range(8)]
-    labels = [Label(c.id, c.context.startswith("Schedule"), 0.95, "heuristic", agree=True) for c in candidates]
-    args = TrainingArguments(epochs=1, batch_size=8, max_tokens=16, validation_fraction=0.5, device="cpu",
-                             threads=1)
-    result = train(build_training_set(candidates, labels, "teacher-all"), args)
-    assert result.status == "completed", result.error
-    return result
 
 
 def _register_two_versions(window, result) -> tuple[str, str]:
@@ -152,10 +126,10 @@ def test_a_folder_that_is_not_a_model_is_reported_and_a_closed_process_never_res
     student = StudentProcess()
     try:
         with pytest.raises(StudentError, match="not a SoE Desktop model folder"):
-            student.label(tmp_path, [_candidate(0, 0, soe=True)])
+            student.label(tmp_path, [student_candidate(0, 0, soe=True)])
         assert student.is_running(), "an error in one request ended the child"
     finally:
         student.close()
     assert not student.is_running() and student.warm(tmp_path) is False and not student.is_running()
     with pytest.raises(Cancelled):
-        student.label(tmp_path, [_candidate(0, 0, soe=True)])
+        student.label(tmp_path, [student_candidate(0, 0, soe=True)])
