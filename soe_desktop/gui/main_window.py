@@ -18,6 +18,7 @@ from soe_desktop.gui.recent_files import RecentFiles
 from soe_desktop.core.app.review import review_state, reviewer
 from soe_desktop.gui.startup import IngestGate, Step, StartUp, core_steps, freeze_loaded_objects
 from soe_desktop.gui.student_warmup import StudentWarmUp
+from soe_desktop.gui.views.grid_view import GridView
 from soe_desktop.gui.views.lazy_panel import LazyPanel
 from soe_desktop.gui.views.page_view import OverlayBox, PdfPageView
 from soe_desktop.gui.views.queue_panel import QueuePanel
@@ -62,7 +63,12 @@ class MainWindow(QMainWindow):
         self.review_panel = ReviewPanel(self.session)
         review = QSplitter(Qt.Orientation.Horizontal)
         review.addWidget(self.thumbnails)
-        review.addWidget(self.page_view)
+        self.grid_view = GridView(self.session)  # the selected SoE table's grid, under its page
+        pages = QSplitter(Qt.Orientation.Vertical)
+        pages.addWidget(self.page_view)
+        pages.addWidget(self.grid_view)
+        pages.setSizes([560, 300])
+        review.addWidget(pages)
         review.addWidget(self.review_panel)
         review.setStretchFactor(1, 3)
         review.setStretchFactor(2, 1)
@@ -161,6 +167,8 @@ class MainWindow(QMainWindow):
         self.session.current_changed.connect(self._on_current_changed)
         self.session.labels_changed.connect(self._on_labels_changed)
         self.page_view.candidate_clicked.connect(self.session.select)
+        self.page_view.page_clicked.connect(self.grid_view.select_at)
+        self.grid_view.source_selected.connect(self.page_view.highlight_source)
         self.page_view.current_page_changed.connect(self.thumbnails.current_page)
         self.thumbnails.page_clicked.connect(self.page_view.go_to_page)
         self.training_panel.model_activated.connect(self._on_model_activated)
@@ -391,6 +399,7 @@ class MainWindow(QMainWindow):
         self.training_panel.shutdown()
         self.exports.shutdown()
         self.imports.shutdown()
+        self.grid_view.shutdown()
 
     def closeEvent(self, event) -> None:
         self.shutdown()

@@ -21,7 +21,8 @@ from typing import Sequence
 from PySide6.QtCore import QFile, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene,
+                               QGraphicsSimpleTextItem, QGraphicsView)
 
 from soe_desktop.gui.views.overlays import STATE_COLOURS, STATE_TEXT, CandidateItem, OverlayBox
 
@@ -37,6 +38,7 @@ class PdfPageView(QGraphicsView):
     """Stacked pages of one PDF with candidate overlays; emits the candidate the user clicks."""
 
     candidate_clicked = Signal(str)
+    page_clicked = Signal(int, float, float)  # 1-based page and the point on it, in PDF points
     current_page_changed = Signal(int)  # 1-based page at the top of the viewport
 
     def __init__(self, parent=None) -> None:
@@ -56,6 +58,7 @@ class PdfPageView(QGraphicsView):
         self._boxes: dict[str, CandidateItem] = {}
         self._group_items: list[QGraphicsItem] = []
         self._selected = ""  # candidate id
+        self._highlight: QGraphicsRectItem | None = None  # a grid cell's box (the grid view's selection)
         self._current_page = 0
         self._render_timer = QTimer(self, singleShot=True, interval=0)
         self._render_timer.timeout.connect(self._render_visible)
@@ -149,6 +152,7 @@ class PdfPageView(QGraphicsView):
         self._rendered_scale.clear()
         self._boxes.clear()
         self._group_items.clear()
+        self._highlight = None
         self._current_page = 0
         self._selected = ""
 
@@ -252,12 +256,46 @@ class PdfPageView(QGraphicsView):
     def overlay_items(self) -> dict[str, CandidateItem]:
         return dict(self._boxes)
 
+    def highlight_source(self, page: int, bbox: tuple[float, float, float, float]) -> None:
+        """Outline one printed box (a grid cell) and bring it into view; page 0 clears it."""
+        if self._highlight is not None:
+            self.scene().removeItem(self._highlight)
+            self._highlight = None
+        if not 1 <= page <= self.page_count:
+            return
+        origin = self.page_rect(page).topLeft()
+        x0, top, x1, bottom = bbox
+        rect = QRectF(origin.x() + x0, origin.y() + top, max(x1 - x0, 1.0), max(bottom - top, 1.0))
+        pen = QPen(QColor(255, 120, 0), 2.5)
+        pen.setCosmetic(True)
+        self._highlight = self.scene().addRect(rect, pen, QBrush(QColor(255, 160, 0, 70)))
+        self._highlight.setZValue(15)
+        self.ensureVisible(self._highlight, 60, 60)
+        self._schedule_render()
+
+    @property
+    def highlighted(self) -> QRectF | None:
+        """The highlighted box in scene units (None when there is none)."""
+        return self._highlight.rect() if self._highlight is not None else None
+
+    def page_point(self, scene_point: QPointF) -> tuple[int, float, float] | None:
+        """(1-based page, x, y in PDF points) under a scene point; None between pages."""
+        for number, rect in enumerate(self._page_rects, start=1):
+            if rect.contains(scene_point):
+                return number, scene_point.x() - rect.left(), scene_point.y() - rect.top()
+        return None
+
     def mousePressEvent(self, event) -> None:
+        point = self.page_point(self.mapToScene(event.position().toPoint()))
         for item in self.items(event.position().toPoint()):
             if isinstance(item, CandidateItem):
                 self.candidate_clicked.emit(item.box.candidate_id)
+                if point is not None:
+                    self.page_clicked.emit(*point)
                 event.accept()
                 return
+        if point is not None:
+            self.page_clicked.emit(*point)
         super().mousePressEvent(event)
 
     # ----- navigation -----------------------------------------------------------------

@@ -1,0 +1,343 @@
+"""The Grid view beside the page: the selected SoE table's grid, editable, linked to the page.
+
+It follows the review session: when the current candidate belongs to an SoE table, that table's
+grid is extracted on a worker (cached per document and group) and shown with the document's human
+edits applied. Selecting a cell asks the page to highlight where it was printed
+(`source_selected`); a click on the page selects the cell printed there (`select_at`).
+
+Edits are stored at once through core/app/grid_edits (one append, as review decisions are, on the
+GUI thread) as QUndoCommands on a per-document stack: Ctrl+Z in the table undoes a grid edit (the
+table takes the shortcut before the window's review undo does). Exports run on a worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from soe_desktop.core.app import grid_edits as core
+from soe_desktop.core.errors import SoeError
+from soe_desktop.core.grid.edits import column_text
+from soe_desktop.core.grid.model import Grid
+from soe_desktop.core.store import Store
+from soe_desktop.gui.dialogs.errors import show_error
+from soe_desktop.gui.models.grid_model import FIRST_VISIT, GridTableModel
+from soe_desktop.gui.workers import WorkerPool
+
+EXPORTS = {"csv": ("CSV", "CSV (*.csv)", ".csv"), "xlsx": ("XLSX", "Excel workbook (*.xlsx)", ".xlsx"),
+           "usdm": ("USDM JSON", "USDM JSON (*.json)", ".json")}
+
+
+class GridEditCommand(QUndoCommand):
+    """One stored grid edit; undo appends its retraction, redo appends it again."""
+
+    def __init__(self, view: "GridView", sha256: str, extracted: Grid, save: Callable[[], Optional[int]], text: str):
+        super().__init__(text)
+        self.view, self.sha256, self.extracted, self.save = view, sha256, extracted, save
+        self.edit_id: Optional[int] = None
+
+    def redo(self) -> None:
+        self.edit_id = self.save()
+        if self.edit_id is None:  # it changed nothing: no history entry
+            self.setObsolete(True)
+        self.view.refresh(self.sha256, self.extracted.group)
+
+    def undo(self) -> None:
+        if self.edit_id is not None:
+            core.undo_grid_edit(self.view.store, self.edit_id, self.view.actor)
+            self.edit_id = None
+        self.view.refresh(self.sha256, self.extracted.group)
+
+
+class GridTable(QTableView):
+    """The table; Ctrl+Z / Ctrl+Shift+Z here undo and redo grid edits, not review decisions."""
+
+    def __init__(self, view: "GridView") -> None:
+        super().__init__(view)
+        self.view = view
+
+    def _undo_key(self, event) -> str:
+        if event.matches(QKeySequence.StandardKey.Undo):
+            return "undo"
+        if event.matches(QKeySequence.StandardKey.Redo):
+            return "redo"
+        return ""
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._undo_key(event):
+            event.accept()  # the key comes to keyPressEvent instead of the window's Undo action
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        key = self._undo_key(event)
+        stack = self.view.undo_stack
+        if key and stack is not None:
+            stack.undo() if key == "undo" else stack.redo()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class GridView(QWidget):
+    source_selected = Signal(int, object)  # page (0: none) and bbox of the selected cell as printed
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session  # the review session: store, actor, document, current candidate
+        self.pool = WorkerPool(max_threads=1, parent=self)
+        self.extracted: dict[tuple[str, str], Grid] = {}  # (sha256, group) -> grid as read
+        self._stacks: dict[str, QUndoStack] = {}
+        self._reading: set[tuple[str, str]] = set()
+        self.sha256, self.group = "", ""
+        self._pending_point: Optional[tuple[int, float, float]] = None
+        self._library = session.store  # undo histories hold edit ids of this library
+        self.last_message = ""
+        self.model = GridTableModel(self)
+        self._build()
+        self.model.edit_requested.connect(self._on_edit_requested)
+        self.table.selectionModel().currentChanged.connect(self._on_current_cell)
+        self.table.horizontalHeader().sectionDoubleClicked.connect(self._on_header_double_clicked)
+        self.table.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
+        session.current_changed.connect(self._on_candidate)
+        session.labels_changed.connect(self._on_labels_changed)
+
+    def _build(self) -> None:
+        self.title = QLabel("Select an SoE table to see its grid.")
+        self.table = GridTable(self)
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setDefaultSectionSize(90)
+        bar = QHBoxLayout()
+        bar.addWidget(self.title, 1)
+        self.export_buttons = {}
+        for fmt, (text, _, _) in EXPORTS.items():
+            button = QPushButton(f"Export {text}…")
+            button.clicked.connect(lambda _checked=False, chosen=fmt: self.export(chosen))
+            button.setEnabled(False)
+            bar.addWidget(button)
+            self.export_buttons[fmt] = button
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+    @property
+    def store(self):
+        return self.session.store
+
+    @property
+    def actor(self) -> str:
+        return self.session.actor
+
+    @property
+    def undo_stack(self) -> Optional[QUndoStack]:
+        if not self.sha256:
+            return None
+        if self.sha256 not in self._stacks:
+            self._stacks[self.sha256] = QUndoStack(self)
+        return self._stacks[self.sha256]
+
+    @property
+    def current_grid(self) -> Optional[Grid]:
+        """The shown grid with its edits (None while nothing is shown)."""
+        return self.model.grid
+
+    # ----- following the review -----------------------------------------------------------------
+    @Slot(str)
+    def _on_candidate(self, candidate_id: str) -> None:
+        if self.session.store is not self._library:  # another data folder: old histories point elsewhere
+            self._library = self.session.store
+            self._stacks.clear()
+        candidate = self.session.candidate(candidate_id) if candidate_id else None
+        if candidate is None:
+            self._show(self.session.sha256, "", "Select an SoE table to see its grid.")
+            return
+        members = [c for c in self.session.candidates if c.group == candidate.group]
+        if not any((label := self.session.label(c.id)) is not None and label.is_soe for c in members):
+            self._show(self.session.sha256, "", "This table is not marked SoE: accept it as SoE to read its grid.")
+            return
+        self.show_table(self.session.sha256, candidate.group, members)
+
+    @Slot()
+    def _on_labels_changed(self) -> None:
+        if self.session.current:
+            self._on_candidate(self.session.current)
+
+    def show_table(self, sha256: str, group: str, members: list) -> None:
+        """Show one candidate group's grid: at once when read before, else read it on a worker."""
+        if (sha256, group) == (self.sha256, self.group) and self.model.grid is not None:
+            return
+        key = (sha256, group)
+        if key in self.extracted:
+            self._show(sha256, group)
+            return
+        self._show(sha256, group, "Reading the grid…")
+        if key not in self._reading:
+            self._reading.add(key)
+            document = self.store.document(sha256)
+            if document is None:
+                return
+            path = document["stored_path"]
+            self.pool.run(lambda _progress, cancel: core.extract_group(path, members, cancel=cancel), name="grid",
+                          finished=lambda grid: self._on_read(key, grid), failed=lambda message: self._on_failed(key, message))
+
+    def _on_read(self, key: tuple[str, str], grid: Grid) -> None:
+        self._reading.discard(key)
+        self.extracted[key] = grid
+        if key == (self.sha256, self.group):
+            self._show(*key)
+
+    def _on_failed(self, key: tuple[str, str], message: str) -> None:
+        self._reading.discard(key)
+        if key == (self.sha256, self.group):
+            self._show(key[0], "", f"Could not read this grid: {message}")
+
+    def _show(self, sha256: str, group: str, message: str = "") -> None:
+        self.sha256, self.group = sha256, group
+        grid = self.extracted.get((sha256, group)) if group else None
+        if grid is None or message:
+            self.model.set_grid(None)
+            self.title.setText(message)
+        else:
+            self.refresh(sha256, group)
+        for button in self.export_buttons.values():
+            button.setEnabled(self.model.grid is not None)
+
+    def refresh(self, sha256: str, group: str) -> None:
+        """Apply the stored edits to the grid as read again (cheap: no re-extraction)."""
+        if (sha256, group) != (self.sha256, self.group) or (sha256, group) not in self.extracted:
+            return
+        current = self.table.currentIndex()
+        edited = core.edited_grid(self.store, sha256, self.extracted[(sha256, group)])
+        self.model.set_grid(edited)
+        pages = ", ".join(map(str, edited.grid.pages))
+        lost = f" · {len(edited.unmatched)} edits no longer match a cell" if edited.unmatched else ""
+        self.title.setText(f"Grid on page(s) {pages}: {len(edited.grid.rows)} activities × "
+                           f"{len(edited.grid.columns)} visits{lost}")
+        if current.isValid():
+            self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
+        if self._pending_point is not None:
+            self.select_at(*self._pending_point)
+
+    # ----- page <-> grid ------------------------------------------------------------------------
+    @Slot(object, object)
+    def _on_current_cell(self, current, _previous) -> None:
+        box = self.model.source_of(current.row(), current.column()) if current.isValid() else None
+        self.source_selected.emit(*(box or (0, (0.0, 0.0, 0.0, 0.0))))
+
+    @Slot(int)
+    def _on_header_clicked(self, section: int) -> None:
+        box = self.model.header_source(section - FIRST_VISIT) if section >= FIRST_VISIT else None
+        if box is not None:
+            self.source_selected.emit(*box)
+
+    @Slot(int, float, float)
+    def select_at(self, page: int, x: float, y: float) -> bool:
+        """Select the cell printed at this point of the page; True when there is one. A click that
+        comes before the grid is read is kept and applied once it is shown."""
+        if self.model.grid is None:
+            self._pending_point = (page, x, y) if self.group else None  # being read: apply once shown
+            return False
+        self._pending_point = None
+        found = self.model.cell_at(page, x, y)
+        if found is None:
+            return False
+        row, column = found
+        if row < 0:
+            self.table.selectColumn(column)
+        else:
+            self.table.selectionModel().setCurrentIndex(self.model.index(row, column),
+                                                        QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        return True
+
+    # ----- editing ------------------------------------------------------------------------------
+    def _extracted(self) -> Optional[Grid]:
+        return self.extracted.get((self.sha256, self.group))
+
+    @Slot(str, int, int, str)
+    def _on_edit_requested(self, target: str, row: int, visit: int, text: str) -> None:
+        if target == "cell":
+            self.edit_cell(row, visit, text)
+        else:
+            self.rename_activity(row, text)
+
+    def _push(self, save: Callable[[Grid], Optional[int]], text: str) -> None:
+        grid = self._extracted()
+        if grid is None or self.undo_stack is None:
+            return
+        try:
+            self.undo_stack.push(GridEditCommand(self, self.sha256, grid, lambda: save(grid), text))
+        except SoeError as error:  # an empty name: say so, store nothing
+            show_error(self, "Grid edit refused", str(error))
+
+    def edit_cell(self, row: int, visit: int, text: str) -> None:
+        self._push(lambda grid: core.edit_cell(self.store, self.sha256, grid, row, visit, text, self.actor),
+                   f"cell: {text or '(empty)'}")
+
+    def rename_activity(self, row: int, name: str) -> None:
+        self._push(lambda grid: core.rename_activity(self.store, self.sha256, grid, row, name, self.actor),
+                   f"activity: {name}")
+
+    def rename_column(self, visit: int, label: str) -> None:
+        self._push(lambda grid: core.rename_column(self.store, self.sha256, grid, visit, label, self.actor),
+                   f"visit: {label}")
+
+    @Slot(int)
+    def _on_header_double_clicked(self, section: int) -> None:
+        if self.model.grid is None or section < FIRST_VISIT:
+            return
+        current = column_text(self.model.grid.columns[section - FIRST_VISIT])
+        label, ok = QInputDialog.getText(self, "Visit column", "Label (parts separated by |, refs as ^a):",
+                                         text=current)
+        if ok and label.strip() != current:
+            self.rename_column(section - FIRST_VISIT, label)
+
+    # ----- export -------------------------------------------------------------------------------
+    def export(self, fmt: str, out: Optional[Path] = None) -> None:
+        """Export the shown grid (with its edits); asks where when `out` is not given."""
+        grid = self.model.grid
+        if grid is None:
+            return
+        text, filters, suffix = EXPORTS[fmt]
+        if out is None:
+            name = Path((self.store.document(self.sha256) or {}).get("filename", "grid")).stem
+            chosen, _ = QFileDialog.getSaveFileName(self, f"Export the grid as {text}", f"{name}_grid{suffix}", filters)
+            if not chosen:
+                return
+            out = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(suffix)
+        db_path, sha256, actor = self.store.path, self.sha256, self.actor
+
+        def task(_progress, _cancel) -> str:
+            with Store(db_path) as store:  # its own connection: an ingest may be writing
+                paths = core.export_grids([grid], fmt, out, store, sha256, actor)
+            return f"Grid exported: {', '.join(path.name for path in paths)}"
+
+        self._message(f"Exporting the grid to {out.name}…")
+        for button in self.export_buttons.values():
+            button.setEnabled(False)
+        self.pool.run(task, name="grid export", finished=self._message, failed=self._export_failed,
+                      ended=self._export_ended)
+
+    def _message(self, message: str) -> None:
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(message, 8000)
+        self.last_message = message
+
+    def _export_failed(self, message: str) -> None:
+        self.last_message = message
+        show_error(self, "Grid export failed", message)
+
+    def _export_ended(self) -> None:
+        for button in self.export_buttons.values():
+            button.setEnabled(self.model.grid is not None)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown()
