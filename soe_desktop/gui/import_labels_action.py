@@ -119,7 +119,8 @@ class ImportLabelsAction(QObject):
 
     @Slot()
     def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, "Import a corpus folder (<name>/protocol.pdf + labels.json)")
+        folder = QFileDialog.getExistingDirectory(self.window,
+                                                  "Import a corpus folder (<name>/protocol.pdf + labels.json)")
         if folder:
             self.run(Path(folder))
 

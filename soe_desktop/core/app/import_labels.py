@@ -88,7 +88,8 @@ def import_labels(
     progress = progress or no_progress
     label_file = read_label_file(path)
     actor = actor or reviewer()
-    result = ImportResult(str(label_file.path), label_file.kind, uuid.uuid4().hex[:12], problems=list(label_file.problems))
+    result = ImportResult(str(label_file.path), label_file.kind, uuid.uuid4().hex[:12],
+                          problems=list(label_file.problems))
     plan = _Plan()
     total = len(label_file.documents)
     for index, pages in enumerate(label_file.documents):
