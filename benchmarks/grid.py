@@ -189,6 +189,7 @@ def main(argv=None) -> int:
                 ocr_time[0] += picture_seconds
                 ocr_time[1] += len(pages)
                 extra += [fmt(pictured[-1].cell_f1), f"{picture_seconds / len(pages):.2f}"]
+                loss_lines += losses(f"{name.removeprefix('d4k_')}, pictured copy read by OCR", picture, truth)
             short = name.removeprefix("d4k_")
             lines.append(result_row(short, f"{len(pages)}{' OCR' if ocr_pages else ''}", ours[-1],
                                     f"{seconds / len(pages):.2f}", extra))
