@@ -127,6 +127,10 @@ def _print_table(payload: dict) -> None:
         click.echo(f"{cand['page']:>5}  {cand['detector']:<14} {group:<24} {label:<7} {conf:>5}")
     click.echo(f"SoE pages: {_pages(payload['soe_pages'])}   "
                f"({payload['labeler']}, {payload['seconds']:.1f} s)")
+    if payload["document"].get("repaired"):
+        click.echo("The file was damaged: it was read from a copy repaired with qpdf.")
+    if payload.get("unreadable_pages"):
+        click.echo(f"Unreadable pages (skipped): {_pages(payload['unreadable_pages'])}")
     if payload.get("text_less_pages"):
         read = f" (read by OCR: {_pages(payload['ocr_pages'])})" if payload.get("ocr_pages") else ""
         click.echo(f"Pages without a text layer: {_pages(payload['text_less_pages'])}{read}")

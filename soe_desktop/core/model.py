@@ -115,6 +115,9 @@ class PageText:
     has_text_layer: bool
     ocr: bool = False  # `text` was read by OCR from a page without a text layer (core/pdf/ocr.py)
     ocr_rows: list[list[str]] = field(default_factory=list)  # the OCR boxes as rows of cells (not stored)
+    # Why the page was skipped (pdfium cannot load it, its table finders or OCR failed or ran out of
+    # time); empty for a page read as usual. Such a page has no candidates.
+    unreadable: str = ""
 
     @property
     def has_text(self) -> bool:

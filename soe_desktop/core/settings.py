@@ -24,6 +24,10 @@ FILTER_THRESHOLD = 0.8
 GEMINI_MODEL = "gemini-2.5-flash"
 PRICE_INPUT_PER_MTOK = 0.30  # USD per million input tokens (Gemini 2.5 Flash list price)
 PRICE_OUTPUT_PER_MTOK = 2.50
+# Time limits (core/pdf/limits.py): a page's table finders take ~0.2-0.7 s and a 150-page protocol
+# ~30 s in all (docs/BENCHMARKS.md), so these stop only a pathological page or file.
+PAGE_TIME_LIMIT_S = 30.0
+DOCUMENT_TIME_LIMIT_S = 600.0
 
 
 def default_data_dir() -> Path:
@@ -51,6 +55,8 @@ class Settings:
     second_look_pages: int = SECOND_LOOK_PAGES  # pages per protocol examined beyond the screen (~0.3 s a page)
     price_input_per_mtok: float = PRICE_INPUT_PER_MTOK  # configurable: prices change
     price_output_per_mtok: float = PRICE_OUTPUT_PER_MTOK
+    page_time_limit_s: float = PAGE_TIME_LIMIT_S  # a page's table finders past this: page skipped, reported; 0 = none
+    document_time_limit_s: float = DOCUMENT_TIME_LIMIT_S  # pages not examined by then: reported unreadable; 0 = none
     backups_to_keep: int = 5  # rotating library backups in <data>/backups, one per app start; 0 = off
 
     @property

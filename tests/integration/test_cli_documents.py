@@ -70,7 +70,7 @@ def test_triage_no_ocr_leaves_the_pictured_page_unread(runner, sample_protocol):
     assert pictured["detector"] == "fallback-page"
 
 
-@pytest.mark.parametrize("kind", ["empty", "not_pdf", "truncated", "encrypted"])
+@pytest.mark.parametrize("kind", ["empty", "not_pdf", "truncated_10", "directory", "vanished", "encrypted"])
 def test_triage_bad_input_exits_non_zero_with_one_line(runner, bad_inputs, kind):
     result = runner.invoke(main, ["triage", str(bad_inputs[kind]), "--json"])
     assert result.exit_code == 1

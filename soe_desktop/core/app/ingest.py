@@ -25,7 +25,8 @@ from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCall
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.model import Document, soe_pages_of
 from soe_desktop.core.pdf.analysis import Analysis, AnalysisOptions, analyse
-from soe_desktop.core.pdf.ingest import document_of, open_pdfium
+from soe_desktop.core.pdf.ingest import document_of
+from soe_desktop.core.pdf.repair import OpenedPdf, open_or_repair
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store.files import store_copy
 from soe_desktop.core.training.labeler import StudentLabeler
@@ -51,6 +52,8 @@ class IngestResult:
     labelers: list[str] = field(default_factory=list)  # label sources written, in order
     seconds: float = 0.0
     messages: list[str] = field(default_factory=list)  # e.g. why Gemini did not label
+    repaired: bool = False  # read from qpdf's repair of a damaged file
+    unreadable_pages: list[int] = field(default_factory=list)  # skipped: see PageText.unreadable
 
 
 class _StatusRecorder:
@@ -83,9 +86,9 @@ def ingest_document(
     progress = progress or no_progress
     started = time.perf_counter()
     stored_path, sha256 = store_copy(Path(path), settings.documents_dir)
-    pdf = _open_or_discard(stored_path, store, sha256, Path(path).name)
+    opened = _open_or_discard(stored_path, store, sha256, Path(path).name)
     try:
-        document = document_of(pdf, path, sha256)
+        document = document_of(opened.pdf, path, sha256)
         is_new = store.add_document(document, str(stored_path), Path(path).name)
         existing = store.document(sha256) or {}
         if not is_new and existing.get("status") in FINISHED:
@@ -93,9 +96,9 @@ def ingest_document(
         recorder = _StatusRecorder(store, sha256, progress)
         context = LabelerContext(_first_pass_settings(settings, store), store, allow_cloud=allow_cloud)
         teacher, messages = _run_recorded(store, sha256, lambda: _analyse_and_label(
-            stored_path, pdf, document, AnalysisOptions.from_settings(settings, ocr), context, recorder, cancel))
+            opened, document, AnalysisOptions.from_settings(settings, ocr), context, recorder, cancel))
     finally:
-        pdf.close()
+        opened.close()
     student_sources, student_messages = _label_with_active_student(store, sha256, settings, allow_cloud,
                                                                    student_for, progress, cancel)
     sources = [teacher] + student_sources
@@ -114,21 +117,29 @@ def _first_pass_settings(settings: Settings, store) -> Settings:
     return settings
 
 
-def _open_or_discard(stored_path: Path, store, sha256: str, name: str):
-    """Open the stored copy; bad input raises here, before anything is recorded, and a copy the
-    library does not know is removed again (a refused file leaves nothing behind)."""
+def repaired_copy_path(stored_path: Path) -> Path:
+    """qpdf's repair of a damaged stored copy lives beside it: `<sha256>.repaired.pdf`."""
+    return stored_path.with_name(f"{stored_path.stem}.repaired.pdf")
+
+
+def _open_or_discard(stored_path: Path, store, sha256: str, name: str) -> OpenedPdf:
+    """Open the stored copy (or qpdf's repair of it, when pdfium refuses it as damaged); bad input
+    raises here, before anything is recorded, and a copy the library does not know is removed
+    again (a refused file leaves nothing behind)."""
     try:
-        return open_pdfium(stored_path)
+        return open_or_repair(stored_path, lambda: repaired_copy_path(stored_path), name)
     except BadInputError as error:
         if store.document(sha256) is None:
             stored_path.unlink(missing_ok=True)
         raise BadInputError(str(error).replace(stored_path.name, name)) from None
 
 
-def _analyse_and_label(stored_path, pdf, document: Document, options: AnalysisOptions, context: LabelerContext,
+def _analyse_and_label(opened: OpenedPdf, document: Document, options: AnalysisOptions, context: LabelerContext,
                        recorder, cancel) -> tuple[str, list[str]]:
-    """Returns the teacher's name and what it had to say (e.g. why Gemini did not label)."""
-    analysis = analyse(stored_path, recorder, cancel, options, document=document, pdf=pdf)
+    """Returns the teacher's name and what it had to say (e.g. why Gemini did not label). A
+    document read from a repaired copy is recorded as repaired, its stored path naming the copy."""
+    analysis = analyse(opened.path, recorder, cancel, options, document=document, pdf=opened.pdf,
+                       repair_to=repaired_copy_path(opened.path))
     teacher = make_teacher(context)
     labels = label_candidates(analysis, teacher, recorder, cancel)
     store = context.store
@@ -136,6 +147,8 @@ def _analyse_and_label(stored_path, pdf, document: Document, options: AnalysisOp
         store.add_pages(document.sha256, analysis.pages)
         store.replace_candidates(document.sha256, analysis.candidates)
         store.add_labels(labels)
+        if opened.repaired or analysis.repaired:
+            store.mark_repaired(document.sha256, analysis.source, analysis.document.page_count)
     store.set_status(document.sha256, "needs review")
     return teacher.name, list(getattr(teacher, "messages", []))
 
@@ -186,9 +199,12 @@ def _result(store, document: Document, sources: list[str], accepted: int, second
     sha256 = document.sha256
     candidates = store.candidates(sha256)
     labels = store.effective_labels(sha256)
-    status = (store.document(sha256) or {}).get("status", "needs review")
-    return IngestResult(sha256, document.page_count, len(candidates), soe_pages_of(candidates, labels),
-                        auto_accepted=accepted, status=status, labelers=sources, seconds=seconds)
+    row = store.document(sha256) or {}
+    unreadable = [page.number for page in store.pages(sha256) if page.unreadable]
+    return IngestResult(sha256, int(row.get("page_count", document.page_count)), len(candidates),
+                        soe_pages_of(candidates, labels), auto_accepted=accepted,
+                        status=row.get("status", "needs review"), labelers=sources, seconds=seconds,
+                        repaired=bool(row.get("repaired")), unreadable_pages=unreadable)
 
 
 def stored_analysis(store, sha256: str) -> Analysis:

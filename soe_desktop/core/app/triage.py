@@ -38,12 +38,16 @@ class TriageResult:
         """The `soe triage --json` contract (README): add keys, never rename."""
         labels = {label.candidate_id: label for label in self.labels}
         return {
-            "document": document_json(self.document),
+            "document": {**document_json(self.document), "repaired": self.analysis.repaired},
             "labeler": self.labeler,
             "candidates": [_candidate_json(c, labels.get(c.id)) for c in self.candidates],
             "soe_pages": self.soe_pages(),
             "text_less_pages": self.analysis.text_less_pages,
             "ocr_pages": self.analysis.ocr_pages,
+            # Pages skipped (pdfium cannot load them, their finders or OCR failed or ran out of time).
+            "unreadable_pages": self.analysis.unreadable_pages,
+            "unreadable_reasons": {str(page.number): page.unreadable for page in self.analysis.pages
+                                   if page.unreadable},
             "seconds": round(self.seconds, 3),
         }
 

@@ -18,14 +18,17 @@ from typing import Iterable, Mapping, Optional, Sequence
 import pdfplumber
 import pypdfium2 as pdfium
 
+from soe_desktop.core.errors import PageError
 from soe_desktop.core.jobs import CancelToken, Partial, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import BBox, Candidate, Detector, Document, PageText
 from soe_desktop.core.pdf.cells import drop_empty_lines, read_rows
+from soe_desktop.core.pdf.contain import contained
 from soe_desktop.core.pdf.context import page_context, table_context
 from soe_desktop.core.pdf.detect import FinderInput, RawTable, find_tables
 from soe_desktop.core.pdf.fallback import fallback_parts
 from soe_desktop.core.pdf.grouping import WHOLE_PAGE, assign_groups
 from soe_desktop.core.pdf.ingest import open_pdfium
+from soe_desktop.core.pdf.limits import NO_BUDGET, Budget
 from soe_desktop.core.pdf.rotation import frame_of
 from soe_desktop.core.pdf.table_cues import table_cues
 
@@ -62,12 +65,17 @@ class PageReader:
             stack.callback(pdfium.close)
         self.pdfium = pdfium
         self._plumber_pages: dict[int, object] = {}
+        self.failure = ""  # why pdfplumber could not open the table pages, if it could not
         if table_pages:
             numbers = sorted(table_pages)
             source = self._subset(numbers)
             only = None if isinstance(source, io.BytesIO) else numbers  # the copy holds just these
-            plumber = stack.enter_context(pdfplumber.open(source, pages=only))
-            self._plumber_pages = dict(zip(numbers, plumber.pages))
+            try:
+                plumber = stack.enter_context(pdfplumber.open(source, pages=only))
+                self._plumber_pages = dict(zip(numbers, plumber.pages))
+            except Exception as error:  # pdfminer cannot parse the document: its pages are unreadable
+                log.warning("pdfplumber cannot open %s: %s", path.name, error)
+                self.failure = f"pdfplumber cannot parse this document ({type(error).__name__}: {error})"
 
     def _subset(self, numbers: list[int]):
         try:
@@ -93,6 +101,8 @@ def detect_tables(reader: PageReader, number: int, page: PageText) -> list[RawTa
     the ones before it found nothing and it can see something (detect.TABLE_FINDERS)."""
     plumber_page = reader.plumber_page(number)
     if plumber_page is None:
+        if reader.failure:
+            raise PageError(reader.failure)
         return []
     tables = find_tables(FinderInput(reader.path, number, page, plumber_page))
     plumber_page.close()  # frees the parsed layout: protocols can have hundreds of pages
@@ -166,6 +176,7 @@ def find_candidates(
     cancel: Optional[CancelToken] = None,
     found_early: Optional[Mapping[int, list[Candidate]]] = None,
     alone: Iterable[int] = (),
+    budget: Budget = NO_BUDGET,
 ) -> list[Candidate]:
     """Candidate tables on the screened pages (1-based), grouped over pages, in page order.
 
@@ -176,7 +187,8 @@ def find_candidates(
     total, partial=Partial(found on that page, page)) per page and stops with Cancelled when asked.
     `found_early`: `page_candidates` of table pages already detected (the streaming screen);
     they are used as they are and not reported again. `alone`: pages whose candidates stay groups
-    of one (see grouping.assign_groups).
+    of one (see grouping.assign_groups). A page whose finders fail or outrun `budget` is marked
+    unreadable in `pages` and has no candidates (contain.py).
     """
     progress = progress or no_progress
     page_count = min(document.page_count, len(pages))
@@ -191,7 +203,8 @@ def find_candidates(
         reader = PageReader(Path(path), {number for number in tables_on if number not in by_page}, stack)
         for done, number in enumerate(todo, start=1):
             check(cancel)
-            found = page_candidates(reader, document, pages, number, number in fallback_on)
+            found = contained(pages, number, budget, "the table finders",
+                              lambda: page_candidates(reader, document, pages, number, number in fallback_on), [])
             by_page[number] = found
             # Page by page, so a viewer can draw boxes long before the document is labelled.
             progress(Progress("detecting", done, len(todo), partial=Partial(tuple(found), number)))

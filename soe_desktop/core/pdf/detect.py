@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from soe_desktop.core.errors import PageError
 from soe_desktop.core.model import BBox, Detector, PageText
 from soe_desktop.core.pdf.rotation import UPRIGHT, orient_grid, text_direction
 
@@ -76,9 +77,8 @@ def pdfplumber_tables(page) -> list[RawTable]:
     """Ruled tables on one pdfplumber page (default `lines` strategy)."""
     try:
         found = page.find_tables()
-    except Exception as error:  # pdfminer raises on damaged content streams
-        log.warning("pdfplumber failed on page %s: %s", page.page_number, error)
-        return []
+    except Exception as error:  # pdfminer raises on damaged content streams: the page is unreadable
+        raise PageError(f"pdfplumber: {type(error).__name__}: {error}") from error
     tables = []
     for table in found:
         bbox = clip(tuple(float(v) for v in table.bbox), float(page.width), float(page.height))
@@ -128,9 +128,8 @@ def camelot_tables(path: str | Path, page_number: int, page_chars: Optional[list
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "page is image-based", "no tables found"
             found = camelot.read_pdf(str(path), pages=str(page_number), flavor="lattice")
-    except Exception as error:
-        log.warning("camelot failed on page %s: %s", page_number, error)
-        return []
+    except Exception as error:  # camelot, pdfminer or OpenCV on damaged content: the page is unreadable
+        raise PageError(f"camelot: {type(error).__name__}: {error}") from error
     tables = []
     for table in found:
         if table.rotation:  # camelot re-laid the page turned; its boxes are not in page space

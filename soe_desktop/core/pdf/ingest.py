@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from soe_desktop.core.errors import BadInputError
+from soe_desktop.core.errors import BadInputError, DamagedPdfError, EncryptedPdfError
 from soe_desktop.core.model import Document
 
 _CHUNK = 1 << 20
@@ -44,10 +44,14 @@ def open_pdfium(path: str | Path) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as error:
         text = str(error).lower()
         if "password" in text:
-            raise BadInputError(f"{path.name}: the PDF is encrypted; remove the password and try again") from None
+            raise EncryptedPdfError(encrypted_message(path.name)) from None
         if "format" in text or "file" in text:
-            raise BadInputError(f"{path.name}: the PDF is damaged or truncated and cannot be read") from None
-        raise BadInputError(f"{path.name}: cannot read the PDF ({error})") from None
+            raise DamagedPdfError(f"{path.name}: the PDF is damaged or truncated and cannot be read") from None
+        raise DamagedPdfError(f"{path.name}: cannot read the PDF ({error})") from None
+
+
+def encrypted_message(name: str) -> str:
+    return f"{name}: the PDF is encrypted; remove the password and try again"
 
 
 def open_document(path: str | Path, sha256: str = "") -> Document:

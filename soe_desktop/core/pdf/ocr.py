@@ -23,7 +23,9 @@ from typing import Optional, Sequence
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import BBox, PageText
 from soe_desktop.core.pdf import features
+from soe_desktop.core.pdf.contain import contained
 from soe_desktop.core.pdf.ingest import open_pdfium
+from soe_desktop.core.pdf.limits import NO_BUDGET
 
 # 100 dpi gives the same page features as 150 on the pictured pages of the dev corpus (marks,
 # visit and procedure cues) in ~3 s a page on 2 CPU cores instead of ~4.5. Pages are rendered as
@@ -128,7 +130,7 @@ def _page_rows(pdf, number: int, sha256: str) -> list[list[str]]:
 
 def needs_ocr(page: PageText) -> bool:
     """No text layer, or one too thin to judge (a caption over a pictured grid), and not read yet."""
-    return not page.ocr and len(page.text.strip()) < features.LOW_TEXT_CHARS
+    return not page.ocr and not page.unreadable and len(page.text.strip()) < features.LOW_TEXT_CHARS
 
 
 def read_text_less_pages(
@@ -145,7 +147,8 @@ def read_text_less_pages(
 
     A page read this way keeps its `has_text_layer` and gets `ocr` True, the recognised text (which
     holds what little text layer it had) and its rows. Reports Progress("reading", n, total) per
-    page; stops with Cancelled. Nothing happens when the optional engine is not installed.
+    page; stops with Cancelled. A page the engine fails on is marked unreadable (contain.py).
+    Nothing happens when the optional engine is not installed.
     `sha256`: the document's fingerprint, to reuse pages this process has already read.
     """
     progress = progress or no_progress
@@ -153,16 +156,20 @@ def read_text_less_pages(
     if not todo or not ocr_available():
         return []
     pdf = open_pdfium(path)
+    read = []
     try:
         for done, number in enumerate(todo, start=1):
             check(cancel)
-            rows = _page_rows(pdf, number, sha256)
+            rows = contained(pages, number, NO_BUDGET, "OCR", lambda: _page_rows(pdf, number, sha256), None)
+            if rows is None:  # rendering or the recogniser failed: the page is marked unreadable
+                continue
             pages[number - 1] = dataclasses.replace(pages[number - 1], text=rows_text(rows), ocr=True, ocr_rows=rows)
+            read.append(number)
             # Part of reading the document (the GUI's status for it), told apart by the message.
             progress(Progress("reading", done, len(todo), message=f"page {number}: text read by OCR"))
     finally:
         pdf.close()
-    return todo
+    return read
 
 
 def read_pictured_pages(

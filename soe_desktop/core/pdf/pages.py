@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import PageText
 from soe_desktop.core.pdf.ingest import open_pdfium
@@ -39,12 +38,29 @@ def _page_text(pdf, index: int) -> PageText:
     )
 
 
-def read_page(pdf, index: int, name: str) -> PageText:
-    """Page `index` (0-based) of an open pdfium document; BadInputError names the file and page."""
+def read_page(pdf, index: int, name: str = "") -> PageText:
+    """Page `index` (0-based) of an open pdfium document. A page pdfium cannot load or read comes
+    back empty with `unreadable` saying why, so one broken page costs that page only."""
     try:
         return _page_text(pdf, index)
-    except Exception as error:  # pdfium raises on broken page streams
-        raise BadInputError(f"{name}: page {index + 1} cannot be read ({error})") from None
+    except Exception as error:  # pdfium raises on broken page objects and content streams
+        return unreadable_page(pdf, index, f"pdfium cannot read this page ({one_line(error)})")
+
+
+def unreadable_page(pdf, index: int, reason: str) -> PageText:
+    """An empty page marked unreadable, with its size when pdfium still knows it."""
+    try:
+        width, height = pdf.get_page_size(index)
+    except Exception:  # the page dictionary itself is gone
+        width, height = 0.0, 0.0
+    return PageText(number=index + 1, width=float(width), height=float(height), rotation=0, text="",
+                    has_text_layer=False, unreadable=reason)
+
+
+def one_line(error: BaseException) -> str:
+    """A library's error as one short line (some carry multi-line dumps)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def read_pages(

@@ -27,7 +27,9 @@ from soe_desktop.core.model import Candidate, Document, PageText
 from soe_desktop.core.pdf import features
 from soe_desktop.core.pdf.candidates import PageReader, page_candidates
 from soe_desktop.core.pdf.ingest import open_pdfium
-from soe_desktop.core.pdf.pages import read_page
+from soe_desktop.core.pdf.contain import contained
+from soe_desktop.core.pdf.limits import NO_BUDGET, Budget
+from soe_desktop.core.pdf.pages import read_page, unreadable_page
 
 # Neighbour cues reach this many pages on either side (prev/next and max over ±1, ±2).
 LOOKAHEAD = 2
@@ -108,6 +110,7 @@ def read_with_early_detection(
     model=None,
     max_early: Optional[int] = None,
     pdf=None,
+    budget: Budget = NO_BUDGET,
 ) -> StreamedPages:
     """Every page's text and own features, in order, plus the candidates of the first
     `max_early` pages (default MAX_EARLY_PAGES; 0 turns the streaming off) that are clearly SoE,
@@ -117,7 +120,8 @@ def read_with_early_detection(
     same step again carrying its candidates: Progress("reading", n, total, partial=Partial(found,
     page)). The stage stays 'reading', so a display of the steps carries on as it was.
     Stops with Cancelled between pages. `pdf`: the document already opened with pdfium by the
-    caller (left open), so an ingest opens each file once.
+    caller (left open), so an ingest opens each file once. A page pdfium cannot read comes back
+    marked unreadable; once `budget` is spent the pages left are marked unread, not read.
     """
     progress = progress or no_progress
     model = model if model is not None else load_page_model()
@@ -130,14 +134,15 @@ def read_with_early_detection(
         total = len(pdf)
         for index in range(total):
             check(cancel)
-            page = read_page(pdf, index, path.name)
+            page = read_page(pdf, index) if not budget.spent else unreadable_page(pdf, index, budget.out_of_time_note())
             stream.pages.append(page)
             stream.singles.append(features.single_page_features(page))
             progress(Progress("reading", index + 1, total))
             for ready in _complete_neighbourhoods(index, total):
                 if len(stream.early) < max_early and clearly_soe(stream, ready, total, model):
                     check(cancel)
-                    found = _detect_early(path, pdf, document, stream, ready + 1)
+                    found = contained(stream.pages, ready + 1, budget, "the table finders",
+                                      lambda: _detect_early(path, pdf, document, stream, ready + 1), [])
                     stream.early[ready + 1] = found
                     progress(Progress("reading", index + 1, total, partial=Partial(tuple(found), ready + 1)))
         return stream

@@ -138,6 +138,16 @@ class Store(RecordsMixin, GridEditsMixin, AuditMixin):
         with self._transaction():
             self._update_document(sha256, {"status": status, "error": error})
 
+    def mark_repaired(self, sha256: str, repaired_path: str, page_count: int) -> None:
+        """The document is read from qpdf's repair of its stored copy: the viewer and any later
+        re-analysis open `repaired_path` (the damaged original stays beside it), whose page count
+        may differ from what pdfium saw in the damaged file."""
+        with self._transaction():
+            self._update_document(sha256, {"repaired": 1, "stored_path": str(repaired_path),
+                                           "page_count": int(page_count)})
+            self._audit("document.repaired", sha256, {"path": str(repaired_path)}, "system", document=sha256,
+                        new=str(repaired_path))
+
     def document(self, sha256: str) -> dict | None:
         found = self._read("SELECT * FROM documents WHERE sha256 = ?", [sha256])
         return _document_dict(found[0]) if found else None
@@ -419,6 +429,7 @@ def _consent_text(allowed: bool) -> str:
 def _document_dict(row: dict) -> dict:
     out = dict(row)
     out["cloud_consent"] = bool(out["cloud_consent"])
+    out["repaired"] = bool(out.get("repaired", 0))
     return out
 
 

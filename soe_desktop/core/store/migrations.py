@@ -246,6 +246,19 @@ def m007_grid_edits(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_repaired_documents_unreadable_pages(db: Database) -> None:
+    """A damaged file read from qpdf's repair (its stored_path then names the repaired copy), and
+    pages skipped as unreadable, with the reason (core/pdf/contain.py)."""
+    _run(
+        db,
+        [
+            "ALTER TABLE documents ADD COLUMN repaired INTEGER NOT NULL DEFAULT 0 CHECK (repaired IN (0, 1))",
+            "ALTER TABLE pages ADD COLUMN unreadable TEXT NOT NULL DEFAULT ''",
+        ],
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied (empty when the schema is current)."""
     pending = [migration.name for migration in migrations.pending(db)]

@@ -37,6 +37,7 @@ def page_to_row(sha256: str, page: PageText) -> dict:
         "has_text_layer": int(bool(page.has_text_layer)),
         "text": page.text or "",
         "ocr": int(bool(page.ocr)),
+        "unreadable": page.unreadable or "",
     }
 
 
@@ -49,6 +50,7 @@ def row_to_page(row: dict) -> PageText:
         text=row["text"],
         has_text_layer=bool(row["has_text_layer"]),
         ocr=bool(row.get("ocr", 0)),
+        unreadable=row.get("unreadable") or "",
     )
 
 

@@ -10,6 +10,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
+from soe_desktop.core.synthetic import damaged as D
 from soe_desktop.core.synthetic import pages as P
 from soe_desktop.core.synthetic.generator import write_protocol
 from soe_desktop.core.synthetic.raster import render_table_image
@@ -45,22 +46,43 @@ def write_corpus_dir(directory, n_documents: int = 3, seed: int = 0) -> list[Pat
     return paths
 
 
-def write_bad_inputs(directory) -> dict[str, Path]:
-    """Files that must be refused (or flagged) cleanly: empty, not a PDF, truncated, encrypted
-    with a user password, and a PDF whose pages are only images (no text layer)."""
+def write_bad_inputs(directory, large: bool = False) -> dict[str, Path]:
+    """The bad-input corpus (docs/RELIABILITY.md), by kind: files that must be refused with one
+    line (empty, not a PDF, truncated before its catalog, user password, a directory, a file
+    gone since it was queued) or read, repaired or flagged (truncated late, broken xref, owner
+    password only, image-only pages, a 0 x 0 and a 200-inch page, odd file names). `large` adds
+    a 1,000-page PDF and a page of 50,000 tiny text objects (a few seconds to write)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {name: directory / f"{name}.pdf" for name in ("empty", "not_pdf", "truncated", "encrypted", "image_only")}
+    paths = {name: directory / f"{name}.pdf" for name in ("empty", "not_pdf", "encrypted", "image_only")}
     paths["empty"].write_bytes(b"")
     paths["not_pdf"].write_text("Protocol ABC-123\nThis is a plain text file with a .pdf name.\n")
-    whole = directory / "_whole.pdf"
-    write_protocol(whole, seed=7, prose_pages=0, image_only_soe=False)
+    whole = D.write_small_protocol(directory / "_whole.pdf")
     data = whole.read_bytes()
-    paths["truncated"].write_bytes(data[: len(data) // 2])
+    for percent in D.TRUNCATIONS:
+        paths[f"truncated_{percent}"] = _write(directory / f"truncated_{percent}.pdf", D.truncated(data, percent))
+    paths["broken_xref"] = _write(directory / "broken_xref.pdf", D.broken_xref(data))
+    paths["owner_password"] = D.write_owner_password_only(whole, directory / "owner_password.pdf")
+    paths["zero_size_page"] = D.write_page_sizes(whole, directory / "zero_size_page.pdf", [[0, 0, 0, 0]])
+    paths["huge_page"] = D.write_page_sizes(whole, directory / "huge_page.pdf", [[0, 0, 14400, 14400]])
+    for kind, path in D.odd_names(directory).items():
+        paths[kind] = _write(path, data)
+    paths["vanished"] = _write(directory / "vanished.pdf", data)
+    paths["vanished"].unlink()  # queued, then deleted before it was read
+    paths["directory"] = directory / "folder.pdf"
+    paths["directory"].mkdir(exist_ok=True)
     whole.unlink()
     _write_encrypted(paths["encrypted"])
     _write_image_only(paths["image_only"])
+    if large:
+        paths["pages_1000"] = D.write_many_pages(directory / "pages_1000.pdf", 1000)
+        paths["many_objects"] = D.write_many_text_objects(directory / "many_objects.pdf", 50_000)
     return paths
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
 
 
 def _write_encrypted(path: Path) -> None:

@@ -19,7 +19,7 @@ def bad_inputs(tmp_path_factory):
 
 @pytest.mark.parametrize(
     "name, words",
-    [("empty", "empty"), ("not_pdf", "not a pdf"), ("truncated", "damaged or truncated"), ("encrypted", "encrypted")],
+    [("empty", "empty"), ("not_pdf", "not a pdf"), ("truncated_50", "damaged or truncated"), ("encrypted", "encrypted")],
 )
 def test_bad_input_raises_one_line_bad_input_error(bad_inputs, name, words):
     with pytest.raises(BadInputError) as caught:
