@@ -160,3 +160,21 @@ def test_a_failed_export_is_one_line_dialog(shown, qtbot, tmp_path, monkeypatch)
     qtbot.waitUntil(lambda: bool(shown_errors), timeout=20_000)
     ((title, message),) = shown_errors
     assert title == "Grid export failed" and "\n" not in message and "grid.csv" in message
+
+
+def test_keys_typed_in_the_grid_edit_it_not_the_review(shown, qtbot):
+    window, _ = shown
+    view = window.grid_view
+    grid = view.current_grid
+    row = next(r for r, item in enumerate(grid.rows) if item.marks)
+    column = [c.id for c in grid.columns].index(next(iter(grid.rows[row].marks)))
+    labels_before = dict(window.session.labels)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(row, FIRST_VISIT + column))
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)  # a mark read where none is printed
+    assert view.model.index(row, FIRST_VISIT + column).data() == ""
+    qtbot.keyClick(view.table, Qt.Key.Key_A)  # starts editing the cell; 'A' is also the review's Accept key
+    assert window.session.labels == labels_before
+    assert [e.value for e in window.store.grid_edits(window.open_sha)] == [""]

@@ -68,9 +68,15 @@ class GridTable(QTableView):
             return "redo"
         return ""
 
+    @staticmethod
+    def _typing(event) -> bool:
+        """A plain printable key: it starts editing the cell, not the window's review keys (A, R, J…)."""
+        modifiers = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        return not modifiers and bool(event.text()) and event.text().isprintable()
+
     def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._undo_key(event):
-            event.accept()  # the key comes to keyPressEvent instead of the window's Undo action
+        if event.type() == QEvent.Type.ShortcutOverride and (self._undo_key(event) or self._typing(event)):
+            event.accept()  # the key comes to keyPressEvent instead of a window action
             return True
         return super().event(event)
 
@@ -79,6 +85,11 @@ class GridTable(QTableView):
         stack = self.view.undo_stack
         if key and stack is not None:
             stack.undo() if key == "undo" else stack.redo()
+            event.accept()
+            return
+        current = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and current.column() >= FIRST_VISIT:
+            self.model().setData(current, "")  # clears the cell (a mark read where none is printed)
             event.accept()
             return
         super().keyPressEvent(event)
