@@ -33,6 +33,13 @@ def shown(make_window, grid_pdf, qtbot):
     return window, grid_pdf[1]
 
 
+def commit(qtbot, view, index, text: str) -> None:
+    """What the cell editor does on Enter; the edit is stored once the event loop turns."""
+    stored = len(view.store.grid_edits(view.sha256))
+    assert view.model.setData(index, text)
+    qtbot.waitUntil(lambda: len(view.store.grid_edits(view.sha256)) > stored, timeout=5_000)
+
+
 def empty_cell(grid) -> tuple[int, int]:
     return next((r, c) for r, row in enumerate(grid.rows) for c, col in enumerate(grid.columns) if col.id not in row.marks)
 
@@ -95,7 +102,7 @@ def test_an_edit_is_stored_survives_re_extraction_and_ctrl_z_undoes_it(shown, qt
     grid = view.current_grid
     row, column = empty_cell(grid)
     index = view.model.index(row, FIRST_VISIT + column)
-    assert view.model.setData(index, "X^a")  # what the cell editor commits
+    commit(qtbot, view, index, "X^a")
     assert view.model.index(row, FIRST_VISIT + column).data() == "X^a"
     (edit,) = store.grid_edits(sha)
     assert (edit.value, edit.source) == ("X^a", window.session.actor)
@@ -117,10 +124,10 @@ def test_an_edit_is_stored_survives_re_extraction_and_ctrl_z_undoes_it(shown, qt
     assert window.session.labels == labels_before  # the review's undo was not touched
 
 
-def test_names_and_headers_are_editable_and_shaded(shown):
+def test_names_and_headers_are_editable_and_shaded(shown, qtbot):
     window, _ = shown
     view = window.grid_view
-    view.model.setData(view.model.index(0, ACTIVITY), "Consent (renamed)^b")
+    commit(qtbot, view, view.model.index(0, ACTIVITY), "Consent (renamed)^b")
     view.rename_column(0, "Screening | Day -28 to -1")
     assert view.current_grid.rows[0].activity == "Consent (renamed)" and view.current_grid.rows[0].footnote_refs == ["b"]
     assert view.current_grid.columns[0].label == "Screening | Day -28 to -1"
@@ -134,7 +141,7 @@ def test_names_and_headers_are_editable_and_shaded(shown):
 def test_export_buttons_write_valid_files(shown, qtbot, tmp_path, monkeypatch, fmt, name):
     window, _ = shown
     view = window.grid_view
-    view.model.setData(view.model.index(0, ACTIVITY), "Consent, exported")
+    commit(qtbot, view, view.model.index(0, ACTIVITY), "Consent, exported")
     out = tmp_path / name
     monkeypatch.setattr("soe_desktop.gui.views.grid_view.QFileDialog.getSaveFileName",
                         lambda *args, **kwargs: (str(out), ""))
@@ -174,7 +181,33 @@ def test_keys_typed_in_the_grid_edit_it_not_the_review(shown, qtbot):
     view.table.setFocus()
     view.table.setCurrentIndex(view.model.index(row, FIRST_VISIT + column))
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)  # a mark read where none is printed
+    qtbot.waitUntil(lambda: bool(window.store.grid_edits(window.open_sha)), timeout=5_000)
     assert view.model.index(row, FIRST_VISIT + column).data() == ""
     qtbot.keyClick(view.table, Qt.Key.Key_A)  # starts editing the cell; 'A' is also the review's Accept key
     assert window.session.labels == labels_before
     assert [e.value for e in window.store.grid_edits(window.open_sha)] == [""]
+
+
+def test_an_empty_name_is_refused_with_a_message_and_stores_nothing(shown, monkeypatch):
+    window, _ = shown
+    refused = []
+    monkeypatch.setattr("soe_desktop.gui.views.grid_view.show_error",
+                        lambda _parent, title, message: refused.append(message))
+    window.grid_view.rename_activity(0, "   ")
+    assert refused == ["an activity needs a name"] and window.store.grid_edits(window.open_sha) == []
+    assert window.grid_view.undo_stack.count() == 0
+
+
+def test_typing_into_a_cell_editor_and_enter_stores_the_edit(shown, qtbot):
+    window, _ = shown
+    view = window.grid_view
+    row, column = empty_cell(view.current_grid)
+    index = view.model.index(row, FIRST_VISIT + column)
+    view.table.setCurrentIndex(index)
+    view.table.edit(index)
+    editor = view.table.focusWidget()
+    editor.setText("Day 1 only")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(window.store.grid_edits(window.open_sha)), timeout=5_000)
+    assert view.model.index(row, FIRST_VISIT + column).data() == "Day 1 only"
+    assert view.table.state() != view.table.State.EditingState

@@ -34,17 +34,21 @@ EXPORTS = {"csv": ("CSV", "CSV (*.csv)", ".csv"), "xlsx": ("XLSX", "Excel workbo
 
 
 class GridEditCommand(QUndoCommand):
-    """One stored grid edit; undo appends its retraction, redo appends it again."""
+    """One stored grid edit; undo appends its retraction, redo appends it again. It is pushed once
+    the edit is stored (`edit_id`): a refused edit never becomes history, and an error raised in a
+    redo() that Qt calls would not reach the caller."""
 
-    def __init__(self, view: "GridView", sha256: str, extracted: Grid, save: Callable[[], Optional[int]], text: str):
+    def __init__(self, view: "GridView", sha256: str, extracted: Grid, save: Callable[[], Optional[int]], text: str,
+                 edit_id: int):
         super().__init__(text)
         self.view, self.sha256, self.extracted, self.save = view, sha256, extracted, save
-        self.edit_id: Optional[int] = None
+        self.edit_id: Optional[int] = edit_id
+        self._stored = True  # push() calls redo() at once: the edit is in the store already
 
     def redo(self) -> None:
-        self.edit_id = self.save()
-        if self.edit_id is None:  # it changed nothing: no history entry
-            self.setObsolete(True)
+        if not self._stored:
+            self.edit_id = self.save()
+        self._stored = False
         self.view.refresh(self.sha256, self.extracted.group)
 
     def undo(self) -> None:
@@ -111,7 +115,9 @@ class GridView(QWidget):
         self.last_message = ""
         self.model = GridTableModel(self)
         self._build()
-        self.model.edit_requested.connect(self._on_edit_requested)
+        # Queued: the edit is stored and the grid reloaded once the cell editor has closed (a model
+        # reset inside the editor's commit leaves Qt with an editor that no longer belongs to the view).
+        self.model.edit_requested.connect(self._on_edit_requested, Qt.ConnectionType.QueuedConnection)
         self.table.selectionModel().currentChanged.connect(self._on_current_cell)
         self.table.horizontalHeader().sectionDoubleClicked.connect(self._on_header_double_clicked)
         self.table.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
@@ -284,9 +290,12 @@ class GridView(QWidget):
         if grid is None or self.undo_stack is None:
             return
         try:
-            self.undo_stack.push(GridEditCommand(self, self.sha256, grid, lambda: save(grid), text))
+            edit_id = save(grid)
         except SoeError as error:  # an empty name: say so, store nothing
             show_error(self, "Grid edit refused", str(error))
+            return
+        if edit_id is not None:  # None: it changed nothing, no history entry
+            self.undo_stack.push(GridEditCommand(self, self.sha256, grid, lambda: save(grid), text, edit_id))
 
     def edit_cell(self, row: int, visit: int, text: str) -> None:
         self._push(lambda grid: core.edit_cell(self.store, self.sha256, grid, row, visit, text, self.actor),
