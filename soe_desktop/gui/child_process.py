@@ -26,7 +26,7 @@ import itertools
 import multiprocessing
 import os
 import queue as queue_module
-from pathlib import Path
+from dataclasses import asdict, replace
 from typing import Any, Callable, Optional
 
 from soe_desktop.core.errors import SoeError
@@ -199,30 +199,32 @@ def run_in_child(service_class: type, payload, name: str, progress: Optional[Pro
 
 
 class TrainingService:
-    """Child side of a training run: build the set, train, save and register the version in the
-    store; the payload is (db path, models folder, label source, filter threshold, arguments)."""
+    """Child side of a training run: `core.app.training.train_and_register` (the same workflow as
+    `soe train`: build the set, train, register, judge against the active labeler) with activation
+    left to the user; the payload is (settings fields, label source, filter threshold, arguments)."""
 
     def __call__(self, payload, progress, cancel: CancelToken, _note) -> dict:
         # Imported here, in the child: the trainer imports torch, which the window's process never loads.
+        from soe_desktop.core.app.training import train_and_register
+        from soe_desktop.core.settings import Settings
         from soe_desktop.core.store import Store
         from soe_desktop.core.training.arguments import TrainingArguments
-        from soe_desktop.core.training.dataset import training_set_from_store
-        from soe_desktop.core.training.registry import ModelRegistry
-        from soe_desktop.core.training.trainer import train
 
-        db_path, models_dir, source, threshold, args = payload
-        with Store(db_path) as store:
-            dataset = training_set_from_store(store, source, threshold)
-            result = train(dataset, TrainingArguments.from_dict(args), progress, cancel)
-            row = ModelRegistry(store, Path(models_dir)).register(result, activate=False)
-        return {"status": result.status, "version": result.version, "error": result.error,
-                "metrics": result.metrics, "device": result.device, "seconds": result.seconds, "row": row}
+        fields, source, threshold, args = payload
+        settings = Settings(**fields)
+        with Store(settings.db_path) as store:
+            outcome = train_and_register(settings, store, TrainingArguments.from_dict(args), source, threshold,
+                                         progress, cancel, activate=False)
+        return outcome.to_dict()
 
 
-def training_in_child(db_path: Path, models_dir: Path, source: str, threshold: float, args):
-    """A core task `(progress, cancel) -> outcome dict` that trains in a one-shot child. A cancel
-    waits for the child: the trainer stops after its batch and the run is recorded as cancelled."""
-    payload = (str(db_path), str(models_dir), source, threshold, args.to_dict())
+def training_in_child(settings, source: str, threshold: float, args):
+    """A core task `(progress, cancel) -> outcome dict` (TrainOutcome.to_dict) that trains in a
+    one-shot child. A cancel waits for the child: the trainer stops after its batch and the run is
+    recorded as cancelled."""
+    # The child reads the same library and models folder whatever its environment says.
+    pinned = replace(settings, data_dir=str(settings.data_path), db_file=str(settings.db_path))
+    payload = (asdict(pinned), source, threshold, args.to_dict())
 
     def task(progress, cancel: CancelToken) -> dict:
         return run_in_child(TrainingService, payload, "training", progress, cancel)

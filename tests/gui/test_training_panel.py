@@ -1,9 +1,12 @@
-"""Training from the panel: a tiny run completes, registers a version that can be made active,
-and a run can be cancelled; the GUI thread only receives signals."""
+"""Training from the panel: the training-data view (counted on a worker), a tiny run completes,
+registers a version compared with the active labeler, the comparison's figures and differing pages,
+"Make active" plain for a winner and behind a warning otherwise, and a run can be cancelled; the
+GUI thread only receives signals."""
 
 from __future__ import annotations
 
 import importlib.util
+import threading
 
 import pytest
 
@@ -55,15 +58,94 @@ def panel(qtbot, labelled_store):
     store.close()
 
 
-def test_panel_shows_the_training_set_size_and_filter_coverage(panel):
-    assert panel.dataset_size == 24
-    assert "24 examples (12 SoE, 12 not)" in panel.size_label.text()
-    assert "keeps 100%" in panel.size_label.text()
+def test_panel_shows_the_training_data_per_class_counted_off_the_gui_thread(panel, qtbot, monkeypatch):
+    qtbot.waitUntil(lambda: panel.dataset_size == 24, timeout=10_000)
+    box = panel.data_box
+    assert [box.cell(0, c) for c in range(3)] == ["Human labels", "0", "0"]
+    assert [box.cell(1, c) for c in range(3)] == ["Teacher labels kept", "12", "12"]
+    assert [box.cell(2, c) for c in range(3)] == ["Teacher labels dropped by the filter", "0", "0"]
+    assert "24 examples (12 SoE, 12 not) from 2 document(s)" in box.summary.text()
+    assert "look-alike negative" in box.summary.text()
+    assert "Only 12 SoE example(s), under 30" in box.warning.text() and panel.start_button.isEnabled()
+
+    import soe_desktop.gui.views.training_panel as training_panel
+
+    threads = []
+    counted = training_panel.training_data_view
+    monkeypatch.setattr(training_panel, "training_data_view",
+                        lambda *args: threads.append(threading.current_thread()) or counted(*args))
     panel.threshold.setValue(0.99)  # above every teacher confidence: nothing passes the filter
-    assert panel.dataset_size == 0 and not panel.start_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.dataset_size == 0, timeout=10_000)
+    assert threads and threading.main_thread() not in threads
+    assert [box.cell(2, c) for c in range(1, 3)] == ["12", "12"] and not panel.start_button.isEnabled()
 
 
-def test_a_tiny_run_completes_and_can_be_made_active(panel, qtbot):
+def _stored_model(store, settings, version: str, comparison: dict | None) -> None:
+    folder = settings.models_dir / version
+    folder.mkdir(parents=True)
+    store.add_model(version=version, created_at="2026-01-01T00:00:00Z", base_model="tiny", status="completed",
+                    path=str(folder), metrics={"promotion": comparison} if comparison else {})
+
+
+def _figures(name: str, f1: float) -> dict:
+    return {"name": name, "precision": f1, "recall": f1, "f1": f1, "tp": 5, "fp": 1, "fn": 1}
+
+
+def _comparison(winner: str) -> dict:
+    return {"method": "k-fold by document", "documents": 2, "pages": 12, "winner": winner,
+            "challenger": _figures("student:v9", 0.9 if winner == "challenger" else 0.5),
+            "champion": _figures("heuristic", 0.7), "different_pages": 1, "folds": 2, "held_out": ["doc0.pdf"],
+            "differences": [{"document": "doc0.pdf", "sha256": "00", "page": 3, "truth": True,
+                             "challenger": winner == "challenger", "champion": winner != "challenger"}],
+            "reason": f"the new model {'wins' if winner == 'challenger' else 'loses'}"}
+
+
+def _select(panel, version: str) -> None:
+    panel.refresh_models()
+    row = next(r for r in range(panel.models.rowCount()) if panel.models.item(r, 0).text() == version)
+    panel.models.selectRow(row)
+
+
+def test_a_model_that_won_the_gate_shows_both_figures_and_is_made_active_without_a_warning(panel, qtbot,
+                                                                                          monkeypatch):
+    import soe_desktop.gui.views.gate_view as gate_view
+
+    monkeypatch.setattr(gate_view, "confirm_anyway", lambda *_: pytest.fail("no warning for a winner"))
+    _stored_model(panel.store, panel.settings, "v9", _comparison("challenger"))
+    _select(panel, "v9")
+    view = panel.comparison
+    assert view.figures.item(0, 0).text() == "New model (student:v9)" and view.figures.item(0, 1).text() == "0.900"
+    assert view.figures.item(1, 0).text() == "Active labeler (heuristic)" and view.figures.item(1, 1).text() == "0.700"
+    assert [view.differences.item(0, c).text() for c in range(5)] == ["doc0.pdf", "3", "SoE", "SoE", "not SoE"]
+    assert view.make_active.text() == "Make active" and view.make_active.isEnabled()
+    with qtbot.waitSignal(panel.model_activated):
+        view.make_active.click()
+    assert panel.store.active_model()["version"] == "v9"
+
+
+@pytest.mark.parametrize("accepted", [False, True])
+def test_a_model_that_lost_the_gate_is_made_active_only_after_the_warning(panel, qtbot, monkeypatch, accepted):
+    import soe_desktop.gui.views.gate_view as gate_view
+
+    warned = []
+    monkeypatch.setattr(gate_view, "confirm_anyway", lambda _parent, text: warned.append(text) or accepted)
+    _stored_model(panel.store, panel.settings, "v8", _comparison("champion"))
+    _select(panel, "v8")
+    assert panel.comparison.make_active.text() == "Make active anyway…"
+    if accepted:
+        with qtbot.waitSignal(panel.model_activated):
+            panel.activate_button.click()  # the table's button goes through the same warning
+    else:
+        panel.activate_button.click()
+        qtbot.wait(200)
+    assert len(warned) == 1 and "did not choose model v8: the new model loses" in warned[0]
+    assert (panel.store.active_model() or {}).get("version") == ("v8" if accepted else None)
+
+
+def test_a_tiny_run_completes_is_compared_and_can_be_made_active(panel, qtbot, monkeypatch):
+    import soe_desktop.gui.views.gate_view as gate_view
+
+    qtbot.waitUntil(panel.start_button.isEnabled, timeout=10_000)
     with qtbot.waitSignal(panel.run_finished, timeout=120_000) as finished:
         panel.start_button.click()
         assert panel.cancel_button.isEnabled()
@@ -71,15 +153,20 @@ def test_a_tiny_run_completes_and_can_be_made_active(panel, qtbot):
     assert outcome["status"] == "completed", outcome.get("error")
     assert panel.plot.losses, "no loss point reached the curve"
     assert panel.models.rowCount() == 1 and panel.models.item(0, 1).text() == "completed"
-    panel.models.selectRow(0)
+    assert not outcome["activated"] and panel.store.active_model() is None  # the window leaves it to the user
+    # Nothing reviewed in this library: the gate could not judge, so activation asks first.
+    assert panel.store.model(outcome["version"])["metrics"]["promotion"] == outcome["comparison"]
+    assert "no human-reviewed documents" in panel.comparison.verdict.text()
+    monkeypatch.setattr(gate_view, "confirm_anyway", lambda *_: True)
     with qtbot.waitSignal(panel.model_activated):
-        panel.activate_button.click()
+        panel.comparison.make_active.click()
     assert panel.store.active_model()["version"] == outcome["version"]
     qtbot.waitUntil(lambda: not panel.is_running())
 
 
 def test_a_run_can_be_cancelled(panel, qtbot):
     panel.args_overrides["epochs"] = 50
+    qtbot.waitUntil(panel.start_button.isEnabled, timeout=10_000)
     with qtbot.waitSignal(panel.run_finished, timeout=120_000) as finished:
         panel.start()
         qtbot.waitUntil(lambda: bool(panel.plot.losses), timeout=120_000)

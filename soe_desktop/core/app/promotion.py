@@ -23,6 +23,7 @@ from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.model import Candidate, Label
 
 CHALLENGER, CHAMPION = "challenger", "champion"
+CHECKING = "checking"  # progress stage of the gate's work (its extra runs report their loss under it)
 MAX_DIFFERENCES = 200  # pages listed in the stored comparison; the counts stay whole
 
 

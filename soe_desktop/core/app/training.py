@@ -25,6 +25,7 @@ from typing import Optional, Sequence
 
 from soe_desktop.core.app.promotion import (
     CHALLENGER,
+    CHECKING,
     Comparison,
     ReviewedDocument,
     compare,
@@ -45,7 +46,6 @@ from soe_desktop.core.training.trainer import TrainResult, train
 
 log = logging.getLogger(__name__)
 GATE_ACTOR = "promotion gate"
-CHECKING = "checking"  # progress stage of the gate's work (its extra runs report their loss under it)
 
 
 @dataclass(frozen=True)

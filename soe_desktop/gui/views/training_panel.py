@@ -1,8 +1,10 @@
-"""Train local model: pick a training set, start, watch loss/ETA/device, cancel, activate.
+"""Train local model: see the training set, start, watch loss/ETA/device, cancel, compare, activate.
 
-A worker on the panel's own pool runs `soe_desktop.core.training.trainer.train` in a child
-process (see child_process.py), so the window stays usable; the child also saves and
-registers the model version. Activation is the user's choice.
+A worker on the panel's own pool runs `core.app.training.train_and_register` in a child process
+(see child_process.py), so the window stays usable: it trains, registers the model version and
+compares it with the active labeler (the promotion gate). Activation is the user's choice: plain
+when the new model won the comparison, behind a warning when it did not. The training-data view
+is counted on a worker too (core/app/training_data.py).
 """
 
 from __future__ import annotations
@@ -29,13 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soe_desktop.core.app.promotion import CHECKING
+from soe_desktop.core.app.training_data import TrainingDataView, training_data_view
 from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import Progress
 from soe_desktop.core.store import Store
 from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.registry import ModelRegistry
 from soe_desktop.gui.child_process import training_in_child
+from soe_desktop.gui.views.gate_view import ComparisonView
 from soe_desktop.gui.views.loss_plot import LossPlot
+from soe_desktop.gui.views.training_data_box import TrainingDataBox
 from soe_desktop.gui.workers import Worker, WorkerPool
 
 MODEL_COLUMNS = ("Version", "Status", "Examples", "Val. F1", "Val. precision", "Val. recall", "Active")
@@ -71,6 +77,16 @@ def activation_task(db_path, models_dir, version: str):
     return task
 
 
+def training_data_task(db_path, source: str, threshold: float):
+    """The core task that counts what a run on (source, threshold) would learn from."""
+
+    def task(_progress, _cancel) -> TrainingDataView:
+        with Store(db_path) as store:
+            return training_data_view(store, source, threshold)
+
+    return task
+
+
 def _metric(row: dict, name: str) -> str:
     value = (row.get("metrics") or {}).get("validation", {}).get(name)
     return "–" if value is None else f"{value:.3f}"
@@ -89,13 +105,21 @@ class TrainingPanel(QWidget):
         self.worker: Worker | None = None
         self.last_run: dict | None = None
         self.args_overrides: dict = {}  # e.g. a tiny config from tests and benchmarks
+        self.dataset_size: int | None = None  # examples in the chosen set, once counted
+        self.data_view: TrainingDataView | None = None
+        self._data_request = 0  # only the latest count is shown (the user may change the choice quickly)
         self.unavailable = training_available()
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(self._build_setup(), 1)
         top.addWidget(self._build_run(), 2)
         layout.addLayout(top, 3)
-        layout.addWidget(self._build_models(), 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self._build_models(), 1)
+        self.comparison = ComparisonView()
+        self.comparison.activate_requested.connect(self.activate)
+        bottom.addWidget(self.comparison, 1)
+        layout.addLayout(bottom, 2)
         self.refresh_dataset()
 
     # ----- layout ------------------------------------------------------------------------------
@@ -117,9 +141,8 @@ class TrainingPanel(QWidget):
         form.addRow("Labels from", self.source)
         form.addRow("Filter threshold", self.threshold)
         form.addRow("Epochs", self.epochs)
-        self.size_label = QLabel("–")
-        self.size_label.setWordWrap(True)
-        form.addRow("Size", self.size_label)
+        self.data_box = TrainingDataBox()
+        form.addRow(self.data_box)
         self.start_button = QPushButton("Start training")
         self.start_button.clicked.connect(self.start)
         self.cancel_button = QPushButton("Cancel")
@@ -155,6 +178,7 @@ class TrainingPanel(QWidget):
         self.models.horizontalHeader().setStretchLastSection(True)
         self.models.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.models.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.models.itemSelectionChanged.connect(self._on_model_selected)
         self.activate_button = QPushButton("Make selected model active")
         self.activate_button.clicked.connect(self.activate_selected)
         layout.addWidget(self.models)
@@ -168,20 +192,23 @@ class TrainingPanel(QWidget):
 
     @Slot()
     def refresh_dataset(self) -> None:
-        """Size and filter coverage of the chosen training set (one store query: fast)."""
+        """Count the chosen training set on a worker; Start waits for a non-empty count."""
         self.refresh_models()
+        self.start_button.setEnabled(False)
         if self.unavailable:
-            self.start_button.setEnabled(False)
             return
-        from soe_desktop.core.training.dataset import training_set_from_store
+        self._data_request += 1
+        request = self._data_request
+        self.pool.run(training_data_task(self.store.path, self.source.currentText(), self.threshold.value()),
+                      name="count training set", finished=lambda view: self._on_counted(request, view),
+                      failed=self.data_box.show_error)
 
-        dataset = training_set_from_store(self.store, self.source.currentText(), self.threshold.value())
-        coverage = "" if dataset.coverage is None else f"; the filter keeps {dataset.coverage:.0%} of teacher labels"
-        self.size_label.setText(f"{len(dataset)} examples ({dataset.positives} SoE, "
-                                f"{len(dataset) - dataset.positives} not) from {len(dataset.documents)} "
-                                f"document(s){coverage}")
-        self.dataset_size = len(dataset)
-        self.start_button.setEnabled(self.worker is None and len(dataset) > 0)
+    def _on_counted(self, request: int, view: TrainingDataView) -> None:
+        if request != self._data_request:
+            return  # an older choice's count
+        self.data_view, self.dataset_size = view, view.examples
+        self.data_box.show_view(view)
+        self.start_button.setEnabled(self.worker is None and view.examples > 0)
 
     def refresh_models(self) -> None:
         rows = self.store.models()
@@ -203,8 +230,8 @@ class TrainingPanel(QWidget):
         if self.unavailable or self.worker is not None:
             self.message.setText(self.unavailable or "A run is already in progress.")
             return
-        task = training_in_child(self.settings.db_path, self.settings.models_dir, self.source.currentText(),
-                                 self.threshold.value(), self.training_arguments())
+        task = training_in_child(self.settings, self.source.currentText(), self.threshold.value(),
+                                 self.training_arguments())
         self.plot.clear()
         self.progress.setValue(0)
         self.status.setText("Starting the training process and loading the base model…")
@@ -228,7 +255,7 @@ class TrainingPanel(QWidget):
         self.progress.setMaximum(max(progress.total, 1))
         self.progress.setValue(progress.done)
         extra = progress.extra or {}
-        if "loss" in extra:
+        if "loss" in extra and progress.stage != CHECKING:  # the gate's check runs have their own steps
             self.plot.add_point(progress.done, float(extra["loss"]))
         eta = extra.get("eta_seconds")
         parts = [progress.message or progress.stage]
@@ -246,7 +273,8 @@ class TrainingPanel(QWidget):
             scores = ", ".join(f"{k} {validation[k]:.2f}" for k in ("precision", "recall", "f1") if validation.get(k) is not None)
             self.status.setText(f"Done in {outcome['seconds']:.0f} s on {outcome['device']}: model "
                                 f"{outcome['version']}" + (f" (validation {scores})" if scores else ""))
-            self.message.setText("Select it below and click 'Make selected model active' to use it.")
+            self.comparison.show_comparison(outcome["version"], outcome.get("comparison"))
+            self.message.setText("Compared with the active labeler below: make it active from there.")
         else:
             self.status.setText(f"Run {outcome['status']}" + (f": {outcome['error']}" if outcome["error"] else ""))
         self.refresh_models()
@@ -270,9 +298,21 @@ class TrainingPanel(QWidget):
         if not rows:
             self.message.setText("Select a model version first.")
             return
-        version = self.models.item(rows[0].row(), 0).text()
-        self.activate(version)
+        self._on_model_selected()
+        self.comparison.request_activation()  # warns first when the gate did not choose the model
 
+    @Slot()
+    def _on_model_selected(self) -> None:
+        """The selected version's stored comparison (the registry keeps it in the row's metrics)."""
+        rows = self.models.selectionModel().selectedRows()
+        if not rows:
+            return
+        row = self.store.model(self.models.item(rows[0].row(), 0).text())
+        if row is not None:
+            self.comparison.show_comparison(row["version"], (row.get("metrics") or {}).get("promotion"),
+                                            active=row["active"])
+
+    @Slot(str)
     def activate(self, version: str) -> Worker | None:
         """Make `version` the active model on a worker (a store write can wait behind an ingest
         writing to the library); the button is off meanwhile. `model_activated` says when done."""
@@ -289,6 +329,8 @@ class TrainingPanel(QWidget):
     def _on_activated(self, version: str) -> None:
         self.message.setText(f"Model {version} is now active.")
         self.refresh_models()
+        if self.comparison.version == version:
+            self.comparison.make_active.setEnabled(False)
         self.model_activated.emit(version)
 
     def _on_activation_ended(self) -> None:
