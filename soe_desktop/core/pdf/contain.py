@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from typing import Callable, MutableSequence, TypeVar
 
+from soe_desktop.core.errors import PageError
 from soe_desktop.core.jobs import Cancelled
 from soe_desktop.core.model import PageText
 from soe_desktop.core.pdf.limits import Budget, TimeLimitExceeded, time_limit
@@ -43,10 +44,11 @@ def contained(pages: MutableSequence[PageText], number: int, budget: Budget, wha
             return work()
     except Cancelled:
         raise
-    except TimeLimitExceeded as error:
+    except TimeLimitExceeded as error:  # the page's own limit, or what was left of the document's
         log.warning("page %s abandoned: %s", number, error)
-        mark_unreadable(pages, number, str(error))
+        mark_unreadable(pages, number, budget.out_of_time_note() if budget.spent else str(error))
     except Exception as error:  # any library's failure on this page's content: this page only
         log.warning("page %s skipped: %s failed", number, what, exc_info=True)
-        mark_unreadable(pages, number, f"{what} failed ({type(error).__name__}: {one_line(error)})")
+        kind = "" if isinstance(error, PageError) else f"{type(error).__name__}: "
+        mark_unreadable(pages, number, f"{what} failed ({kind}{one_line(error)})")
     return default

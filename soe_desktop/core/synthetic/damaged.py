@@ -98,6 +98,15 @@ def write_page_sizes(source: Path, target: Path, boxes: list[list[float]]) -> Pa
     return target
 
 
+def write_unloadable_page(source: Path, target: Path, index: int = 2) -> Path:
+    """`source` whose page `index` (0-based) in the page tree is an array, not a page: pdfium
+    lists the document but cannot load that page."""
+    with pikepdf.open(source) as pdf:
+        pdf.Root.Pages.Kids[index] = pdf.make_indirect(pikepdf.Array([1]))
+        pdf.save(target)
+    return target
+
+
 def write_catalog_first(source: Path, target: Path) -> Path:
     """The same protocol rewritten by qpdf: catalog and page tree first, then the pages in order
     (reportlab writes its catalog after the first half of the pages)."""

@@ -65,6 +65,7 @@ def write_bad_inputs(directory, large: bool = False) -> dict[str, Path]:
     paths["owner_password"] = D.write_owner_password_only(whole, directory / "owner_password.pdf")
     paths["zero_size_page"] = D.write_page_sizes(whole, directory / "zero_size_page.pdf", [[0, 0, 0, 0]])
     paths["huge_page"] = D.write_page_sizes(whole, directory / "huge_page.pdf", [[0, 0, 14400, 14400]])
+    paths["unloadable_page"] = D.write_unloadable_page(whole, directory / "unloadable_page.pdf", 2)
     for kind, path in D.odd_names(directory).items():
         paths[kind] = _write(path, data)
     paths["vanished"] = _write(directory / "vanished.pdf", data)
