@@ -1,11 +1,13 @@
-"""`kill -9` during the risky moments: ingest of a large PDF, a burst of review decisions, a backup.
+"""`kill -9` during the risky moments: ingest of a large PDF, a burst of review decisions, a backup,
+training.
 
 Each test runs the work in a child Python process, kills it with SIGKILL at a chosen point (never
 a timed guess: the child reports its progress on stdout and the parent kills after a given
 report), then checks what survived: `PRAGMA integrity_check` is ok, every decision the child
 reported as committed is present with its audit entry, a half-ingested document is left marked
 as in progress with nothing half-stored and is resumed by the next ingest, and a backup is either
-the complete old one or absent, with the half-written copy recognisable as `.part`.
+the complete old one or absent, with the half-written copy recognisable as `.part`, and after a
+killed training run the previously active model is still active and loads.
 """
 
 from __future__ import annotations
@@ -190,3 +192,74 @@ def test_kill_during_ingest_leaves_the_document_marked_and_the_next_ingest_resum
         assert len(store.pages(sha)) == 48 and result.candidates == len(store.candidates(sha)) > 0
         assert {e["label_id"] for e in store.audit_entries(action="label.add", document=sha)} >= \
             {label.id for label in store.labels(sha256=sha)}
+
+
+TRAINING = """
+import sys
+from soe_desktop.core.app.training import train_and_register
+from soe_desktop.core.settings import Settings
+from soe_desktop.core.store import Store
+from soe_desktop.core.training.arguments import TrainingArguments
+
+def report(progress):
+    print(progress.stage, progress.done, progress.total, flush=True)
+
+settings = Settings(data_dir=sys.argv[1])
+args = TrainingArguments(epochs=int(sys.argv[2]), batch_size=8, max_tokens=16, validation_fraction=0.34,
+                         device="cpu", threads=1)
+with Store(settings.db_path) as store:
+    train_and_register(settings, store, args, "teacher-all", 0.8, progress=report, activate_anyway=True)
+print("finished", flush=True)
+"""
+TINY_TRAINING = dict(epochs=1, batch_size=8, max_tokens=16, validation_fraction=0.34, device="cpu", threads=1)
+
+
+def _training_library(settings: Settings) -> None:
+    """Three documents of SoE-like and look-alike tables with teacher labels; the first reviewed."""
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    with Store(settings.db_path) as store:
+        for d in range(3):
+            sha = f"{d:02d}" * 32
+            store.add_document(Document(f"/tmp/train{d}.pdf", sha, 6), "", f"train{d}.pdf")
+            candidates = [Candidate(f"t{d}-{page}", sha, page, (0, 0, 100, 100), "pdfplumber",
+                                    [["Procedure", "Day 1", "Week 2"], [f"ECG {page}", "X", "X"]] if page <= 3 else
+                                    [["Dose", "mg"], [f"Level {page}", "10"]],
+                                    context="Schedule of Activities" if page <= 3 else "Dose levels")
+                          for page in range(1, 7)]
+            store.replace_candidates(sha, candidates)
+            store.add_labels([Label(c.id, c.page <= 3, 0.95, "heuristic", agree=True) for c in candidates])
+            if d == 0:
+                store.add_labels([Label(c.id, c.page <= 3, 1.0, "human:kill-test") for c in candidates])
+
+
+@pytest.mark.parametrize("stage, epochs", [("training", 50), ("checking", 1)])
+def test_kill_during_training_keeps_the_previous_model_active_and_loadable(tmp_path, stage, epochs):
+    """Killed mid-fit (nothing of the run is stored yet) or during the promotion gate's check run
+    (the new model is registered, not active): the library is whole and the earlier model serves."""
+    from soe_desktop.core.app.training import train_and_register
+    from soe_desktop.core.training.arguments import TrainingArguments
+    from soe_desktop.core.training.labeler import StudentLabeler
+
+    settings = Settings(data_dir=str(tmp_path / "data"))
+    _training_library(settings)
+    with Store(settings.db_path) as store:
+        previous = train_and_register(settings, store, TrainingArguments(**TINY_TRAINING), "teacher-all", 0.8,
+                                      activate_anyway=True)
+    assert previous.activated, previous.error
+    lines = _kill_after(_child(TRAINING, str(settings.data_path), str(epochs)), 1,
+                        when=lambda line: line.startswith(stage + " "))
+    assert "finished" not in lines
+    assert _integrity(settings.db_path) == "ok"
+    with Store(settings.db_path) as store:
+        assert store.active_model()["version"] == previous.version
+        others = [row for row in store.models() if row["version"] != previous.version]
+        assert all(not row["active"] for row in others)
+        if stage == "checking":  # registered before the gate began: complete, inactive, never judged
+            (killed,) = others
+            assert killed["status"] == "completed" and "promotion" not in killed["metrics"]
+        else:
+            assert others == []
+        student = StudentLabeler.from_store(store, device="cpu")
+        labels = student.label(store.candidates())
+    assert student.version == previous.version and len(labels) == 18
+    assert not list(settings.models_dir.glob("*.part"))
