@@ -1,17 +1,23 @@
 """The paper's experiment on the real corpus: does selective filtering of teacher labels help the student?
 
-k-fold cross-validation by DOCUMENT over `../shared/corpus` (labelled protocols plus the all-negative
-folders). Per fold, on the held-out documents:
+k-fold cross-validation over `../shared/corpus` (labelled protocols plus the all-negative folders),
+with sponsor-out folds (a sponsor's protocols are never split across training and test; product
+defaults are chosen on these), random folds by document, or both in one run with the gap between
+them (selective_finetuning_folds.py). Per fold, on the held-out documents:
   teacher alone          the heuristic teacher's own labels (page model refitted on the training folds)
   classical baseline     scikit-learn gradient boosting on the candidates' layout features, human labels
   student / teacher-all       LoRA student on every teacher label
   student / teacher-filtered  ... on teacher labels kept by the selective filter (the paper's method)
   student / human             ... on the corpus' page labels (treated as human labels)
   student / human+filtered    ... human labels on half the training documents, filtered teacher on the rest
-Page and table P/R/F1, protocol recall, average precision, and the filter's coverage are written to
-docs/EXPERIMENTS.md with the PR-curve and reliability plots.
+Page and table P/R/F1 (pooled, and per fold), protocol recall, average precision, and the filter's
+coverage are written to docs/EXPERIMENTS.md with the PR-curve and reliability plots.
 
-    nice -n 10 .venv/bin/python experiments/selective_finetuning.py [--folds 3] [--epochs 4] [--max-tokens 96] [--near-misses 5]
+    nice -n 10 .venv/bin/python experiments/selective_finetuning.py [--folds both|sponsor|random] [-k 3] [--seed 0]
+
+Students are trained by the product's own path (dataset.build_training_set, trainer.train) with the
+product's TrainingArguments defaults, what `soe train` uses; a flag such as `--epochs 4` or
+`--teacher-offset/--no-teacher-offset` changes one field for a comparison and is printed in the command.
 
 Candidates are cached per document under /tmp (the pipeline is the slow, deterministic part).
 """
@@ -37,6 +43,7 @@ from soe_desktop.core.model import Candidate, Label  # noqa: E402
 from soe_desktop.core.training.features import layout_feature_names, with_table_cues  # noqa: E402
 
 from selective_finetuning_data import cached_candidates, cached_near_misses, cached_page_rows, human_labels  # noqa: E402
+from selective_finetuning_folds import make_folds  # noqa: E402
 from selective_finetuning_report import markdown, write_outputs  # noqa: E402  (same folder)
 
 GROUP_CONSENSUS = True  # --no-group-consensus: judge every page of a multi-page table on its own
@@ -101,7 +108,7 @@ def relabel_with_fold_teacher(items: list[CorpusItem], page_rows: list, train_na
     fitted on the other training documents (inner 5-fold), as a real teacher labels unseen protocols.
     """
     from soe_desktop.core.labeling.heuristic import HeuristicTeacher
-    from soe_desktop.core.labeling.heuristic_fit import fit, fold_models
+    from soe_desktop.core.evaluation.page_model_fit import fit, fold_models
 
     train_rows = [row for row in page_rows if row.document.name in train_names]
     outer = fit(train_rows)
@@ -124,17 +131,6 @@ def _set_screen_logits(candidates: list[Candidate], page_model) -> None:
 
     for candidate in candidates:
         candidate.features[SCREEN_LOGIT] = page_prior(candidate.features, page_model)
-
-
-def folds_of(items: list[CorpusItem], k: int, seed: int) -> list[list[str]]:
-    """Folds by document, stratified so every fold gets its share of protocols with an SoE."""
-    rng = random.Random(seed)
-    folds: list[list[str]] = [[] for _ in range(k)]
-    for group in ([i.name for i in items if i.document.has_soe], [i.name for i in items if not i.document.has_soe]):
-        rng.shuffle(group)
-        for index, name in enumerate(sorted(group, key=lambda _: rng.random())):
-            folds[index % k].append(name)
-    return folds
 
 
 # --- methods: each returns {candidate id: P(SoE)} for the test documents -----------------------
@@ -290,12 +286,14 @@ def evaluate(items: list[CorpusItem], scores: dict[str, float],
 # --- the run -----------------------------------------------------------------------------------
 
 
-def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, threshold: float, log) -> dict:
+def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, threshold: float, log,
+        students: tuple[str, ...] = tuple(STUDENT_SOURCES)) -> dict:
     """Every method on every fold; scores are pooled over folds (each document is tested once)."""
     by_name = {item.name: item for item in items}
     test_teacher: dict[str, list[Label]] = {}
-    pooled: dict[str, dict[str, float]] = {method: {} for method in METHODS}
-    pooled_thresholds: dict[str, dict[str, float]] = {method: {} for method in METHODS}
+    methods = [method for method in METHODS if method not in STUDENT_SOURCES or method in students]
+    pooled: dict[str, dict[str, float]] = {method: {} for method in methods}
+    pooled_thresholds: dict[str, dict[str, float]] = {method: {} for method in methods}
     runs: dict[str, list] = defaultdict(list)
     per_fold: dict[str, list] = defaultdict(list)
     for index, fold in enumerate(folds):
@@ -307,7 +305,8 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
         fold_scores = {"teacher alone": teacher_scores(test),
                        "classical (GBM, human)": classical_scores(train_items, test, args.seed,
                                                                   args.use_screen_logit)}
-        for method, source in STUDENT_SOURCES.items():
+        for method in students:
+            source = STUDENT_SOURCES[method]
             fold_scores[method], info = student_scores(train_items, test, source, args, threshold, log)
             runs[method].append(info)
             pooled_thresholds[method].update({cid: info.get("threshold", 0.5) for cid in fold_scores[method]})
@@ -317,47 +316,60 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
             pooled[method].update(scores)
             per_fold[method].append(evaluate(test, scores, pooled_thresholds[method])[0]["page"]["f1"])
     results, curves = {}, {}
-    for method in METHODS:
+    for method in methods:
         results[method], curves[method] = evaluate(items, pooled[method], pooled_thresholds[method])
         results[method]["at_0.5"] = evaluate(items, pooled[method])[0]
         results[method]["fold_page_f1"] = per_fold[method]
         results[method]["runs"] = runs.get(method, [])
     for item in items:  # the filter's figures on each document's out-of-fold teacher labels
         item.teacher = test_teacher.get(item.name, [])
-    return {"results": results, "curves": curves, "filter": filter_quality(items, threshold)}
+    return {"results": results, "curves": curves, "filter": filter_quality(items, threshold), "folds": folds}
 
 
-def main(argv: list[str] | None = None) -> int:
-    from soe_desktop.core.training.arguments import TrainingArguments
+# Experiment flags that map onto TrainingArguments fields. Each defaults to None = the product's own
+# default (TrainingArguments, what `soe train` uses), so the students measured are the product's.
+ARGUMENT_FLAGS = {"epochs": int, "max_tokens": int, "learning_rate": float, "batch_size": int,
+                  "validation_fraction": float, "head": str, "head_learning_rate": float, "head_hidden": int,
+                  "label_smoothing": float, "weight_decay": float, "calibration_folds": int, "threads": int,
+                  "device": str}
+SWITCHES = ("soft_targets", "tune_threshold", "use_screen_logit", "screen_offset", "use_teacher_votes",
+            "teacher_offset", "use_layout_prefix", "balance_classes")
 
+
+def parse_options(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=default_corpus_dir())
-    parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=4)
-    parser.add_argument("--max-tokens", type=int, default=96)
-    parser.add_argument("--lr", type=float, default=2e-3)
-    parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--threshold", type=float, default=0.8)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--head", choices=("features+text", "text"), default="features+text")
-    parser.add_argument("--head-lr", type=float, default=5e-3, help="0 = --lr")
-    parser.add_argument("--head-hidden", type=int, default=64)
-    parser.add_argument("--label-smoothing", type=float, default=0.0)
-    parser.add_argument("--no-prefix", action="store_true", help="leave out the worded layout prefix")
-    parser.add_argument("--soft-targets", action="store_true", help="learn the teacher's P(SoE), not its verdict")
-    parser.add_argument("--threads", type=int, default=0)
-    parser.add_argument("--tune-threshold", action="store_true",
-                        help="students decide at the F1-best threshold of their validation documents (default 0.5)")
+    parser.add_argument("--folds", choices=("both", "sponsor", "random"), default="both",
+                        help="sponsor-out folds (a sponsor's protocols never split), random folds by document, or both "
+                             "(the report gives the gap); product defaults are judged on sponsor-out folds")
+    parser.add_argument("-k", "--k", type=int, default=3, help="number of folds")
+    parser.add_argument("--threshold", type=float, default=0.8, help="selective filter threshold")
+    parser.add_argument("--seed", type=int, default=0, help="fold split, training seed, human half of human+filtered")
+    parser.add_argument("--students", default=",".join(STUDENT_SOURCES.values()),
+                        help="comma-separated training sources of the students to train")
+    for name, kind in ARGUMENT_FLAGS.items():
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None, help="default: TrainingArguments")
+    for name in SWITCHES:
+        parser.add_argument("--" + name.replace("_", "-"), dest=name, default=None, action=argparse.BooleanOptionalAction,
+                            help="default: TrainingArguments")
     parser.add_argument("--no-group-consensus", action="store_true",
                         help="do not bring the pages of one multi-page table to their mean P(SoE)")
-    parser.add_argument("--screen-logit", action="store_true",
-                        help="students and GBM also see the page screen's logit (the fold's page model)")
-    parser.add_argument("--screen-offset", action="store_true",
-                        help="students start from the screen's logit and learn a correction to it (implies --screen-logit)")
     parser.add_argument("--near-misses", type=int, default=0,
                         help="also train on the tables of this many unopened pages per document (highest screen score)")
     parser.add_argument("--docs", type=Path, default=REPO / "docs")
-    options = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def training_arguments(options):
+    """The product's TrainingArguments with only the flags given on the command line changed."""
+    from soe_desktop.core.training.arguments import TrainingArguments
+
+    given = {name: getattr(options, name) for name in (*ARGUMENT_FLAGS, *SWITCHES) if getattr(options, name) is not None}
+    return TrainingArguments(seed=options.seed, **given)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_options(argv)
     global GROUP_CONSENSUS
     GROUP_CONSENSUS = not options.no_group_consensus
     if not (options.corpus / "README.md").exists():
@@ -368,21 +380,20 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.0f} s] {message}", flush=True)
 
-    args = TrainingArguments(epochs=options.epochs, max_tokens=options.max_tokens, seed=options.seed,
-                             learning_rate=options.lr, batch_size=options.batch_size,
-                             validation_fraction=0.15, device="cpu", head=options.head,
-                             head_learning_rate=options.head_lr, head_hidden=options.head_hidden,
-                             label_smoothing=options.label_smoothing, use_layout_prefix=not options.no_prefix,
-                             threads=options.threads, soft_targets=options.soft_targets,
-                             tune_threshold=options.tune_threshold,
-                             use_screen_logit=options.screen_logit, screen_offset=options.screen_offset)
+    args = training_arguments(options)
+    by_source = {source: method for method, source in STUDENT_SOURCES.items()}
+    students = tuple(by_source[source] for source in options.students.split(",") if source)
     items, page_rows = load_items(options.corpus, log, options.near_misses)
-    folds = folds_of(items, options.folds, options.seed)
-    outcome = run(items, page_rows, folds, args, options.threshold, log)
+    names, has_soe = [item.name for item in items], {item.name: item.document.has_soe for item in items}
+    outcomes = {}
+    for kind in ("sponsor", "random") if options.folds == "both" else (options.folds,):
+        log(f"{kind} folds")
+        folds = make_folds(kind, names, has_soe, options.k, options.seed)
+        outcomes[kind] = run(items, page_rows, folds, args, options.threshold, log, students)
     command = "nice -n 10 .venv/bin/python experiments/selective_finetuning.py " + " ".join(argv or sys.argv[1:])
-    text = markdown(outcome, items, folds, args, options.threshold, command.strip(),
-                    time.perf_counter() - started, group_consensus=GROUP_CONSENSUS)
-    write_outputs(outcome, text, options.docs)
+    text = markdown(outcomes, items, args, options.threshold, command.strip(), time.perf_counter() - started,
+                    group_consensus=GROUP_CONSENSUS)
+    write_outputs(outcomes, text, options.docs)
     print(text)
     return 0
 

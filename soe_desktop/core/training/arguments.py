@@ -10,9 +10,11 @@ from pathlib import Path
 TRAINING_SOURCES = ("teacher-filtered", "teacher-all", "human", "human+teacher-filtered")
 DEFAULT_SOURCE = "teacher-filtered"
 DEVICE_CHOICES = ("auto", "cuda", "mps", "cpu")
-# "features+text": numeric layout cues joined to the pooled embedding before the head (fusion.py);
+# "features": an MLP over the numeric layout cues alone (no encoder, no LoRA; fusion.py);
+# "features+text": those cues joined to the LoRA-adapted encoder's pooled embedding before the head;
 # "text": the sequence-classification head over the text (+ worded prefix) alone.
-HEAD_CHOICES = ("features+text", "text")
+FEATURES_HEAD = "features"
+HEAD_CHOICES = (FEATURES_HEAD, "features+text", "text")
 
 
 @dataclass
@@ -41,7 +43,12 @@ class TrainingArguments:
     balance_classes: bool = True  # weight the loss by inverse class frequency
     use_layout_prefix: bool = True  # prepend layout cues to the text (see inputs.py)
     representation: str = "text"  # text | json | both
-    validation_fraction: float = 0.2  # share of DOCUMENTS held out for metrics and calibration
+    # Calibration and validation metrics from out-of-fold predictions of this many models trained by
+    # document fold, then the final model on every document (trainer._cross_fit). Cheap for the
+    # features head (each fit < 1 s); a LoRA head pays one extra run per fold. < 2: hold out
+    # `validation_fraction` of the documents instead, which the final model never trains on.
+    calibration_folds: int = 0
+    validation_fraction: float = 0.2  # share of DOCUMENTS held out when calibration_folds < 2
     inference_batch_size: int = 64
     threads: int = 0  # torch CPU threads; 0 = leave torch's default
     head: str = "features+text"  # see HEAD_CHOICES

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from soe_desktop.core.labeling.selective_filter import passes_filter
-from soe_desktop.core.model import Candidate, Label, LabelKind
+from soe_desktop.core.model import Candidate, Label, LabelKind, LabelSource
 from soe_desktop.core.settings import FILTER_THRESHOLD
 from soe_desktop.core.training.arguments import TRAINING_SOURCES
 from soe_desktop.core.training.features import with_table_cues
@@ -38,6 +38,10 @@ class Example:
     @property
     def document(self) -> str:
         return self.candidate.document_sha256
+
+    @property
+    def is_human(self) -> bool:
+        return LabelSource.parse(self.label_source).kind is LabelKind.HUMAN
 
 
 @dataclass

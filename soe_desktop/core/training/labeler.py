@@ -55,7 +55,7 @@ class StudentLabeler:
 
         base_path = self._local_base_path(record, resolve_base_model)
         tokenizer = load_tokenizer(str(self.model_dir))
-        if self.args.head == "features+text":
+        if self.args.head != "text":  # the fused and the features-only students (fusion.py)
             return load_fused_model(base_path, self.model_dir).to(self.device).eval(), tokenizer
         with warnings.catch_warnings():  # peft calls a transformers API that v5 marks deprecated
             warnings.simplefilter("ignore", FutureWarning)

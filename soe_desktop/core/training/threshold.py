@@ -1,4 +1,4 @@
-"""The student's decision threshold, chosen on the held-out validation documents.
+"""The student's decision threshold, chosen on the human-labelled validation examples (trainer._calibrate).
 
 Students trained on teacher labels rank candidates well (high average precision) but put too few of
 them above 0.5; moving the cut-off to the one that maximises F1 on documents the run did not train on

@@ -25,7 +25,7 @@ from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCall
 from soe_desktop.core.model import utc_now
 from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.base_model import load_classifier, load_tokenizer, resolve_base_model
-from soe_desktop.core.training.dataset import TrainingSet
+from soe_desktop.core.training.dataset import TrainingSet, document_folds
 from soe_desktop.core.training.device import peak_memory_mb, pick_device, reset_peak_memory
 from soe_desktop.core.training.features import FeatureScaler, with_table_cues
 from soe_desktop.core.training.fusion import FusedStudent, build_fused_model, candidate_logits, lora_config
@@ -101,7 +101,8 @@ def _candidates(dataset: TrainingSet) -> list:
 
 
 def build_model(args: TrainingArguments, base_path: str, train_set: TrainingSet):
-    """The student `args.head` asks for; the fused one fits its feature scaler on the training candidates."""
+    """The student `args.head` asks for; the fused and features-only ones fit their feature scaler on
+    the training candidates."""
     if args.head == "text":
         return build_peft_model(args, base_path)
     scaler = FeatureScaler.fit(_candidates(train_set), args.use_screen_logit, args.use_teacher_votes, args.teacher_offset)
@@ -113,7 +114,7 @@ def _parameter_groups(model, args: TrainingArguments) -> list[dict]:
     head = list(model.head_parameters()) if isinstance(model, FusedStudent) else []
     head_ids = {id(p) for p in head}
     adapter = [p for p in model.parameters() if p.requires_grad and id(p) not in head_ids]
-    groups = [{"params": adapter, "lr": args.learning_rate}]
+    groups = [{"params": adapter, "lr": args.learning_rate}] if adapter else []
     if head:
         groups.append({"params": head, "lr": args.head_learning_rate or args.learning_rate})
     return groups
@@ -132,21 +133,23 @@ class _Loop:
         warmup = max(1, int(0.06 * total_steps))
         self.scheduler = get_linear_schedule_with_warmup(self.optimizer, warmup, total_steps)
 
-    def run_epoch(self, epoch: int, texts: list[str], labels: list[int], loss_fn, features=None) -> float:
+    def run_epoch(self, epoch: int, texts: Optional[list[str]], labels: list, loss_fn, features=None) -> float:
+        """One pass in a seeded order; `texts` None for a student that reads the features alone."""
         generator = torch.Generator().manual_seed(self.args.seed + epoch)
-        order = torch.randperm(len(texts), generator=generator).tolist()
+        order = torch.randperm(len(labels), generator=generator).tolist()
         self.model.train()
         losses = []
         for start in range(0, len(order), self.args.batch_size):
             check(self.cancel)
             index = order[start : start + self.args.batch_size]
             batch_features = features[index] if features is not None else None
-            losses.append(self._step([texts[i] for i in index], [labels[i] for i in index], loss_fn, batch_features))
+            batch_texts = [texts[i] for i in index] if texts is not None else None
+            losses.append(self._step(batch_texts, [labels[i] for i in index], loss_fn, batch_features))
             self._report(epoch, losses[-1])
         return float(np.mean(losses)) if losses else 0.0
 
-    def _step(self, texts: list[str], labels: list[int], loss_fn, features=None) -> float:
-        batch = encode(self.tokenizer, texts, self.args.max_tokens, self.device)
+    def _step(self, texts: Optional[list[str]], labels: list, loss_fn, features=None) -> float:
+        batch = encode(self.tokenizer, texts, self.args.max_tokens, self.device) if texts is not None else {}
         if features is not None:
             batch["features"] = features.to(self.device)
         logits = self.model(**batch).logits
@@ -173,16 +176,49 @@ def _validate(result: TrainResult, validation: TrainingSet, args: TrainingArgume
         return
     logits = candidate_logits(result.model, result.tokenizer, _candidates(validation), args, device,
                               cancel=cancel, stage="validating")
-    labels = _labels(validation)
+    _calibrate(result, logits, validation.examples, args)
+
+
+def _calibrate(result: TrainResult, logits: torch.Tensor, examples: list, args: TrainingArguments) -> None:
+    """Temperature, threshold and validation metrics from logits of examples the model did not train on.
+
+    A tuned threshold is chosen on the human-labelled examples only: on a teacher's labels it would
+    learn where the teacher draws the line (0.5 without enough human labels, threshold.py)."""
+    labels = [int(example.is_soe) for example in examples]
     result.temperature = fit_temperature(logits, labels)
     truth = [bool(y) for y in labels]
     probabilities = soe_probabilities(logits, result.temperature)
     if args.tune_threshold:
-        result.threshold = tune_threshold(probabilities, truth)
+        human = [index for index, example in enumerate(examples) if example.is_human]
+        result.threshold = tune_threshold([probabilities[i] for i in human], [truth[i] for i in human])
     result.metrics["threshold"] = result.threshold
     result.metrics["validation"] = scored_report(probabilities, truth, result.threshold)
     result.metrics["validation_at_0.5"] = scored_report(probabilities, truth)
     result.metrics["validation_uncalibrated_ece"] = scored_report(soe_probabilities(logits), truth)["ece"]
+
+
+def _cross_fit(result: TrainResult, dataset: TrainingSet, args: TrainingArguments, device, progress, cancel) -> None:
+    """Calibrate on out-of-fold logits: one model per document fold scores the documents it did not
+    train on, so every document is validation data once and the final model (fitted on all of them
+    by the caller) loses no training documents to a held-out split. A fold whose training part has
+    a single class is left out."""
+    folds = document_folds(dataset.documents, args.calibration_folds, args.seed)
+    chunks, scored = [], []
+    for index, fold in enumerate(folds):
+        progress(Progress("calibrating", index, len(folds), f"fold {index + 1}/{len(folds)}"))
+        part = dataset.subset(set(dataset.documents) - set(fold))
+        if len(fold) == len(dataset.documents) or part.positives in (0, len(part)):
+            continue
+        held_out = dataset.subset(fold)
+        scratch = TrainResult("failed", result.version, args, base_model_path=result.base_model_path)
+        _fit(scratch, part, args, device, no_progress, cancel)
+        chunks.append(candidate_logits(scratch.model, scratch.tokenizer, _candidates(held_out), args, device,
+                                       cancel=cancel, stage="calibrating"))
+        scored += held_out.examples
+    result.dataset.update(validation_examples=len(scored), validation_documents=len(dataset.documents),
+                          calibration=f"out-of-fold, {len(chunks)} folds by document")
+    if chunks:
+        _calibrate(result, torch.cat(chunks), scored, args)
 
 
 def _fit(result: TrainResult, train_set: TrainingSet, args: TrainingArguments, device, progress, cancel) -> None:
@@ -190,11 +226,13 @@ def _fit(result: TrainResult, train_set: TrainingSet, args: TrainingArguments, d
     result.tokenizer = load_tokenizer(result.base_model_path)
     result.model = build_model(args, result.base_model_path, train_set).to(device)
     candidates, labels = _candidates(train_set), _targets(train_set, args)
-    texts = student_inputs(candidates, args.representation, args.use_layout_prefix)
-    features = result.model.feature_tensor(candidates) if isinstance(result.model, FusedStudent) else None
+    fused = isinstance(result.model, FusedStudent)
+    reads_text = not fused or result.model.reads_text
+    texts = student_inputs(candidates, args.representation, args.use_layout_prefix) if reads_text else None
+    features = result.model.feature_tensor(candidates) if fused else None
     weights = torch.tensor(train_set.class_weights() if args.balance_classes else (1.0, 1.0), device=device)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=args.label_smoothing)
-    steps_per_epoch = -(-len(texts) // args.batch_size)
+    steps_per_epoch = -(-len(labels) // args.batch_size)
     loop = _Loop(result.model, result.tokenizer, args, device, progress, cancel, steps_per_epoch * args.epochs)
     epoch_losses = [loop.run_epoch(epoch, texts, labels, loss_fn, features) for epoch in range(args.epochs)]
     result.metrics.update({"train_loss": epoch_losses, "steps": loop.step,
@@ -210,8 +248,10 @@ def train(
 ) -> TrainResult:
     """Fine-tune a student on `dataset`; returns status completed, cancelled or failed.
 
-    Unless `validation` is given, `args.validation_fraction` of the documents are held out (split
-    by document) for metrics and confidence calibration.
+    Unless `validation` is given, confidences are calibrated and validation metrics measured on
+    out-of-fold predictions (`args.calibration_folds` models by document, then the final model on
+    every document), or with `calibration_folds` < 2 on `args.validation_fraction` of the documents
+    held out (split by document).
     """
     args = args or TrainingArguments()
     progress = progress or no_progress
@@ -223,14 +263,18 @@ def train(
         device = pick_device(args.device)
         result.device = device.type
         reset_peak_memory(device)
-        train_set, validation = (dataset, validation) if validation is not None else dataset.split(
+        cross_fit = validation is None and args.calibration_folds > 1
+        train_set, validation = (dataset, validation) if validation is not None or cross_fit else dataset.split(
             args.validation_fraction, args.seed)
         _check_trainable(train_set)
-        result.dataset.update(train_examples=len(train_set), validation_examples=len(validation),
-                              validation_documents=len(validation.documents))
+        result.dataset.update(train_examples=len(train_set), validation_examples=len(validation or ()),
+                              validation_documents=len(validation.documents) if validation else 0)
         result.base_model_path = resolve_base_model(args.base_model)
         _fit(result, train_set, args, device, progress, cancel)
-        _validate(result, validation, args, device, cancel)
+        if cross_fit:
+            _cross_fit(result, train_set, args, device, progress, cancel)
+        else:
+            _validate(result, validation, args, device, cancel)
         result.status = "completed"
     except Cancelled:
         result.status = "cancelled"

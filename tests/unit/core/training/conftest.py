@@ -61,7 +61,7 @@ def tiny_candidates() -> list[Candidate]:
 @pytest.fixture
 def tiny_args() -> TrainingArguments:
     return TrainingArguments(epochs=1, batch_size=8, max_tokens=48, seed=0, learning_rate=2e-3,
-                             validation_fraction=0.34, device="cpu")
+                             validation_fraction=0.34, calibration_folds=0, device="cpu", head="features+text")
 
 
 def _tiny_run(head: str):
@@ -71,7 +71,7 @@ def _tiny_run(head: str):
     candidates = make_candidates()
     dataset = build_training_set(candidates, teacher_labels(candidates), "teacher-all")
     args = TrainingArguments(epochs=1, batch_size=8, max_tokens=48, seed=0, learning_rate=2e-3,
-                             validation_fraction=0.34, device="cpu", head=head)
+                             validation_fraction=0.34, calibration_folds=0, device="cpu", head=head)
     result = train(dataset, args)
     assert result.status == "completed", result.error
     return result
@@ -79,7 +79,7 @@ def _tiny_run(head: str):
 
 @pytest.fixture(scope="session")
 def trained_result():
-    """One tiny completed run of the default (fused) student, shared by the trainer and registry tests."""
+    """One tiny completed run of the fused (LoRA + features) student, shared by the trainer and registry tests."""
     return _tiny_run("features+text")
 
 

@@ -116,3 +116,42 @@ def test_the_detector_is_a_cue_a_text_block_says_no_grid_was_found():
     assert (cued["b"]["detector_text_block"], cued["b"]["detector_whole_page"]) == (1.0, 0.0)
     assert (cued["p"]["detector_text_block"], cued["p"]["detector_whole_page"]) == (0.0, 1.0)
     assert (cued["g"]["detector_text_block"], cued["g"]["detector_whole_page"]) == (0.0, 0.0)
+
+
+def _soe_grid(page: int = 12, **features: float) -> Candidate:
+    rows = [["Procedure", "Screening", "Day 1", "Week 2", "Week 4"], *[[name, "X", "X", "", "X"] for name in
+            ("Informed consent", "Vital signs", "ECG", "Hematology", "Physical exam")]]
+    return Candidate(f"s{page}", "doc", page, (0, 0, 1, 1), "pdfplumber", rows, "Schedule of Activities",
+                     features={"page_landscape": 1.0, **features})
+
+
+def test_teacher_votes_are_the_heuristic_teachers_two_evidence_terms():
+    from soe_desktop.core.labeling.heuristic import json_evidence, text_evidence
+    from soe_desktop.core.training.features import VOTE_GRID, VOTE_NO_GRID, VOTE_TEXT, teacher_votes
+
+    grid, picture = _soe_grid(), Candidate("p", "doc", 4, (0, 0, 1, 1), "fallback-page", [])
+    assert teacher_votes(grid) == {VOTE_GRID: json_evidence(grid), VOTE_TEXT: text_evidence(grid), VOTE_NO_GRID: 0.0}
+    assert teacher_votes(grid)[VOTE_GRID] > 0  # a grid of marks under visit columns
+    assert teacher_votes(picture)[VOTE_NO_GRID] == 1.0 and teacher_votes(picture)[VOTE_GRID] == 0.0
+    cued = with_table_cues([grid, picture])
+    assert all(VOTE_GRID in c.features for c in cued)
+    # inputs only when asked: without `with_votes` a student never sees them
+    assert not any(name.startswith("teacher_vote_") for name in layout_feature_names(cued))
+    assert {VOTE_GRID, VOTE_TEXT, VOTE_NO_GRID} <= set(layout_feature_names(cued, with_votes=True))
+
+
+def test_teacher_margin_is_the_teachers_own_verdict_on_the_screens_logit():
+    from soe_desktop.core.labeling.heuristic import HeuristicTeacher
+    from soe_desktop.core.pdf.page_model import sigmoid
+    from soe_desktop.core.training.features import TEACHER_MARGIN, teacher_margin
+
+    candidate = with_table_cues([_soe_grid()])[0]
+    candidate.features[SCREEN_LOGIT] = page_prior(candidate.features)
+    assert sigmoid(teacher_margin(candidate)) == pytest.approx(HeuristicTeacher().votes(candidate)[3])
+    candidate.features[SCREEN_LOGIT] = -3.0  # an experiment's fold model: the margin follows the stored logit
+    low = teacher_margin(candidate)
+    assert low == pytest.approx(-3.0 + (candidate.features["teacher_vote_grid"] + candidate.features["teacher_vote_text"]) / 2)
+    assert layout_feature_names([candidate], with_margin=True)[-1] == TEACHER_MARGIN
+    scaler = FeatureScaler.fit([candidate], with_margin=True)
+    assert scaler.transform([candidate])[0][-1] == pytest.approx(0.0)  # one training value: mean 0, std 1
+    assert FeatureScaler.fit([candidate], with_margin=True).mean[-1] == pytest.approx(low)

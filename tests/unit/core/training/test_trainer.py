@@ -165,17 +165,67 @@ def test_screen_offset_adds_the_screens_logit_to_the_head_and_survives_reload(ti
     args = TrainingArguments(**{**tiny_args.to_dict(), "screen_offset": True})
     assert args.use_screen_logit  # the offset needs the feature
     model = build_model(args, trained_path(), dataset).eval()
-    assert model.screen_offset and model.scaler.names[-1] == SCREEN_LOGIT
+    assert model.offset == SCREEN_LOGIT and model.scaler.names[-1] == SCREEN_LOGIT
     cpu, tokenizer = torch.device("cpu"), load_tokenizer(trained_path())
     with_offset = candidate_logits(model, tokenizer, tiny_candidates, args, cpu, batch_size=8)
-    model.screen_offset = False
+    model.offset = ""
     head_only = candidate_logits(model, tokenizer, tiny_candidates, args, cpu, batch_size=8)
     shift = (with_offset[:, 1] - with_offset[:, 0]) - (head_only[:, 1] - head_only[:, 0])
     expected = torch.tensor([candidate.features[SCREEN_LOGIT] for candidate in tiny_candidates])
     assert torch.allclose(shift, expected, atol=1e-4)
-    model.screen_offset = True
+    model.offset = SCREEN_LOGIT
     model.save_pretrained(str(tmp_path))
     reloaded = load_fused_model(trained_path(), tmp_path).eval()
-    assert reloaded.screen_offset
+    assert reloaded.offset == SCREEN_LOGIT
     assert torch.allclose(candidate_logits(reloaded, tokenizer, tiny_candidates, args, cpu, batch_size=8), with_offset,
                           atol=1e-5)
+
+
+def test_features_head_reads_no_text_and_survives_reload(tiny_candidates, tiny_args, tmp_path):
+    from soe_desktop.core.training.fusion import load_fused_model
+
+    dataset = build_training_set(tiny_candidates, teacher_labels(tiny_candidates), "teacher-all")
+    args = TrainingArguments(**{**tiny_args.to_dict(), "head": "features", "epochs": 5})
+    result = train(dataset, args)
+    assert result.completed, result.error
+    model = result.model
+    assert isinstance(model, FusedStudent) and not model.reads_text and model.encoder is None
+    assert all(p.requires_grad for p in model.parameters())  # the head is the whole model
+    assert sum(p.numel() for p in model.parameters()) < 20_000
+    cpu = torch.device("cpu")
+    logits = candidate_logits(model, result.tokenizer, tiny_candidates, args, cpu, batch_size=8)
+    truth = torch.tensor([c.features["page_strong"] == 1.0 for c in tiny_candidates])
+    assert torch.equal(logits[:, 1] > logits[:, 0], truth)  # the layout cues separate the tiny set
+    model.save_pretrained(str(tmp_path))
+    assert not (tmp_path / "adapter_model.safetensors").exists()
+    reloaded = load_fused_model(trained_path(), tmp_path)
+    assert not reloaded.reads_text
+    assert torch.allclose(candidate_logits(reloaded, None, tiny_candidates, args, cpu, batch_size=8), logits, atol=1e-6)
+
+
+def test_cross_fit_calibrates_on_every_document_and_trains_on_all(tiny_candidates, tiny_args):
+    dataset = build_training_set(tiny_candidates, teacher_labels(tiny_candidates), "teacher-all")
+    args = TrainingArguments(**{**tiny_args.to_dict(), "head": "features", "calibration_folds": 3, "epochs": 3})
+    stages = []
+    result = train(dataset, args, progress=lambda report: stages.append(report.stage))
+    assert result.completed, result.error
+    assert result.dataset["train_examples"] == len(dataset)  # nothing held out of the final model
+    assert result.dataset["validation_examples"] == len(dataset)  # every example scored out of fold once
+    assert result.dataset["validation_documents"] == len(dataset.documents)
+    assert result.dataset["calibration"] == "out-of-fold, 3 folds by document"
+    assert result.metrics["validation"]["n"] == len(dataset)
+    assert "calibrating" in stages and stages.index("calibrating") > stages.index("training")
+    held_out = train(dataset, TrainingArguments(**{**args.to_dict(), "calibration_folds": 0}))
+    assert held_out.dataset["train_examples"] < len(dataset) and "calibration" not in held_out.dataset
+
+
+def test_teacher_offset_starts_from_the_teachers_margin(tiny_candidates, tiny_args):
+    from soe_desktop.core.training.features import TEACHER_MARGIN
+    from soe_desktop.core.training.trainer import build_model
+
+    dataset = build_training_set(tiny_candidates, teacher_labels(tiny_candidates), "teacher-all")
+    args = TrainingArguments(**{**tiny_args.to_dict(), "head": "features", "teacher_offset": True})
+    model = build_model(args, trained_path(), dataset)
+    assert model.offset == TEACHER_MARGIN and model.scaler.names[-1] == TEACHER_MARGIN
+    with pytest.raises(ValueError, match="choose one"):
+        TrainingArguments(screen_offset=True, teacher_offset=True)
