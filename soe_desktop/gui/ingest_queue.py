@@ -150,7 +150,7 @@ class IngestQueue(QObject):
                               message=f"same file as {earlier.name}", soe_pages=outcome.soe_pages)
         else:
             status = outcome.status if outcome.status in (NEEDS_REVIEW, DONE) else NEEDS_REVIEW
-            message = "already in the library" if outcome.duplicate else ""
+            message = "already in the library" if outcome.duplicate else damage_note(outcome)
             self.model.update(key, status=status, fraction=1.0, sha256=outcome.sha256,
                               soe_pages=outcome.soe_pages, message=message)
         self.document_ready.emit(outcome.sha256)
@@ -171,3 +171,12 @@ class IngestQueue(QObject):
     def _check_idle(self) -> None:
         if not self.is_busy():
             self.idle.emit()
+
+
+def damage_note(outcome: IngestResult) -> str:
+    """What the row says of a damaged file that was still read (docs/RELIABILITY.md)."""
+    notes = ["repaired with qpdf"] if outcome.repaired else []
+    if outcome.unreadable_pages:
+        pages = ", ".join(map(str, outcome.unreadable_pages))
+        notes.append(f"unreadable page{'s' if len(outcome.unreadable_pages) > 1 else ''} {pages} skipped")
+    return "; ".join(notes)

@@ -99,7 +99,7 @@ class QueueModel(QAbstractTableModel):
         if column == 0:
             return entry.name
         if column == 1:
-            if entry.status in (ERROR, DUPLICATE) and entry.message:
+            if entry.status in (ERROR, DUPLICATE, NEEDS_REVIEW, DONE) and entry.message:
                 return f"{entry.status}: {entry.message}"
             return entry.status
         if column == PROGRESS_COLUMN:
