@@ -30,10 +30,8 @@ OUT = click.Path(dir_okay=False, path_type=Path)
 def grid(settings: Settings, pdf: Path, as_json: bool, csv_out: Optional[Path], xlsx_out: Optional[Path],
          usdm_out: Optional[Path], labeler: str, quiet: bool, ocr: bool) -> None:
     """Extract the Schedule of Events grid(s) of one PDF: activities x visits, marks, footnotes."""
-    from soe_desktop import __version__
     from soe_desktop.core.app.grid import document_grids
-    from soe_desktop.core.grid.export import write_csv, write_xlsx
-    from soe_desktop.core.grid.usdm import to_usdm, validation_errors
+    from soe_desktop.core.app.grid_edits import export_grids
     from soe_desktop.core.pdf.analysis import AnalysisOptions
 
     try:
@@ -44,25 +42,15 @@ def grid(settings: Settings, pdf: Path, as_json: bool, csv_out: Optional[Path], 
         fail(str(error))
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-    wants_file = any(out is not None for out in (csv_out, xlsx_out, usdm_out))
-    if wants_file and not result.grids:
+    wanted = {fmt: out for fmt, out in (("csv", csv_out), ("xlsx", xlsx_out), ("usdm", usdm_out)) if out is not None}
+    if wanted and not result.grids:
         fail(f"{pdf.name}: no Schedule of Events grid found; nothing written")
     try:
-        if csv_out is not None:
-            _told(as_json, "CSV", write_csv(result.grids, csv_out))
-        if xlsx_out is not None:
-            _told(as_json, "XLSX", [write_xlsx(result.grids, xlsx_out)])
-        if usdm_out is not None:
-            document = to_usdm(result.grids, __version__)
-            errors = validation_errors(document)
-            if errors:  # a bug of ours, never the user's input: say where, write nothing
-                fail(f"USDM export does not validate ({len(errors)} errors, first: {errors[0]})")
-            usdm_out.parent.mkdir(parents=True, exist_ok=True)
-            usdm_out.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
-            _told(as_json, "USDM", [usdm_out])
-    except OSError as error:
-        fail(f"cannot write: {error.strerror or error} ({error.filename or ''})")
-    if not as_json and not wants_file:
+        for fmt, out in wanted.items():
+            _told(as_json, fmt.upper(), export_grids(result.grids, fmt, out, document=result.triage.document))
+    except SoeError as error:  # a write error, or a USDM document that does not validate: nothing written
+        fail(str(error))
+    if not as_json and not wanted:
         _print_summary(result)
 
 

@@ -14,6 +14,7 @@ from typing import Optional
 
 from soe_desktop.core.app.grid_edits import with_edits
 from soe_desktop.core.app.triage import TriageResult, document_json, triage
+from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.grid.extract import grids_for_document
 from soe_desktop.core.grid.model import Grid
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
@@ -47,6 +48,17 @@ def effective_labels(result: TriageResult, store=None) -> dict[str, Label]:
             if label.is_human and candidate_id in labels:
                 labels[candidate_id] = label
     return labels
+
+
+def stored_grids(store, sha256: str, ocr: bool = True, cancel: Optional[CancelToken] = None) -> list[Grid]:
+    """The grids of a document in the library, from its stored candidates and the labels that count
+    there (a person's over a machine's), with the stored edits on top."""
+    row = store.document(sha256)
+    if row is None:
+        raise BadInputError(f"{sha256[:12]}: not in the library")
+    grids = grids_for_document(row["stored_path"], store.candidates(sha256), store.effective_labels(sha256), ocr=ocr,
+                               cancel=cancel)
+    return with_edits(store, sha256, grids)
 
 
 def document_grids(

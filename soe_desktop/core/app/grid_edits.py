@@ -7,24 +7,21 @@ overwrites them, it is read again and the edits applied on top); undo appends a 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional, Sequence
 
-from soe_desktop import __version__
 from soe_desktop.core.app.review import reviewer
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.grid.edits import (EditTarget, EditedGrid, activity_target, apply_edits, cell_target,
                                          cell_text, column_target, column_text, name_text)
-from soe_desktop.core.grid.export import write_csv, write_xlsx
+from soe_desktop.core.grid.export import GRID_EXPORTS
 from soe_desktop.core.grid.extract import extract_grid
 from soe_desktop.core.grid.model import Grid
-from soe_desktop.core.grid.usdm import to_usdm, validation_errors
 from soe_desktop.core.jobs import CancelToken
-from soe_desktop.core.model import Candidate
+from soe_desktop.core.model import Candidate, Document
 from soe_desktop.core.store.grid_edits import GridEdit
 
-EXPORT_FORMATS = ("csv", "xlsx", "usdm")
+EXPORT_FORMATS = tuple(GRID_EXPORTS)
 
 
 def edited_grid(store, sha256: str, extracted: Grid) -> EditedGrid:
@@ -91,16 +88,18 @@ def undo_grid_edit(store, edit_id: int, actor: Optional[str] = None) -> int:
 
 
 def export_grids(grids: Sequence[Grid], fmt: str, out: str | Path, store=None, sha256: str = "",
-                 actor: Optional[str] = None) -> list[Path]:
-    """Write `grids` as CSV (a file per grid + footnotes), XLSX or validated USDM JSON; the export
-    is recorded in the library's audit log when there is one. Returns the files written."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown grid export {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+                 actor: Optional[str] = None, document: Optional[Document] = None) -> list[Path]:
+    """Write `grids` in a registered grid format (core/grid/export.py GRID_EXPORTS: CSV, XLSX,
+    validated USDM JSON, the grid JSON contract); the export is recorded in the library's audit log
+    when there is one. Returns the files written."""
+    if fmt not in GRID_EXPORTS:
+        raise ValueError(f"unknown grid export {fmt!r}; expected one of {', '.join(GRID_EXPORTS)}")
     if not grids:
         raise SoeError("no Schedule of Events grid to export")
     out = Path(out)
+    document = document or Document(path="", sha256=sha256, page_count=0)
     try:
-        paths = _write(grids, fmt, out)
+        paths = GRID_EXPORTS[fmt].write(grids, out, document)
     except OSError as error:  # disk full, permission denied: the user's to fix
         raise SoeError(f"could not write {out.name}: {error.strerror or error}") from error
     if store is not None:
@@ -108,16 +107,3 @@ def export_grids(grids: Sequence[Grid], fmt: str, out: str | Path, store=None, s
                     actor or reviewer(), document=sha256, new=str(out))
     return paths
 
-
-def _write(grids: Sequence[Grid], fmt: str, out: Path) -> list[Path]:
-    if fmt == "csv":
-        return write_csv(grids, out)
-    if fmt == "xlsx":
-        return [write_xlsx(grids, out)]
-    document = to_usdm(grids, __version__)
-    errors = validation_errors(document)
-    if errors:  # a bug of ours, never the user's input: write nothing
-        raise SoeError(f"the USDM export does not validate ({len(errors)} errors, first: {errors[0]})")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
-    return [out]

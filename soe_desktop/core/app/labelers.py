@@ -75,7 +75,8 @@ def _heuristic(_context: LabelerContext) -> Labeler:
 
 
 def _gemini(context: LabelerContext) -> Labeler:
-    from soe_desktop.core.labeling.cloud_gate import decide, make_gemini_labeler, require_allowed, teacher_for_store
+    from soe_desktop.core.labeling.cloud_gate import make_gemini_labeler, teacher_for_store
+    from soe_desktop.core.labeling.gate import decide, require_allowed
     from soe_desktop.core.labeling.heuristic import HeuristicTeacher
     from soe_desktop.core.labeling.keys import find_api_key
 

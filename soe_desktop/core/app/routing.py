@@ -19,7 +19,7 @@ from typing import Optional, Sequence
 
 from soe_desktop.core.app.labelers import LabelerContext, make_labeler
 from soe_desktop.core.jobs import CancelToken, ProgressCallback
-from soe_desktop.core.labeling.cloud_gate import GateDecision, decide
+from soe_desktop.core.labeling.gate import GateDecision, decide
 from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.labeling.keys import find_api_key
 from soe_desktop.core.model import REPRESENTATIONS, Candidate, Label

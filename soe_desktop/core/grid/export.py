@@ -1,5 +1,7 @@
-"""Grids out: the `soe grid --json` document, CSV (one file per grid plus one of footnotes) and XLSX
-(one sheet per grid plus a footnotes sheet). USDM is in usdm.py.
+"""Grids out: the `soe grid --json` document, CSV (one file per grid plus one of footnotes), XLSX
+(one sheet per grid plus a footnotes sheet) and USDM (usdm.py), through the grid export registry
+(`GRID_EXPORTS`): `soe grid`, `soe export --what grids` and the grid view list and call these;
+adding a format is a writer plus one `register_grid_export` line.
 
 A cell is written as its value ("X" or the printed text) with the footnotes it cites in brackets:
 `X [a, b]`.
@@ -8,10 +10,15 @@ A cell is written as its value ("X" or the printed text) with the footnotes it c
 from __future__ import annotations
 
 import csv
+import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
+from soe_desktop import __version__
+from soe_desktop.core.errors import SoeError
 from soe_desktop.core.grid.model import Grid
+from soe_desktop.core.grid.usdm import to_usdm, validation_errors
 from soe_desktop.core.model import Document
 
 HEAD = ["Section", "Activity", "Footnote refs"]
@@ -101,3 +108,45 @@ def write_xlsx(grids: Sequence[Grid], out: Path) -> Path:
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
     return Path(out)
+
+
+def write_json(grids: Sequence[Grid], out: Path, document: Document) -> Path:
+    """The `soe grid --json` contract, to a file."""
+    return _write_text(out, grids_json(document, grids), indent=2)
+
+
+def write_usdm(grids: Sequence[Grid], out: Path) -> Path:
+    """CDISC USDM-shaped JSON, validated against the shipped USDM API schema before anything is written."""
+    document = to_usdm(grids, __version__)
+    errors = validation_errors(document)
+    if errors:  # a bug of ours, never the user's input: write nothing
+        raise SoeError(f"the USDM export does not validate ({len(errors)} errors, first: {errors[0]})")
+    return _write_text(out, document, indent=1)
+
+
+def _write_text(out: Path, payload: dict, indent: int) -> Path:
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(payload, indent=indent, ensure_ascii=False), encoding="utf-8")
+    return Path(out)
+
+
+@dataclass(frozen=True)
+class GridExport:
+    name: str
+    title: str  # what a file dialog or a button shows
+    suffix: str
+    write: Callable[[Sequence[Grid], Path, Document], list[Path]]  # returns the files written
+
+
+GRID_EXPORTS: dict[str, GridExport] = {}
+
+
+def register_grid_export(export: GridExport) -> GridExport:
+    GRID_EXPORTS[export.name] = export
+    return export
+
+
+register_grid_export(GridExport("csv", "CSV", ".csv", lambda grids, out, _document: write_csv(grids, out)))
+register_grid_export(GridExport("xlsx", "Excel workbook", ".xlsx", lambda grids, out, _doc: [write_xlsx(grids, out)]))
+register_grid_export(GridExport("usdm", "CDISC USDM JSON", ".json", lambda grids, out, _doc: [write_usdm(grids, out)]))
+register_grid_export(GridExport("json", "Grid JSON", ".json", lambda grids, out, doc: [write_json(grids, out, doc)]))

@@ -14,53 +14,15 @@ from typing import Callable, Optional, Sequence
 
 import httpx
 
-from soe_desktop.core.errors import OfflineError
 from soe_desktop.core.jobs import CancelToken, ProgressCallback, check
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.labeling.cache import LedgerSink, Prices, ResponseCache
 from soe_desktop.core.labeling.calibration import Calibrator, fit_from_labels
+from soe_desktop.core.labeling.gate import GateDecision, decide
 from soe_desktop.core.labeling.gemini import GeminiError, GeminiLabeler, build_client
 from soe_desktop.core.labeling.keys import ApiKey, find_api_key
 from soe_desktop.core.model import Candidate, Label, LabelKind, LabelSource
 from soe_desktop.core.settings import Settings
-
-NO_KEY_MESSAGE = (
-    "no Gemini API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) or save one in the OS keyring "
-    "(Settings > Gemini); using the offline teacher"
-)
-
-
-@dataclass(frozen=True)
-class GateDecision:
-    """Whether a document may be sent; `kind` is ok | offline | no-consent | no-key."""
-
-    kind: str
-    message: str = ""
-
-    @property
-    def allowed(self) -> bool:
-        return self.kind == "ok"
-
-
-def decide(settings: Settings, consented: bool, key: Optional[ApiKey]) -> GateDecision:
-    """The gate, in the order a user can fix things: offline setting, consent, key."""
-    if settings.offline:
-        return GateDecision("offline", "offline mode is on: nothing is sent to Gemini; using the offline teacher")
-    if not consented:
-        return GateDecision(
-            "no-consent",
-            "this document may not be sent to Gemini (no consent; use --allow-cloud); using the offline teacher",
-        )
-    if key is None:
-        return GateDecision("no-key", NO_KEY_MESSAGE)
-    return GateDecision("ok")
-
-
-def require_allowed(decision: GateDecision) -> None:
-    """For callers that must not fall back (e.g. a "test connection" button)."""
-    if not decision.allowed:
-        raise OfflineError(decision.message)
-
 
 def make_gemini_labeler(
     settings: Settings,

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
 from soe_desktop.core.app import grid_edits as core
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.grid.edits import column_text
+from soe_desktop.core.grid.export import GRID_EXPORTS
 from soe_desktop.core.grid.model import Grid
 from soe_desktop.core.store import Store
 from soe_desktop.gui.dialogs.errors import show_error
 from soe_desktop.gui.models.grid_model import FIRST_VISIT, GridTableModel
 from soe_desktop.gui.workers import WorkerPool
 
-EXPORTS = {"csv": ("CSV", "CSV (*.csv)", ".csv"), "xlsx": ("XLSX", "Excel workbook (*.xlsx)", ".xlsx"),
-           "usdm": ("USDM JSON", "USDM JSON (*.json)", ".json")}
+EXPORTS = GRID_EXPORTS  # the grid export registry: one button per format
 
 
 class GridEditCommand(QUndoCommand):
@@ -134,8 +134,8 @@ class GridView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.title, 1)
         self.export_buttons = {}
-        for fmt, (text, _, _) in EXPORTS.items():
-            button = QPushButton(f"Export {text}…")
+        for fmt, export in EXPORTS.items():
+            button = QPushButton(f"Export {export.title}…")
             button.clicked.connect(lambda _checked=False, chosen=fmt: self.export(chosen))
             button.setEnabled(False)
             bar.addWidget(button)
@@ -325,7 +325,8 @@ class GridView(QWidget):
         grid = self.model.grid
         if grid is None:
             return
-        text, filters, suffix = EXPORTS[fmt]
+        text, suffix = EXPORTS[fmt].title, EXPORTS[fmt].suffix
+        filters = f"{text} (*{suffix})"
         if out is None:
             name = Path((self.store.document(self.sha256) or {}).get("filename", "grid")).stem
             chosen, _ = QFileDialog.getSaveFileName(self, f"Export the grid as {text}", f"{name}_grid{suffix}", filters)

@@ -72,3 +72,19 @@ def test_an_unknown_document_is_one_line_on_stderr(library, tmp_path):
     result = run(settings, "--out", str(tmp_path / "x.csv"), "--document", "no-such-thing")
     assert result.exit_code != 0 and "no document in the library" in result.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_grids_of_a_stored_document_as_usdm(tmp_path, sample_protocol):
+    from soe_desktop.core.app.ingest import ingest_document
+    from soe_desktop.core.grid.usdm import validation_errors
+
+    settings = Settings(data_dir=str(tmp_path))
+    with Store(settings.db_path) as store:
+        sha256 = ingest_document(sample_protocol[0], settings, store).sha256
+    out = tmp_path / "grid.json"
+    result = run(settings, "--what", "grids", "--format", "usdm", "--document", sha256, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert validation_errors(document) == [] and document["studyDesign"]["activities"]
+    missing = run(settings, "--what", "grids", "--out", str(tmp_path / "all.csv"))
+    assert missing.exit_code != 0 and "--document" in missing.output

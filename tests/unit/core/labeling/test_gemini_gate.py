@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from soe_desktop.core.errors import OfflineError
-from soe_desktop.core.labeling.cloud_gate import CloudTeacher, decide, require_allowed
+from soe_desktop.core.labeling.cloud_gate import CloudTeacher
+from soe_desktop.core.labeling.gate import decide, require_allowed
 from soe_desktop.core.labeling.gemini import GeminiLabeler
 from soe_desktop.core.labeling.keys import ApiKey
 from soe_desktop.core.model import Label
