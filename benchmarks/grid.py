@@ -236,7 +236,8 @@ def build_report(lines, overall, plain, pictured, text_time, ocr_time, plain_tim
         f"- machine: {machine}",
         f"- command: `{command.strip()}`",
         "- truth: benchmarks/grid_truth/ (printed grids, corrected from the USDM ground truth); "
-        "'vs raw USDM' scores the same output against the USDM JSON main timeline, for information",
+        "'vs raw USDM' scores the same output against the USDM JSON main timeline, for information "
+        "(its columns are modelled timeline nodes, not the printed headers, so most of that gap is the model's)",
         "- seconds: `extract_grid` only (candidates found first, not timed); micro sums over the five grids\n",
         header, "|" + "|".join(["---"] * (header.count("|") - 1)) + "|",
         *lines, "", *targets,
