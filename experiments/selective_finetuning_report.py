@@ -195,11 +195,14 @@ def write_outputs(outcomes: dict, text: str, docs_dir: Path) -> None:
 
 
 def _replace_section(path: Path, section: str) -> None:
-    """Keep the rest of EXPERIMENTS.md; replace this experiment's section (it starts with its heading)."""
+    """Keep the rest of EXPERIMENTS.md; replace this experiment's section (it starts with its heading)
+    where it stands, or append it."""
     heading = section.splitlines()[0]
     old = path.read_text(encoding="utf-8") if path.exists() else "# Experiments\n\n"
-    if heading in old:
-        start = old.index(heading)
-        end = old.find("\n## ", start + len(heading))
-        old = old[:start] + (old[end + 1:] if end != -1 else "")
-    path.write_text(old.rstrip() + "\n\n" + section, encoding="utf-8")
+    if heading not in old:
+        path.write_text(old.rstrip() + "\n\n" + section, encoding="utf-8")
+        return
+    start = old.index(heading)
+    end = old.find("\n## ", start + len(heading))
+    rest = old[end + 1:] if end != -1 else ""
+    path.write_text(old[:start] + section + ("\n" + rest if rest else ""), encoding="utf-8")
