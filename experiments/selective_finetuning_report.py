@@ -77,15 +77,31 @@ def markdown(outcomes: dict, items: list, args, threshold: float, command: str,
 
 
 def _student_words(args, threshold: float, group_consensus: bool) -> str:
+    if args.head == "features":
+        model = (f"head `features` (an MLP {args.head_hidden} over the standardised layout features, no text encoder; "
+                 f"lr {args.head_learning_rate or args.learning_rate}{_extras(args)})")
+    else:
+        model = (f"packaged MiniLM-L6 + LoRA r={args.lora_r} on {'/'.join(args.target_modules)}, head "
+                 f"`{args.head}`{_head_words(args)}, lr {args.learning_rate}, max {args.max_tokens} tokens, layout "
+                 f"prefix {'on' if args.use_layout_prefix else 'off'}")
+    calibration = (f"temperature-calibrated on out-of-fold predictions of {args.calibration_folds} models by document "
+                   "(the final model trains on every training document)" if args.calibration_folds > 1 else
+                   f"temperature-calibrated on {args.validation_fraction:.0%} of the training documents")
     return (f"Students: the product's training path and TrainingArguments (`soe train` defaults unless the command "
-            f"changes them): packaged MiniLM-L6 + LoRA r={args.lora_r} on {'/'.join(args.target_modules)}, head "
-            f"`{args.head}`{_head_words(args)}, {args.epochs} epochs, batch {args.batch_size}, lr {args.learning_rate}, "
-            f"max {args.max_tokens} tokens, layout prefix {'on' if args.use_layout_prefix else 'off'}, class-balanced "
-            f"loss, temperature-calibrated on {args.validation_fraction:.0%} of the training documents. Selective "
-            f"filter threshold {threshold} with agreement of both representations required (the heuristic teacher's "
-            "json vote judges the grid alone, its text vote the page and the words). "
+            f"changes them): {model}, {args.epochs} epochs, batch {args.batch_size}, class-balanced loss, "
+            f"{calibration}. Selective filter threshold {threshold} with agreement of both representations required "
+            "(the heuristic teacher's json vote judges the grid alone, its text vote the page and the words). "
             + ("Every method judges a multi-page table as one: a page's P(SoE) is max(own, the table's mean) "
                "(group consensus)." if group_consensus else "No group consensus (each page judged on its own)."))
+
+
+def _extras(args) -> str:
+    """The non-default switches a run used, in words."""
+    words = [("soft teacher targets", args.soft_targets), ("the teacher's votes as inputs", args.use_teacher_votes),
+             ("the screen's logit as input", args.use_screen_logit), ("screen offset", args.screen_offset),
+             ("teacher offset", args.teacher_offset), ("tuned threshold (human labels)", args.tune_threshold),
+             (f"label smoothing {args.label_smoothing}", args.label_smoothing > 0)]
+    return "".join(f", {word}" for word, on in words if on)
 
 
 def _main_table(results: dict) -> list[str]:
@@ -171,8 +187,7 @@ def _head_words(args) -> str:
     if args.head == "text":
         return " (sequence-classification head over the text)"
     return (f" (mean-pooled embedding ⊕ standardised layout features -> MLP {args.head_hidden}, head lr "
-            f"{args.head_learning_rate or args.learning_rate}, label smoothing {args.label_smoothing}"
-            f"{', soft teacher targets' if args.soft_targets else ''})")
+            f"{args.head_learning_rate or args.learning_rate}{_extras(args)})")
 
 
 def write_outputs(outcomes: dict, text: str, docs_dir: Path) -> None:
