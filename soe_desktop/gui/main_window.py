@@ -305,6 +305,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{document['filename']} — SoE Desktop")
         self._image_only = [page.number for page in pages if not page.has_text_layer]
         self.page_view.flag_image_only(self._image_only, read_by_ocr=[page.number for page in pages if page.ocr])
+        self.page_view.flag_unreadable({page.number: page.unreadable for page in pages if page.unreadable})
+        if document.get("repaired"):
+            self.statusBar().showMessage(f"{document['filename']} was damaged: it was repaired with qpdf and the "
+                                         "repaired copy is shown", 15000)
         self.session.load(sha256)
         self.queue_panel.select_sha(sha256)
 

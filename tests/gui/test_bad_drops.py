@@ -39,3 +39,18 @@ def test_bad_files_get_one_line_rows_and_the_rest_finishes(make_window, qtbot, s
     assert shown == f"needs review: {repaired.message}"
     document = window.store.document(repaired.sha256)
     assert document["repaired"] and document["stored_path"].endswith(".repaired.pdf")
+
+
+
+def test_a_repaired_file_says_so_when_it_is_shown(make_window, qtbot, small_protocol, tmp_path):
+    from soe_desktop.core.synthetic.damaged import write_unloadable_page
+
+    damaged = write_unloadable_page(small_protocol[0], tmp_path / "one_bad_page.pdf", index=1)
+    window = make_window()
+    window.start_up.finish_now()
+    assert drop_files(window, [damaged])
+    wait_for_queue(qtbot, window, 180_000)
+    (entry,) = window.queue.model.entries
+    assert entry.status in ("needs review", "done") and "repaired with qpdf" in entry.message, entry.message
+    window.show_document(entry.sha256)
+    assert "repaired with qpdf" in window.statusBar().currentMessage()

@@ -91,6 +91,16 @@ def test_pages_without_a_text_layer_are_tagged_and_say_when_ocr_read_them(qtbot,
     assert view.page_rect(2).contains(tags["image only – read by OCR"].pos())
 
 
+def test_unreadable_pages_are_tagged_with_the_reason(qtbot, two_page_pdf):
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    view = _view(qtbot, two_page_pdf)
+    view.flag_unreadable({2: "the table finders failed (pdfplumber: PdfminerException)", 7: "gone"})
+    (tag,) = [item for item in view.scene().items() if isinstance(item, QGraphicsSimpleTextItem)]
+    assert tag.text() == "unreadable – skipped" and "pdfplumber" in tag.toolTip()
+    assert view.page_rect(2).contains(tag.pos())
+
+
 def test_a_pdf_loaded_before_the_view_has_its_size_opens_at_fit_width(qtbot, two_page_pdf):
     view = PdfPageView()  # as on first run: the sample is loaded before the window is shown
     qtbot.addWidget(view)

@@ -231,16 +231,26 @@ class PdfPageView(QGraphicsView):
         """Mark pages without a text layer (only neighbour context or OCR can judge them), and
         say which were read by OCR: their words may hold recognition errors."""
         for page in pages:
-            if not 1 <= page <= self.page_count:
-                continue
-            rect = self.page_rect(page)
-            tag = QGraphicsSimpleTextItem("image only – read by OCR" if page in read_by_ocr
-                                          else "image only – no text layer")
-            tag.setFont(QFont("Sans", 9, QFont.Weight.Bold))
-            tag.setBrush(QBrush(QColor(190, 110, 0)))
-            tag.setPos(rect.right() - tag.boundingRect().width() - 6, rect.top() + 4)
-            tag.setZValue(20)
-            self.scene().addItem(tag)
+            self._tag_page(page, "image only – read by OCR" if page in read_by_ocr else "image only – no text layer",
+                           QColor(190, 110, 0))
+
+    def flag_unreadable(self, reasons: dict[int, str]) -> None:
+        """Mark pages that could not be read and were skipped (no candidate can be on them); the
+        tooltip says why."""
+        for page, reason in reasons.items():
+            self._tag_page(page, "unreadable – skipped", QColor(200, 30, 30), reason)
+
+    def _tag_page(self, page: int, text: str, colour: QColor, tooltip: str = "") -> None:
+        if not 1 <= page <= self.page_count:
+            return
+        rect = self.page_rect(page)
+        tag = QGraphicsSimpleTextItem(text)
+        tag.setFont(QFont("Sans", 9, QFont.Weight.Bold))
+        tag.setBrush(QBrush(colour))
+        tag.setToolTip(tooltip)
+        tag.setPos(rect.right() - tag.boundingRect().width() - 6, rect.top() + 4)
+        tag.setZValue(20)
+        self.scene().addItem(tag)
 
     def select_candidate(self, candidate_id: str, scroll: bool = True) -> None:
         """Highlight a candidate and the rest of its group; bring it into view."""
