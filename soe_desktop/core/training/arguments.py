@@ -54,7 +54,7 @@ class TrainingArguments:
     calibration_folds: int = 5
     validation_fraction: float = 0.2  # share of DOCUMENTS held out when calibration_folds < 2
     inference_batch_size: int = 64
-    threads: int = 0  # torch CPU threads; 0 = leave torch's default
+    threads: int = 0  # torch CPU threads; 0 = 1 for the features head, else torch's default (trainer.run_threads)
     head: str = FEATURES_HEAD  # see HEAD_CHOICES
     head_hidden: int = 64  # hidden units of the fused head's MLP (0 = a linear head)
     head_dropout: float = 0.1

@@ -23,7 +23,7 @@ import torch
 from soe_desktop.core.evaluation.report import scored_report
 from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import utc_now
-from soe_desktop.core.training.arguments import TrainingArguments
+from soe_desktop.core.training.arguments import FEATURES_HEAD, TrainingArguments
 from soe_desktop.core.training.base_model import load_classifier, load_tokenizer, resolve_base_model
 from soe_desktop.core.training.dataset import TrainingSet, document_folds
 from soe_desktop.core.training.device import peak_memory_mb, pick_device, reset_peak_memory
@@ -257,9 +257,10 @@ def train(
     progress = progress or no_progress
     result = TrainResult(status="failed", version=new_version(), args=args, dataset=dataset.summary())
     started = time.perf_counter()
+    threads = torch.get_num_threads()
     try:
-        if args.threads:
-            torch.set_num_threads(args.threads)
+        if run_threads(args):
+            torch.set_num_threads(run_threads(args))
         device = pick_device(args.device)
         result.device = device.type
         reset_peak_memory(device)
@@ -281,11 +282,19 @@ def train(
     except Exception as error:  # noqa: BLE001 - a failed run is a result the user sees, not a crash
         log.exception("training failed")
         result.status, result.error = "failed", f"{type(error).__name__}: {error}"
+    torch.set_num_threads(threads)
     result.seconds = time.perf_counter() - started
     result.peak_memory_mb = peak_memory_mb(torch.device(result.device))
     if not result.completed:
         result.model = None  # never keep half-trained weights around to be saved by mistake
     return result
+
+
+def run_threads(args: TrainingArguments) -> int:
+    """Torch CPU threads for the run: `args.threads`, else 1 for the features head (a small MLP whose
+    threads only wait on each other: 14.5 s instead of 350 s for 1,000 candidates on the shared
+    2-core machine), else 0 = torch's default."""
+    return args.threads or (1 if args.head == FEATURES_HEAD else 0)
 
 
 def _check_trainable(train_set: TrainingSet) -> None:

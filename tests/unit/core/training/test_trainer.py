@@ -229,3 +229,17 @@ def test_teacher_offset_starts_from_the_teachers_margin(tiny_candidates, tiny_ar
     assert model.offset == TEACHER_MARGIN and model.scaler.names[-1] == TEACHER_MARGIN
     with pytest.raises(ValueError, match="choose one"):
         TrainingArguments(screen_offset=True, teacher_offset=True)
+
+
+def test_features_head_trains_on_one_thread_and_gives_the_threads_back(tiny_candidates, tiny_args):
+    from soe_desktop.core.training.trainer import run_threads
+
+    assert run_threads(TrainingArguments(head="features")) == 1
+    assert run_threads(TrainingArguments(head="features", threads=3)) == 3
+    assert run_threads(TrainingArguments(head="features+text")) == 0  # torch's default
+    dataset = build_training_set(tiny_candidates, teacher_labels(tiny_candidates), "teacher-all")
+    before = torch.get_num_threads()
+    seen = []
+    args = TrainingArguments(**{**tiny_args.to_dict(), "head": "features", "threads": 0})
+    assert train(dataset, args, progress=lambda _: seen.append(torch.get_num_threads())).completed
+    assert set(seen) == {1} and torch.get_num_threads() == before
