@@ -234,8 +234,8 @@ def _training_library(settings: Settings) -> None:
 
 @pytest.mark.parametrize("stage, epochs", [("training", 50), ("checking", 1)])
 def test_kill_during_training_keeps_the_previous_model_active_and_loadable(tmp_path, stage, epochs):
-    """Killed mid-fit (nothing of the run is stored yet) or during the promotion gate's check run
-    (the new model is registered, not active): the library is whole and the earlier model serves."""
+    """Killed mid-fit (nothing of the run is stored yet) or as the promotion gate begins (the new
+    model is registered, not active): the library is whole and the earlier model serves."""
     from soe_desktop.core.app.training import train_and_register
     from soe_desktop.core.training.arguments import TrainingArguments
     from soe_desktop.core.training.labeler import StudentLabeler

@@ -7,7 +7,8 @@ Here the truth is the reviewers' decisions: on a reviewed document, a page is sc
 one of its candidates carries a human label, and it is an SoE page when one of those says so.
 Pages without a human decision are left out (nobody said what they are). Both labelers are scored
 with the corpus page metric (core/evaluation/metrics.py, micro over the documents), and the
-challenger wins when its page F1 is at least the champion's.
+challenger wins when its page F1 is at least the champion's. An active student may itself have
+trained on these documents: that favours keeping it, which is the safe side of the mistake.
 """
 
 from __future__ import annotations

@@ -7,10 +7,14 @@ a complete model the user can still pick, and the previous model active); then t
 comparison is stored with the model, and only then may it become active.
 
 Which documents the new model must not train on:
+- a source without human labels (teacher-filtered, teacher-all) loses little by leaving the reviewed
+  documents out, as long as they are a minority (`GatePlan.hold_out_all_up_to`): all of them are
+  held out, and the registered model is judged on every one (one run);
 - many reviewed documents (`GatePlan.holdout_from` or more): a share of them is held out of the
   training set and the registered model is the one judged;
-- fewer: the registered model trains on everything, and k extra runs, each without one fold of the
-  reviewed documents (folds by document), predict the documents they did not see (k-fold).
+- fewer: the registered model trains on everything (human labels are too scarce to set aside), and
+  k extra runs, each without one fold of the reviewed documents (folds by document), predict the
+  documents they did not see (k-fold).
 Reviewed documents that give the training set no example are judged by the registered model itself.
 """
 
@@ -55,6 +59,9 @@ class GatePlan:
     folds: int = 3  # k of the k-fold used with few reviewed documents
     holdout_from: int = 12  # reviewed documents from which a share is held out instead (one run, not k + 1)
     holdout_fraction: float = 0.25
+    # Teacher-label sources: hold every reviewed document out while they are at most this share of
+    # the training set's documents (0 = never).
+    hold_out_all_up_to: float = 0.5
     seed: int = 0
 
 
@@ -122,6 +129,10 @@ def plan_split(dataset: TrainingSet, reviewed: Sequence[ReviewedDocument], plan:
     trained_on = set(dataset.documents)
     unseen = [d for d in reviewed if d.sha256 not in trained_on]
     inside = [d for d in reviewed if d.sha256 in trained_on]
+    teacher_only = not dataset.source.startswith("human")
+    if inside and teacher_only and len(inside) <= plan.hold_out_all_up_to * len(trained_on):
+        held = {d.sha256 for d in inside}
+        return _Split(dataset.subset(trained_on - held), unseen + inside, [], "held-out documents")
     if len(reviewed) >= plan.holdout_from and len(inside) >= 2:
         _, held = split_documents([d.sha256 for d in inside], plan.holdout_fraction, plan.seed)
         kept = [d for d in inside if d.sha256 in set(held)]
@@ -180,9 +191,9 @@ def _judge(registry, result: TrainResult, dataset, split, champion, args, progre
            reviewed) -> Comparison:
     if not reviewed:
         return Comparison.undecided("no human-reviewed documents to compare on: review a few documents first")
+    champion = champion or active_labeler(registry.store, args.device)
     try:
-        return run_gate(registry, result.version, dataset, split, champion or active_labeler(registry.store, args.device),
-                        args, progress, cancel)
+        return run_gate(registry, result.version, dataset, split, champion, args, progress, cancel)
     except Cancelled:
         return Comparison.undecided("the comparison was cancelled", len(reviewed))
     except SoeError as error:

@@ -25,7 +25,8 @@ def candidate(sha: str, page: int) -> Candidate:
                      features={"page_landscape": float(soe)})
 
 
-def build_library(path: Path, n_documents: int, reviewed: int, human_truth=lambda page: page <= PAGES // 2) -> list[str]:
+def build_library(path: Path, n_documents: int, reviewed: int,
+                  human_truth=lambda page: page <= PAGES // 2) -> list[str]:
     """`n_documents` documents with agreeing, confident teacher labels; the first `reviewed` also get
     a human decision on every candidate (`human_truth(page)`). Returns the sha256s."""
     shas = []

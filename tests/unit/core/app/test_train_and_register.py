@@ -118,9 +118,19 @@ def test_activate_anyway_overrides_a_lost_comparison(runs, settings):
     assert outcome.verdict().endswith("made active anyway")
 
 
+def test_teacher_sources_hold_every_reviewed_document_out_of_a_single_run(runs, settings):
+    with _library(settings, n_documents=6, reviewed=3) as store:
+        outcome = _train(store, settings, champion=contrarian())
+    (trained,) = runs.training_sets
+    assert trained == {sha_of(i) for i in range(3, 6)}  # the three unreviewed documents only
+    assert outcome.comparison["method"] == "held-out documents" and outcome.comparison["documents"] == 3
+
+
 def test_with_few_reviewed_documents_each_is_judged_by_a_run_that_did_not_see_it(runs, settings):
     with _library(settings, n_documents=5, reviewed=3) as store:
-        outcome = _train(store, settings, champion=contrarian(), plan=GatePlan(folds=3))
+        # Human labels are too scarce to set aside: the registered run keeps them, k-fold judges.
+        outcome = train_and_register(settings, store, ARGS, "human+teacher-filtered", 0.8, champion=contrarian(),
+                                     plan=GatePlan(folds=3))
     everything = {sha_of(i) for i in range(5)}
     registered, *folds = runs.training_sets
     assert registered == everything  # the registered model learns from every document
@@ -167,17 +177,16 @@ def test_a_failed_run_is_recorded_without_a_comparison_and_changes_nothing(runs,
 
 
 def test_end_to_end_a_tiny_real_run_is_judged_on_a_held_out_document(settings):
-    """The real trainer and student: trained without the held-out document, compared, activated."""
+    """The real trainer and student: trained without the reviewed documents, compared, activated."""
     pytest.importorskip("peft")
     args = TrainingArguments(epochs=1, batch_size=8, max_tokens=16, validation_fraction=0.34, device="cpu", threads=1)
     with _library(settings, n_documents=4, reviewed=2) as store:
-        outcome = train_and_register(settings, store, args, "teacher-filtered", 0.8, champion=contrarian(),
-                                     plan=GatePlan(holdout_from=2, holdout_fraction=0.5))
+        outcome = train_and_register(settings, store, args, "teacher-filtered", 0.8, champion=contrarian())
         assert outcome.status == "completed", outcome.error
         comparison = outcome.comparison
-        assert comparison["method"] == "held-out documents" and comparison["documents"] == 1
+        assert comparison["method"] == "held-out documents" and comparison["documents"] == 2
         assert comparison["challenger"]["name"] == f"student:{outcome.version}"
         assert comparison["winner"] == CHALLENGER and outcome.activated  # the champion is wrong on every page
-        assert outcome.row["dataset"]["documents"] == 3  # the held-out document gave no example
+        assert outcome.row["dataset"]["documents"] == 2  # the held-out documents gave no example
         folder = ModelRegistry(store, settings.models_dir).active_folder()
         assert (folder / PROMOTION_FILE).exists() and not list(settings.models_dir.glob("*.part"))
