@@ -42,7 +42,8 @@ from soe_desktop.core.labeling.groups import group_consensus  # noqa: E402
 from soe_desktop.core.model import Candidate, Label  # noqa: E402
 from soe_desktop.core.training.features import layout_feature_names, with_table_cues  # noqa: E402
 
-from selective_finetuning_data import cached_candidates, cached_near_misses, cached_page_rows, human_labels  # noqa: E402
+from selective_finetuning_data import (cached_candidates, cached_near_misses, cached_page_rows,  # noqa: E402
+                                      filter_quality, human_labels)
 from selective_finetuning_folds import make_folds  # noqa: E402
 from selective_finetuning_report import markdown, write_outputs  # noqa: E402  (same folder)
 
@@ -219,21 +220,6 @@ def student_scores(train_items, test, source: str, args, threshold: float, log) 
 
 
 # --- scoring -----------------------------------------------------------------------------------
-
-
-def filter_quality(items: list[CorpusItem], threshold: float) -> dict:
-    """Coverage of the selective filter and the accuracy of kept vs all teacher labels (vs corpus truth)."""
-    from soe_desktop.core.labeling.selective_filter import passes_filter
-
-    truth = {label.candidate_id: label.is_soe for item in items for label in item.human}
-    scored = [label for item in items for label in item.teacher if label.candidate_id in truth]
-    kept = [label for label in scored if passes_filter(label, threshold)]
-
-    def accuracy(labels):
-        return sum(label.is_soe == truth[label.candidate_id] for label in labels) / len(labels) if labels else 0.0
-
-    return {"teacher_labels": len(scored), "kept": len(kept), "coverage": len(kept) / len(scored) if scored else 0.0,
-            "accuracy_all": accuracy(scored), "accuracy_kept": accuracy(kept)}
 
 
 def page_scores_of(item: CorpusItem, scores: dict[str, float]) -> dict[int, float]:

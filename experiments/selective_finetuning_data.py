@@ -84,3 +84,19 @@ def cached_near_misses(document: CorpusDocument, row, count: int) -> list[Candid
     attach_page_features(found, row.features, scores)
     path.write_bytes(pickle.dumps(found))
     return found
+
+
+def filter_quality(items: list, threshold: float) -> dict:
+    """Coverage of the selective filter and the accuracy of kept vs all teacher labels (vs corpus truth),
+    over the experiment's CorpusItems."""
+    from soe_desktop.core.labeling.selective_filter import passes_filter
+
+    truth = {label.candidate_id: label.is_soe for item in items for label in item.human}
+    scored = [label for item in items for label in item.teacher if label.candidate_id in truth]
+    kept = [label for label in scored if passes_filter(label, threshold)]
+
+    def accuracy(labels):
+        return sum(label.is_soe == truth[label.candidate_id] for label in labels) / len(labels) if labels else 0.0
+
+    return {"teacher_labels": len(scored), "kept": len(kept), "coverage": len(kept) / len(scored) if scored else 0.0,
+            "accuracy_all": accuracy(scored), "accuracy_kept": accuracy(kept)}
