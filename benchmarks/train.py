@@ -4,7 +4,9 @@ Measures seconds and peak RSS for one full training run (default TrainingArgumen
 texts/second, adapter size on disk; and, in the same run, the classical alternative (gradient
 boosting on the same layout features) so the ratio survives the noise of a shared machine.
 
-    nice -n 10 .venv/bin/python benchmarks/train.py [--candidates 1000] [--epochs 2] [--max-tokens 64]
+    nice -n 10 .venv/bin/python benchmarks/train.py [--candidates 1000] [--head features] [--epochs N]
+
+Unset options take the product's TrainingArguments defaults (what `soe train` runs).
 
 Candidates are synthetic SoE grids and look-alike tables with long enough text that every input
 fills max_tokens (the real corpus has too few candidates for a 1,000-example run).
@@ -25,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from soe_desktop.core.model import Candidate, Label  # noqa: E402
+from soe_desktop.core.training.arguments import HEAD_CHOICES, TrainingArguments  # noqa: E402
 
 from publish import publish  # noqa: E402  (same folder)
 
@@ -102,12 +105,13 @@ def measure(options) -> dict:
     from soe_desktop.core.training.arguments import TrainingArguments
     from soe_desktop.core.training.inputs import student_inputs
     from soe_desktop.core.training.registry import ModelRegistry
-    from soe_desktop.core.training.trainer import train
+    from soe_desktop.core.training.trainer import run_threads, train
 
     dataset, candidates = make_set(options.candidates, options.seed)
-    args = TrainingArguments(epochs=options.epochs, max_tokens=options.max_tokens, batch_size=options.batch_size,
-                             validation_fraction=0.0, device=options.device, layers_to_transform=options.layers,
-                             head=options.head, base_model=options.base_model)
+    chosen = {"epochs": options.epochs, "max_tokens": options.max_tokens, "batch_size": options.batch_size,
+              "head": options.head}
+    args = TrainingArguments(validation_fraction=0.0, device=options.device, layers_to_transform=options.layers,
+                             base_model=options.base_model, **{k: v for k, v in chosen.items() if v is not None})
     result = train(dataset, args)
     training_rss = peak_rss_mb()
     if not result.completed:
@@ -123,7 +127,7 @@ def measure(options) -> dict:
     return {"train_seconds": result.seconds, "fit_seconds": result.metrics["train_seconds"],
             "peak_memory_mb": result.peak_memory_mb, "peak_rss_mb": training_rss, "device": result.device,
             "accelerator": accelerator_name(result.device), "texts_per_s": rate,
-            "adapter_kb": size, "gbm_seconds": classical_seconds(dataset), "threads": torch.get_num_threads(),
+            "adapter_kb": size, "gbm_seconds": classical_seconds(dataset), "threads": run_threads(args) or torch.get_num_threads(),
             "min_tokens": min_tokens, "args": args}
 
 
@@ -134,6 +138,15 @@ def accelerator_name(device: str) -> str:
     if device.startswith("cuda"):
         return f"GPU {torch.cuda.get_device_name(torch.device(device))}"
     return "Apple MPS" if device.startswith("mps") else "no GPU"
+
+
+def model_words(a, min_tokens: int) -> str:
+    """What was trained, in words: the features head has no encoder (its text settings do not apply)."""
+    if a.head == "features":
+        return "an MLP over the layout cues (no encoder, no LoRA)"
+    layers = "layers " + ",".join(map(str, a.layers_to_transform)) if a.layers_to_transform else "all layers"
+    return (f"shortest input {min_tokens} tokens before truncation to {a.max_tokens}, "
+            f"{a.base_model or 'packaged MiniLM-L6'} + LoRA r={a.lora_r} on {'/'.join(a.target_modules)} of {layers}")
 
 
 def report(m: dict, options, command: str) -> str:
@@ -149,12 +162,10 @@ def report(m: dict, options, command: str) -> str:
         f"{'CPU figures move with other load on the machine' if m['device'] == 'cpu' else 'one run'}.",
         "",
         "```", command, "```", "",
-        f"Settings: {options.candidates} synthetic candidates (shortest input {m['min_tokens']} tokens before "
-        f"truncation to {a.max_tokens}), "
-        f"{a.base_model or 'packaged MiniLM-L6'} + LoRA r={a.lora_r} on {'/'.join(a.target_modules)} of "
-        f"{'layers ' + ','.join(map(str, a.layers_to_transform)) if a.layers_to_transform else 'all layers'}, "
+        f"Settings: {options.candidates} synthetic candidates, {model_words(a, m['min_tokens'])}, "
         f"head `{a.head}`, {a.epochs} epochs, batch {a.batch_size}, "
-        f"no validation split.",
+        + (f"calibrated on {a.calibration_folds} out-of-fold models (each also trained)." if a.calibration_folds > 1
+           else "no validation split."),
         "",
         "| measure | value |",
         "|---|---|",
@@ -179,17 +190,17 @@ def python_command() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Student training benchmark")
     parser.add_argument("--candidates", type=int, default=1000)
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--max-tokens", type=int, default=64)
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--epochs", type=int, default=None, help="default: TrainingArguments.epochs")
+    parser.add_argument("--max-tokens", type=int, default=None)
+    parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--inference-texts", type=int, default=256)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--layers", type=int, nargs="*", default=None,
                         help="LoRA only on these transformer layers (e.g. 3 4 5): a shorter backward pass.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--base-model", default="", help="a local Hugging Face model folder (default: the packaged MiniLM)")
-    parser.add_argument("--head", choices=("features+text", "text"), default="features+text",
-                        help="the fused student (default) or the text-only sequence classifier")
+    parser.add_argument("--head", choices=HEAD_CHOICES, default=None,
+                        help=f"default: the product's ({TrainingArguments.head}); features+text / text: LoRA students")
     parser.add_argument("--no-append", action="store_true", help="Print only; do not touch docs/BENCHMARKS.md.")
     options = parser.parse_args(argv)
     command = f"{python_command()} benchmarks/train.py " + " ".join(argv if argv is not None else sys.argv[1:])
