@@ -148,6 +148,25 @@ def test_threshold_is_chosen_on_the_validation_documents(trained_result):
     assert off.threshold == 0.5 and off.temperature == pytest.approx(tuned.temperature)
 
 
+def test_the_threshold_is_never_tuned_on_teacher_labels(trained_result):
+    """The same validation candidates and verdicts as the tuning test, given as teacher labels: 0.5 stays."""
+    import dataclasses
+
+    from soe_desktop.core.model import Label
+    from soe_desktop.core.training.trainer import _validate
+
+    human, _, _ = _validation_with_labels_that_move_the_threshold(trained_result)
+    as_teacher = [Label(e.candidate.id, e.is_soe, 0.95, "heuristic", agree=True, id=i) for i, e in enumerate(human.examples)]
+    validation = build_training_set([e.candidate for e in human.examples], as_teacher, "teacher-all")
+    assert len(validation) == len(human) and not any(e.is_human for e in validation.examples)
+    tuned = dataclasses.replace(trained_result, metrics={}, args=TrainingArguments(
+        **{**trained_result.args.to_dict(), "tune_threshold": True}))
+    _validate(tuned, validation, tuned.args, torch.device("cpu"), None)
+    assert tuned.threshold == 0.5
+    _validate(tuned, human, tuned.args, torch.device("cpu"), None)
+    assert tuned.threshold != 0.5  # the same verdicts from a person move it
+
+
 def test_default_run_records_the_one_half_threshold(trained_result):
     assert not trained_result.args.tune_threshold
     assert trained_result.threshold == trained_result.metrics["threshold"] == 0.5
