@@ -142,7 +142,17 @@ def list_models(settings: Settings, as_json: bool) -> None:
         f1 = row["metrics"].get("validation", {}).get("f1")
         click.echo(f"{'*' if row['active'] else ' '} {row['version']}  {row['status']:<9}  "
                    f"{row['dataset'].get('source', '?'):<22}  {row['dataset'].get('examples', 0):>6} examples  "
-                   f"val F1 {'-' if f1 is None else f'{f1:.3f}'}  {row['created_at']}")
+                   f"val F1 {'-' if f1 is None else f'{f1:.3f}'}  {_gate_words(row)}  {row['created_at']}")
+
+
+def _gate_words(row: dict) -> str:
+    """The promotion gate's verdict kept with the model (new/active page F1): 'gate won 0.970/0.960',
+    'gate lost ...', or 'gate -' when it was not judged."""
+    comparison = row["metrics"].get("promotion") or {}
+    if not comparison.get("winner"):
+        return "gate -"
+    ours, theirs = comparison["challenger"]["f1"], comparison["champion"]["f1"]
+    return f"gate {'won' if comparison['winner'] == 'challenger' else 'lost'} {ours:.3f}/{theirs:.3f}"
 
 
 def _registry_action(settings: Settings, action) -> None:

@@ -40,6 +40,7 @@ def test_train_registers_an_active_model(trained):
     assert row["dataset"]["source"] == "teacher-filtered" and row["dataset"]["examples"] == 24
     listing = runner.invoke(cli, ["models", "list"])
     assert listing.exit_code == 0 and listing.stdout.startswith(f"* {row['version']}  completed")
+    assert "gate -" in listing.stdout
 
 
 def test_failed_run_exits_non_zero_and_keeps_the_active_model(trained):
@@ -58,7 +59,7 @@ def test_export_then_delete(trained, tmp_path):
     runner, row = trained
     exported = runner.invoke(cli, ["models", "export", row["version"], str(tmp_path / "export")])
     assert exported.exit_code == 0
-    assert (tmp_path / "export" / "adapter_config.json").exists()
+    assert (tmp_path / "export" / "run.json").exists()  # every head's folder has it (a features head has no adapter)
     assert runner.invoke(cli, ["models", "delete", row["version"], "--yes"]).exit_code == 0
     assert "no models yet" in runner.invoke(cli, ["models", "list"]).stdout
     assert runner.invoke(cli, ["models", "activate", "nope"]).exit_code == 1
@@ -98,3 +99,16 @@ def test_train_says_which_model_won_and_why(monkeypatch, flags, anyway):
     assert "page F1: new 0.800" in result.stdout and "heuristic 0.900" in result.stdout
     assert "a.pdf p7: reviewers SoE, new not SoE, heuristic SoE" in result.stdout
     assert result.stdout.rstrip().splitlines()[1].endswith("made active anyway" if anyway else "not made active")
+
+
+def test_models_list_shows_the_gate_verdict_kept_with_each_model():
+    from soe_desktop.core.store import Store
+
+    settings = Settings()
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    with Store(settings.db_path) as store:
+        for version, winner in (("v1", "champion"), ("v2", "challenger")):
+            store.add_model(version=version, created_at=f"2026-01-0{version[1]}T00:00:00Z", status="completed",
+                            metrics={"promotion": _outcome(winner, activated=False).comparison})
+    lines = CliRunner().invoke(cli, ["models", "list"]).stdout.splitlines()
+    assert "gate lost 0.800/0.900" in lines[0] and "gate won 0.800/0.900" in lines[1]
