@@ -102,7 +102,7 @@ def test_an_export_runs_on_a_worker_with_the_menu_off_and_reports_when_done(expo
     from soe_desktop.gui import export_actions
 
     out = tmp_path / "labels.csv"
-    threads = _on_a_thread(monkeypatch, export_actions, "export_labels")
+    threads = _on_a_thread(monkeypatch, export_actions, "export")
     monkeypatch.setattr(export_actions.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "CSV (*.csv)"))
     exports.export_document_labels()
     assert exports.is_running() and not exports.menu.isEnabled()
