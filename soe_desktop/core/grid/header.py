@@ -77,9 +77,11 @@ def _first(pattern: re.Pattern, parts: Sequence[str]) -> str:
 
 def describe(parts: Sequence[HeaderPart]) -> ColumnInfo:
     """Flattened label plus the visit name, day, week and window where the header prints them."""
+    # A name repeated down the header ("Screening" period over "Screening" visit) is said once;
+    # a number is a value of its row (VISIT 8 over WEEK 8) and is kept: "8 | 8".
     texts: list[str] = []
     for part in parts:
-        if part.text and (not texts or texts[-1] != part.text):
+        if part.text and (not texts or texts[-1] != part.text or _NUMBER_VALUE.match(part.text.strip())):
             texts.append(part.text)
     info = ColumnInfo(" | ".join(texts), texts, refs=list(dict.fromkeys(r for p in parts for r in p.refs)))
     for part in parts:

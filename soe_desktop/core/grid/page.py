@@ -127,9 +127,11 @@ def read_page(table: PageTable, header_hint: int = -1) -> Optional[PagePart]:
     label, rest = cols[:n_label], cols[n_label:]
     details = _detail_cols(slots, cells, rest, n_header)
     visits = [c for c in rest if c not in details]
+    titles = _title_cols(slots, cells, visits, n_header)
+    visits = visits[len(titles):]
     if not visits:
         return None
-    columns = [_column(slots, c, n_header, visits, label[0]) for c in visits]
+    columns = [_column(slots, c, n_header, visits, [label[0], *titles]) for c in visits]
     rows = []
     for r in range(n_header, table.n_rows):
         row = _row(table.page, slots, cells, r, label, visits, details, n_header)
@@ -149,7 +151,23 @@ def _merge_into(row: PageRow, more: PageRow) -> None:
             row.cells[index], row.sources[index] = cell, source
 
 
-def _column(slots, c: int, n_header: int, visits: list[int], label_col: int) -> PageColumn:
+def _title_cols(slots, cells, visits: list[int], n_header: int) -> list[int]:
+    """Leading columns that name the header rows ("VISIT" over "WEEK" beside the visit numbers):
+    header text without a digit and nothing in any body row. They title rows; they are no visit."""
+    titles = []
+    for c in visits[:-1]:
+        head = [slots[r][c] for r in range(n_header) if slots[r][c] is not None and slots[r][c].c0 == c]
+        body = [row[c] for row in cells[n_header:] if row[c] is not None and (row[c].value or row[c].refs)]
+        texts = [cell.text for cell in head if cell.text]
+        if body or not texts or any(ch.isdigit() for text in texts for ch in text):
+            break
+        if any(cell.c1 - cell.c0 > 1 for cell in head):
+            break  # a spanning header (a period over its visits) is not a row title
+        titles.append(c)
+    return titles
+
+
+def _column(slots, c: int, n_header: int, visits: list[int], title_cols: list[int]) -> PageColumn:
     parts, sources, seen = [], [], set()
     for r in range(n_header):
         cell = slots[r][c]
@@ -157,8 +175,12 @@ def _column(slots, c: int, n_header: int, visits: list[int], label_col: int) -> 
             continue
         seen.add(id(cell))
         text, refs = header_text(cell.runs)
-        row_cell = slots[r][label_col]
-        row_label = row_cell.text if row_cell is not None and row_cell is not cell else ""
+        row_label = ""
+        for title in title_cols:  # the row's own name: the label column's cell, else a title column's
+            row_cell = slots[r][title]
+            if row_cell is not None and row_cell is not cell and row_cell.text:
+                row_label = row_cell.text
+                break
         span = sum(1 for v in visits if cell.c0 <= v < cell.c1)
         parts.append(HeaderPart(text, row_label, span, refs))
         sources.append(Source(0, cell.bbox))

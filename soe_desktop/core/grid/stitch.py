@@ -3,8 +3,10 @@
 Each continuation page repeats (or omits) the visit header. Its columns are aligned with the
 grid's by label, in order (rapidfuzz ratio, so "Week 4" and "Week 4 " or a header with a footnote
 marker still meet); a page without a header takes the columns in position. A label not seen yet
-adds a column after the last one matched. A page that is mostly new columns continues the
-table sideways (the same activities, later visits): its rows join the rows of the same name.
+adds a column after the last one matched (after all of them when the page matches none), so
+columns keep page order. A page that adds visits continues the table sideways (the same
+activities, later visits): a row whose name is already a row that was not read over those
+columns joins that row, so one activity is one row with the union of its marks.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class _Builder:
         self.keys: list[str] = []
         self.section = ""
         self.after_section = False  # the last row added was a section row
+        self.covered: dict[int, set[int]] = {}  # id(row) -> ids of the columns its pages had
+        self.cursor = -1  # index of the row last added or continued
 
     def _new_column(self, column: PageColumn, page: int, at: int) -> Column:
         info = describe(column.parts)
@@ -61,10 +65,9 @@ class _Builder:
         keys = [_key(describe(column.parts).label) for column in part.columns]
         if len(keys) == len(self.keys) and sum(map(fuzz.ratio, keys, self.keys)) / len(keys) >= SAME_HEADER:
             return list(self.grid.columns)  # the header repeated (an OCR misread or a marker aside)
-        mapped: list[Column] = []
+        matched: list[Optional[Column]] = []
         last = -1
-        for column in part.columns:
-            key = _key(describe(column.parts).label)
+        for key in keys:
             best, score = None, 0.0
             for index in range(last + 1, len(self.keys)):
                 ratio = fuzz.ratio(key, self.keys[index])
@@ -74,24 +77,39 @@ class _Builder:
                     break
             if best is not None and score >= LABEL_MATCH:
                 last = best
-                mapped.append(self.grid.columns[best])
+                matched.append(self.grid.columns[best])
             else:
-                last += 1
-                mapped.append(self._new_column(column, part.page, last))
+                matched.append(None)
+        # A new column goes right after the grid column of the page column before it; new columns
+        # before any matched one go before the first match, and a page matching nothing (a page
+        # that continues the table to the right) adds its columns after the grid's: page order.
+        first = next((column for column in matched if column is not None), None)
+        at = self.grid.columns.index(first) if first is not None else len(self.grid.columns)
+        mapped: list[Column] = []
+        for column, hit in zip(part.columns, matched):
+            if hit is None:
+                hit = self._new_column(column, part.page, at)
+            at = self.grid.columns.index(hit) + 1
+            mapped.append(hit)
         return mapped
 
     def add(self, part: PagePart) -> None:
-        before = {id(column) for column in self.grid.columns}
         columns = self.align(part)
-        new_share = sum(id(column) not in before for column in columns) / max(len(columns), 1)
-        sideways = bool(before) and new_share >= 0.5
+        page_columns = {id(column) for column in columns}
         self.grid.pages.append(part.page)
         for page_row in part.rows:
+            continued = self._continued_row(clean_name(page_row.name), page_columns)
+            if continued is not None:  # the same activity, continued over new visits
+                self.after_section = False
+                self.section = continued.section
+                self._fill(continued, page_row, columns)
+                self.covered[id(continued)] |= page_columns
+                continue
             if page_row.is_section:
                 self._section(page_row)
                 continue
             self.after_section = False
-            self._row(page_row, columns, sideways)
+            self._row(page_row, columns, page_columns)
 
     def _section(self, page_row: PageRow) -> None:
         name = clean_name(page_row.name)
@@ -106,23 +124,34 @@ class _Builder:
         if not any(section.name == name for section in self.grid.sections):
             self.grid.sections.append(Section(name, page_row.refs, page_row.source))
 
-    def _matching_row(self, name: str, section: str) -> Optional[Row]:
-        for row in self.grid.rows:
-            if row.section == section and fuzz.ratio(row.activity.lower(), name.lower()) >= NAME_MATCH:
-                return row
-        return None
+    def _continued_row(self, name: str, page_columns: set[int]) -> Optional[Row]:
+        """The row this page's row continues: a page that adds visits to the table (its columns not
+        all read for that row yet) repeats the activity names; the row of the same name with no
+        mark in the page's columns is the same activity. Rows after the last one continued are
+        preferred, so a name printed twice (two sections) pairs in order."""
+        keys = {str(key) for key in page_columns}  # cells are keyed by str(id(column)) until finish
+        found = [index for index, row in enumerate(self.grid.rows)
+                 if not page_columns <= self.covered[id(row)] and keys.isdisjoint(row.marks)
+                 and fuzz.ratio(row.activity.lower(), name.lower()) >= NAME_MATCH]
+        if not found:
+            return None
+        index = next((i for i in found if i > self.cursor), found[0])
+        self.cursor = index
+        return self.grid.rows[index]
 
-    def _row(self, page_row: PageRow, columns: Sequence[Column], sideways: bool) -> None:
+    def _row(self, page_row: PageRow, columns: Sequence[Column], page_columns: set[int]) -> None:
         name = clean_name(page_row.name)
         section = clean_name(page_row.category) if page_row.category else self.section
         if page_row.category and not any(s.name == section for s in self.grid.sections):
             self.grid.sections.append(Section(section))
-        row = self._matching_row(name, section) if sideways else None
-        if row is None:
-            row = Row(activity=name, section=section, footnote_refs=list(page_row.refs), source=page_row.source)
-            self.grid.rows.append(row)
-        else:
-            row.footnote_refs = list(dict.fromkeys(row.footnote_refs + page_row.refs))
+        row = Row(activity=name, section=section, footnote_refs=list(page_row.refs), source=page_row.source)
+        self.grid.rows.append(row)
+        self.covered[id(row)] = set(page_columns)
+        self.cursor = len(self.grid.rows) - 1
+        self._fill(row, page_row, columns)
+
+    def _fill(self, row: Row, page_row: PageRow, columns: Sequence[Column]) -> None:
+        row.footnote_refs = list(dict.fromkeys(row.footnote_refs + page_row.refs))
         for column, cell, source in zip(columns, page_row.cells, page_row.sources):
             if cell is None:
                 continue
