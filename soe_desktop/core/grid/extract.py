@@ -53,7 +53,7 @@ def _read_text_page(reader: PageReader, candidate: Candidate, chars: list[Char],
     return build_table(candidate.page, boxes, chars, direction, size, detector)
 
 
-def _read_page(reader: PageReader, candidate: Candidate, ocr: bool) -> _PageRead:
+def _read_page(reader: PageReader, candidate: Candidate, ocr: bool, header: Sequence[str]) -> _PageRead:
     pdfium_page = reader.pdfium[candidate.page - 1]
     textpage = pdfium_page.get_textpage()
     try:
@@ -66,12 +66,12 @@ def _read_page(reader: PageReader, candidate: Candidate, ocr: bool) -> _PageRead
             if not ocr:
                 return _PageRead(None, {})
             table, lines = ocr_table(reader.pdfium, candidate.page, candidate.bbox)
-            part = read_page(table) if table is not None else None
+            part = read_page(table, known_header=header) if table is not None else None
             return _PageRead(part, parse_footnotes(lines), ocr=True)
         table = _read_text_page(reader, candidate, chars, size)
         if table is None:
             return _PageRead(None, {})
-        part = read_page(table)
+        part = read_page(table, known_header=header)
         lines = lines_below(chars, table.bbox, table.direction, size)
         return _PageRead(part, parse_footnotes(lines))
     finally:
@@ -120,7 +120,8 @@ def extract_grid(pdf_path: str | Path, candidates: Sequence[Candidate], ocr: boo
         reader = PageReader(path, set(numbers), stack)
         for number in numbers:
             check(cancel)
-            read = _read_page(reader, by_page[number], ocr)
+            header = next((part.header for part in reversed(parts) if part.header), [])
+            read = _read_page(reader, by_page[number], ocr, header)
             if read.ocr:
                 ocr_pages.append(number)
             if read.part is not None:

@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
+from rapidfuzz import fuzz
+
 from soe_desktop.core.grid.header import HeaderPart, header_rows, header_text
 from soe_desktop.core.grid.marks import Cell, normalise_cell, normalise_name
 from soe_desktop.core.grid.model import Source
 from soe_desktop.core.grid.table import PageTable, TableCell
 
 _DETAIL_HEADER = re.compile(r"(?i)\b(notes?|comments?|remarks|protocol\s+section|section|reference|details)\b")
+HEADER_MATCH = 85.0  # rapidfuzz ratio at which a page's top row repeats an earlier page's header row
 DETAIL_TEXT_CHARS = 25  # a column whose cells average longer text than this and hold no mark is prose
 
 
@@ -49,6 +52,7 @@ class PagePart:
     rows: list[PageRow]
     header_rows: int
     detector: str = ""
+    header: list[str] = field(default_factory=list)  # the header rows' texts (row_texts)
 
 
 def _normalised(slots: Sequence[Sequence[Optional[TableCell]]]) -> list[list[Optional[Cell]]]:
@@ -112,13 +116,34 @@ def _detail_cols(slots, cells, cols: list[int], n_header: int) -> list[int]:
     return sorted(details)
 
 
-def read_page(table: PageTable, header_hint: int = -1) -> Optional[PagePart]:
-    """The grid of one page's table; `header_hint`: header rows already known (-1: find them)."""
+def row_texts(slots) -> list[str]:
+    """Each slot row's text (the cells starting in it), to recognise a header printed again."""
+    return [" ".join(cell.text for c, cell in enumerate(row) if cell is not None and cell.r0 == r and cell.c0 == c
+                     and cell.text) for r, row in enumerate(slots)]
+
+
+def _repeated_header(texts: Sequence[str], known: Sequence[str]) -> int:
+    """len(known) when the page starts with the header rows `known` (an earlier page's), else -1."""
+    if not known or len(texts) <= len(known):
+        return -1
+    same = all(fuzz.ratio(" ".join(a.lower().split()), " ".join(b.lower().split())) >= HEADER_MATCH
+               for a, b in zip(texts, known))
+    return len(known) if same else -1
+
+
+def read_page(table: PageTable, header_hint: int = -1, known_header: Sequence[str] = ()) -> Optional[PagePart]:
+    """The grid of one page's table; `header_hint`: header rows already known (-1: find them);
+    `known_header`: the header rows' texts of an earlier page of the table. A continuation page
+    that starts with them has that many header rows: rows of text cells only, right under the
+    header, are then body rows, not more header (which the first-mark rule would take them for)."""
     slots = table.lattice()
     cells = _normalised(slots)
     cols = _filled_cols(slots, table.n_cols)
     if len(cols) < 2:
         return None
+    texts = row_texts(slots)
+    if header_hint < 0:
+        header_hint = _repeated_header(texts, known_header)
     n_label = _label_cols(cells, cols, 0)
     label, rest = cols[:n_label], cols[n_label:]
     section_rows = {r for r in range(table.n_rows) if _is_section(slots, cells, r, label, rest)}
@@ -142,7 +167,7 @@ def read_page(table: PageTable, header_hint: int = -1) -> Optional[PagePart]:
             _merge_into(rows[-1], row)  # one name merged down several slot rows: one activity
             continue
         rows.append(row)
-    return PagePart(table.page, table.bbox, columns, rows, n_header, table.detector)
+    return PagePart(table.page, table.bbox, columns, rows, n_header, table.detector, texts[:n_header])
 
 
 def _merge_into(row: PageRow, more: PageRow) -> None:
