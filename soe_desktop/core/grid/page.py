@@ -14,13 +14,14 @@ from typing import Optional, Sequence
 
 from rapidfuzz import fuzz
 
-from soe_desktop.core.grid.header import HeaderPart, header_rows, header_text
-from soe_desktop.core.grid.marks import Cell, normalise_cell, normalise_name
+from soe_desktop.core.grid.header import HeaderPart, header_rows, header_text, visit_like
+from soe_desktop.core.grid.marks import MARK_GLYPHS, Cell, normalise_cell, normalise_name
 from soe_desktop.core.grid.model import Source
 from soe_desktop.core.grid.table import PageTable, TableCell
 
 _DETAIL_HEADER = re.compile(r"(?i)\b(notes?|comments?|remarks|protocol\s+section|section|reference|details)\b")
 HEADER_MATCH = 85.0  # rapidfuzz ratio at which a page's top row repeats an earlier page's header row
+_ANNOTATED_MARK = re.compile(rf"^[{''.join(sorted(MARK_GLYPHS))}]\s*[(\[]")
 DETAIL_TEXT_CHARS = 25  # a column whose cells average longer text than this and hold no mark is prose
 
 
@@ -101,16 +102,23 @@ def _is_section(slots, cells, r: int, label: list[int], visits: list[int]) -> bo
     return not any(cells[r][c] is not None and cells[r][c].value for c in visits)
 
 
+def _annotated_mark(cell: Cell) -> bool:
+    """"X (if necessary)", "X (until PD is confirmed)": a mark with a note is a visit's cell."""
+    return bool(_ANNOTATED_MARK.match(cell.value))
+
+
 def _detail_cols(slots, cells, cols: list[int], n_header: int) -> list[int]:
-    """Trailing columns of prose or notes: no marks, long text or a notes-like header."""
+    """Trailing columns of prose or notes: no marks, a notes-like header, or long text under a
+    header that does not read as a visit (a visit cell may hold long text: "X (until PD ...)")."""
     details = []
     for c in reversed(cols):
         body = [row[c] for row in cells[n_header:] if row[c] is not None and row[c].value]
         head = " ".join(slots[r][c].text for r in range(n_header) if slots[r][c] is not None)
-        if any(cell.is_mark for cell in body):
+        own = " ".join(slots[r][c].text for r in range(n_header) if slots[r][c] is not None and slots[r][c].c0 == c)
+        if any(cell.is_mark or _annotated_mark(cell) for cell in body):
             break
         long_text = body and sum(len(cell.value) for cell in body) / len(body) > DETAIL_TEXT_CHARS
-        if not (long_text or _DETAIL_HEADER.search(head)):
+        if not (_DETAIL_HEADER.search(head) or (long_text and not visit_like(own))):
             break
         details.append(c)
     return sorted(details)
