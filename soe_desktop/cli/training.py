@@ -14,7 +14,8 @@ from soe_desktop.cli.documents import open_store
 from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.settings import Settings
-from soe_desktop.core.training.arguments import DEFAULT_SOURCE, DEVICE_CHOICES, TRAINING_SOURCES, TrainingArguments
+from soe_desktop.core.training.arguments import (DEFAULT_SOURCE, DEVICE_CHOICES, FEATURES_HEAD, HEAD_CHOICES,
+                                                 LORA_HEAD_DEFAULTS, TRAINING_SOURCES, TrainingArguments)
 
 
 def _fail(message: str) -> None:
@@ -43,7 +44,12 @@ def _ctrl_c_cancels(token):
               help="Which labels to learn from.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
               help="Selective filter: minimum teacher confidence (default: settings).")
-@click.option("--epochs", type=click.IntRange(1), default=TrainingArguments.epochs, show_default=True)
+@click.option("--head", type=click.Choice(HEAD_CHOICES), default=FEATURES_HEAD, show_default=True,
+              help="features: a small network over the layout cues (the default: best on sponsors it has not "
+                   "seen); features+text / text: fine-tune the transformer with LoRA.")
+@click.option("--epochs", type=click.IntRange(1), default=None,
+              help=f"Default: {TrainingArguments.epochs} for the features head, "
+                   f"{LORA_HEAD_DEFAULTS['epochs']} for the LoRA heads.")
 @click.option("--batch-size", type=click.IntRange(1), default=TrainingArguments.batch_size, show_default=True)
 @click.option("--max-tokens", type=click.IntRange(8, 512), default=TrainingArguments.max_tokens, show_default=True)
 @click.option("--lr", "learning_rate", type=float, default=TrainingArguments.learning_rate, show_default=True)
@@ -56,7 +62,7 @@ def _ctrl_c_cancels(token):
 @click.option("--json", "as_json", is_flag=True, help="Print the run's record as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_obj
-def train_command(settings: Settings, source, threshold, epochs, batch_size, max_tokens, learning_rate, seed,
+def train_command(settings: Settings, source, threshold, head, epochs, batch_size, max_tokens, learning_rate, seed,
                   base_model, device, no_activate, activate_anyway, as_json, quiet) -> None:
     """Fine-tune a new student model version on the labels in the store.
 
@@ -65,9 +71,10 @@ def train_command(settings: Settings, source, threshold, epochs, batch_size, max
     from soe_desktop.core.app.training import train_and_register
     from soe_desktop.core.jobs import CancelToken
 
-    args = TrainingArguments(base_model=settings.base_model if base_model is None else base_model, epochs=epochs,
-                             batch_size=batch_size, max_tokens=max_tokens, learning_rate=learning_rate, seed=seed,
-                             device=device)
+    chosen = {"epochs": epochs} if epochs is not None else {}
+    args = TrainingArguments.for_head(head, base_model=settings.base_model if base_model is None else base_model,
+                                      batch_size=batch_size, max_tokens=max_tokens, learning_rate=learning_rate,
+                                      seed=seed, device=device, **chosen)
     store = open_store(settings)
     try:
         threshold = settings.filter_threshold if threshold is None else threshold

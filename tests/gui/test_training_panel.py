@@ -174,3 +174,14 @@ def test_a_run_can_be_cancelled(panel, qtbot):
     assert finished.args[0]["status"] == "cancelled"
     assert panel.store.active_model() is None
     qtbot.waitUntil(lambda: panel.start_button.isEnabled())
+
+
+def test_the_model_choice_sets_the_head_and_its_epochs(panel):
+    from soe_desktop.core.training.arguments import FEATURES_HEAD, LORA_HEAD_DEFAULTS, TrainingArguments
+
+    panel.args_overrides = {}
+    assert panel.head.currentData() == FEATURES_HEAD and panel.training_arguments().epochs == TrainingArguments.epochs
+    panel.head.setCurrentIndex(panel.head.findData("features+text"))
+    args = panel.training_arguments()
+    assert args.head == "features+text" and args.epochs == LORA_HEAD_DEFAULTS["epochs"]
+    assert args.calibration_folds == LORA_HEAD_DEFAULTS["calibration_folds"]

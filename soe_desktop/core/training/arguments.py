@@ -15,6 +15,14 @@ DEVICE_CHOICES = ("auto", "cuda", "mps", "cpu")
 # "text": the sequence-classification head over the text (+ worded prefix) alone.
 FEATURES_HEAD = "features"
 HEAD_CHOICES = (FEATURES_HEAD, "features+text", "text")
+HEAD_TITLES = {
+    FEATURES_HEAD: "Layout cues (recommended: best on new sponsors)",
+    "features+text": "Transformer with LoRA + layout cues",
+    "text": "Transformer with LoRA, text only",
+}
+# The LoRA heads keep the settings they were measured with: 2 epochs, and 20 % of the documents held
+# out for calibration (each calibration fold would be a whole extra LoRA run).
+LORA_HEAD_DEFAULTS = {"epochs": 2, "calibration_folds": 0}
 
 
 @dataclass
@@ -96,6 +104,12 @@ class TrainingArguments:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def for_head(cls, head: str = FEATURES_HEAD, **values) -> "TrainingArguments":
+        """The defaults of `head` (see LORA_HEAD_DEFAULTS), with `values` on top."""
+        defaults = {} if head == FEATURES_HEAD else LORA_HEAD_DEFAULTS
+        return cls(head=head, **{**defaults, **values})
 
     @classmethod
     def from_dict(cls, raw: dict) -> "TrainingArguments":

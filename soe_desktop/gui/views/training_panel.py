@@ -36,7 +36,7 @@ from soe_desktop.core.app.training_data import TrainingDataView, training_data_v
 from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import Progress
 from soe_desktop.core.store import Store
-from soe_desktop.core.training.arguments import TrainingArguments
+from soe_desktop.core.training.arguments import DEFAULT_SOURCE, HEAD_TITLES, TRAINING_SOURCES, TrainingArguments
 from soe_desktop.core.training.registry import ModelRegistry
 from soe_desktop.gui.child_process import training_in_child
 from soe_desktop.gui.views.gate_view import ComparisonView
@@ -131,15 +131,18 @@ class TrainingPanel(QWidget):
         self.threshold.setValue(self.settings.filter_threshold)
         self.epochs = QSpinBox(minimum=1, maximum=50)
         self.epochs.setValue(TrainingArguments.epochs)
+        self.head = QComboBox()
+        for head, title in HEAD_TITLES.items():
+            self.head.addItem(title, head)
+        self.head.currentIndexChanged.connect(self._on_head_changed)
         if not self.unavailable:
-            from soe_desktop.core.training.arguments import DEFAULT_SOURCE, TRAINING_SOURCES
-
             self.source.addItems(list(TRAINING_SOURCES))
             self.source.setCurrentText(DEFAULT_SOURCE)
         self.source.currentTextChanged.connect(self._on_choice_changed)
         self.threshold.valueChanged.connect(self._on_choice_changed)
         form.addRow("Labels from", self.source)
         form.addRow("Filter threshold", self.threshold)
+        form.addRow("Model", self.head)
         form.addRow("Epochs", self.epochs)
         self.data_box = TrainingDataBox()
         form.addRow(self.data_box)
@@ -222,8 +225,14 @@ class TrainingPanel(QWidget):
 
     # ----- run ---------------------------------------------------------------------------------
     def training_arguments(self):
-        args = TrainingArguments(base_model=self.settings.base_model, epochs=self.epochs.value())
+        args = TrainingArguments.for_head(self.head.currentData(), base_model=self.settings.base_model,
+                                          epochs=self.epochs.value())
         return replace(args, **self.args_overrides)
+
+    @Slot()
+    def _on_head_changed(self) -> None:
+        """Each model kind starts from the epochs it was measured with."""
+        self.epochs.setValue(TrainingArguments.for_head(self.head.currentData()).epochs)
 
     @Slot()
     def start(self) -> None:

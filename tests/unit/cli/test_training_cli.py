@@ -1,6 +1,7 @@
 """`soe train` and `soe models ...` against a temporary store."""
 
 import json
+from pathlib import Path
 
 import click
 import pytest
@@ -8,6 +9,7 @@ from click.testing import CliRunner
 
 from soe_desktop.cli.training import COMMANDS
 from soe_desktop.core.settings import Settings
+from soe_desktop.core.training.registry import ARGS_FILE
 from store_builders import fill_store  # same folder
 
 
@@ -112,3 +114,15 @@ def test_models_list_shows_the_gate_verdict_kept_with_each_model():
                             metrics={"promotion": _outcome(winner, activated=False).comparison})
     lines = CliRunner().invoke(cli, ["models", "list"]).stdout.splitlines()
     assert "gate lost 0.800/0.900" in lines[0] and "gate won 0.800/0.900" in lines[1]
+
+
+def test_the_lora_transformer_is_one_option_away(tmp_path):
+    settings = Settings()
+    fill_store(settings, 4, teacher_labels=True)
+    result = CliRunner().invoke(cli, ["train", "--head", "features+text", "--max-tokens", "16", "--batch-size", "8",
+                                      "--quiet", "--device", "cpu", "--json", "--no-activate"])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    assert row["status"] == "completed"
+    args = json.loads((Path(row["path"]) / ARGS_FILE).read_text())
+    assert args["head"] == "features+text" and args["epochs"] == 2 and (Path(row["path"]) / "adapter_config.json").exists()
