@@ -12,15 +12,19 @@ import ctypes
 import math
 import statistics
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Optional, Sequence
 
 import pypdfium2.raw as pdfium_c
 
+from soe_desktop.core.grid.symbols import SYMBOL_FONT_FIRST, SYMBOL_FONT_LAST, symbol_text
 from soe_desktop.core.model import BBox
 from soe_desktop.core.pdf.rotation import PageFrame
 
 SLANT_SHARE = 0.2  # sin of ~12 degrees: glyphs turned further off the axes are a watermark
 SMALL_SHARE = 0.85  # a character under this share of the body size is printed small (a superscript)
+NEAR_SHARE = 0.97  # under this share a character is smaller than the body; a marker when raised
+RAISED_SHARE = 0.12  # a foot this share of the body size above its neighbour's: printed raised
+BOLD_WEIGHT = 600
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Char:
     bbox: BBox  # displayed, top-left; for generated characters the previous character's box
     size: float
     generated: bool  # a space or line break pdfium inferred from the layout
+    bold: bool = False
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -46,6 +51,8 @@ def page_chars(textpage, frame: PageFrame) -> list[Char]:
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
         generated = bool(pdfium_c.FPDFText_IsGenerated(raw, index))
         text = chr(code) if code else ""
+        if SYMBOL_FONT_FIRST <= code <= SYMBOL_FONT_LAST:
+            text = symbol_text(code, _font_name(raw, index))
         if generated:
             chars.append(Char(text, previous, 0.0, True))  # "\r", "\n" or " ": kept to split lines
             continue
@@ -56,8 +63,16 @@ def page_chars(textpage, frame: PageFrame) -> list[Char]:
         size = pdfium_c.FPDFText_GetFontSize(raw, index) * math.hypot(matrix.c, matrix.d)
         box = frame.to_displayed(left.value, bottom.value, right.value, top.value)
         previous = box
-        chars.append(Char(text, box, float(size), False))
+        bold = pdfium_c.FPDFText_GetFontWeight(raw, index) >= BOLD_WEIGHT
+        chars.append(Char(text, box, float(size), False, bold))
     return chars
+
+
+def _font_name(raw, index: int) -> str:
+    buffer = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(raw, index, buffer, len(buffer), ctypes.byref(flags))
+    return buffer.value.decode("latin-1", "replace")
 
 
 def _slanted(matrix) -> bool:
@@ -72,14 +87,63 @@ def body_size(chars: Sequence[Char]) -> float:
     return statistics.mode(sizes) if sizes else 0.0
 
 
-def runs_of(chars: Sequence[Char], body: float) -> list[tuple[str, bool]]:
-    """Consecutive characters of the same kind (small or not) joined into (text, small) runs."""
+def _neighbour(index: int, chars: Sequence[Char], boxes: dict[int, BBox], normal: set[int]) -> Optional[int]:
+    """The nearest body-size character on the same line (the previous one first)."""
+    top, bottom = boxes[index][1], boxes[index][3]
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(chars):
+            if other in normal:
+                box = boxes[other]
+                if box[1] < bottom and top < box[3]:  # overlapping vertically: the same line
+                    return other
+                break
+            if chars[other].text in ("\n", "\r"):
+                break
+            other += step
+    return None
+
+
+def _small_flags(chars: Sequence[Char], body: float, reading: Callable[[BBox], BBox]) -> list[bool]:
+    """Which characters are footnote markers by their print: smaller than the body and raised.
+
+    A marker sits above the line (its foot above its neighbour's); a subscript ("SpO2", "PaO2")
+    is as small but sits on or below the line, so it stays text. A marker in nearly the body size
+    (8 pt against 9 pt) counts when raised; one clearly smaller counts unless it sits low."""
+    visible = [i for i, char in enumerate(chars) if not char.generated and char.text.strip()]
+    boxes = {i: reading(chars[i].bbox) for i in visible}
+    normal = {i for i in visible if chars[i].size >= NEAR_SHARE * body}
+    flags = [False] * len(chars)
+    for i in visible:
+        size = chars[i].size
+        if not 0 < size < NEAR_SHARE * body:
+            continue
+        other = _neighbour(i, chars, boxes, normal)
+        if other is None:
+            flags[i] = size < SMALL_SHARE * body
+            continue
+        (_, top, _, bottom), (_, other_top, _, other_bottom) = boxes[i], boxes[other]
+        raised = bottom < other_bottom - RAISED_SHARE * body
+        low = (top + bottom) / 2 > (other_top + other_bottom) / 2
+        flags[i] = raised or (size < SMALL_SHARE * body and not low)
+    return flags
+
+
+def runs_of(chars: Sequence[Char], body: float,
+            reading: Callable[[BBox], BBox] = lambda box: box) -> list[tuple[str, bool]]:
+    """Consecutive characters of the same kind (marker or not) joined into (text, small) runs.
+    `reading`: displayed box -> box in the text's reading orientation (for sideways tables)."""
+    flags = _small_flags(chars, body, reading)
     runs: list[tuple[str, bool]] = []
-    for char in chars:
+    for char, small in zip(chars, flags):
         # Spaces are never small: a marker is the visible characters printed small.
-        small = not char.generated and bool(char.text.strip()) and 0 < char.size < SMALL_SHARE * body
         if runs and runs[-1][1] == small:
             runs[-1] = (runs[-1][0] + char.text, small)
         else:
             runs.append((char.text, small))
     return runs
+
+
+def bold_share(chars: Sequence[Char]) -> float:
+    visible = [char for char in chars if not char.generated and char.text.strip()]
+    return sum(char.bold for char in visible) / len(visible) if visible else 0.0

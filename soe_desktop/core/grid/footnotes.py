@@ -51,7 +51,7 @@ def lines_below(chars: Sequence[Char], table_bbox, direction: int, size) -> list
                 break
         kept.append(line)
     body = body_size([char for line in kept for char in line])
-    return [runs_of(line, body) for line in kept]
+    return [runs_of(line, body, lambda box: to_reading(box, direction, size)) for line in kept]
 
 
 def _split(chars: Sequence[Char]) -> list[list[Char]]:

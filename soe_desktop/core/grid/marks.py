@@ -17,7 +17,7 @@ from soe_desktop.core.grid.model import MARK
 
 Run = tuple[str, bool]  # (text, printed small)
 
-MARK_GLYPHS = set("xX✓✔√•●○◯◉⬤▲△■□◆◇✱☑☒") | {"\uf0fc", "\uf0b7", "\uf06c", "\uf0a7", "\uf0d6"}
+MARK_GLYPHS = set("xX✓✔√•●○◯◉⬤▲△■□▪◆◇✱☑☒") | {"\uf0fc", "\uf0b7", "\uf06c", "\uf0a7", "\uf0d6"}
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", "0123456789abcdefghijklmnoprstuvwxyz")
 SUPERSCRIPT_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"
 _REF_TOKEN = r"(?:\d{1,2}|[a-z]{1,2}|[A-Z]|[*†‡§¶#]+)"

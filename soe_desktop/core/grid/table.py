@@ -14,7 +14,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
-from soe_desktop.core.grid.chars import Char, body_size, runs_of
+from soe_desktop.core.grid.chars import Char, body_size, bold_share, runs_of
 from soe_desktop.core.model import BBox
 from soe_desktop.core.pdf.rotation import DOWN_THE_PAGE, UP_THE_PAGE, UPRIGHT
 
@@ -29,6 +29,7 @@ class TableCell:
     c1: int  # exclusive
     bbox: BBox  # displayed, top-left
     runs: list[tuple[str, bool]] = field(default_factory=list)
+    bold: float = 0.0  # share of its visible characters printed bold
 
     @property
     def text(self) -> str:
@@ -129,8 +130,10 @@ def _fill(table: PageTable, chars: Sequence[Char], xs: list[float], ys: list[flo
             inside.setdefault(id(cell), []).append(char)
             members.append(char)
     body = body_size(members)
+    reading = lambda box: to_reading(box, table.direction, size)  # noqa: E731
     for cell in table.cells:
-        cell.runs = runs_of(inside.get(id(cell), []), body)
+        cell.runs = runs_of(inside.get(id(cell), []), body, reading)
+        cell.bold = bold_share(inside.get(id(cell), []))
 
 
 def plumber_boxes(table) -> list[BBox]:
