@@ -24,6 +24,10 @@ SLANT_SHARE = 0.2  # sin of ~12 degrees: glyphs turned further off the axes are 
 SMALL_SHARE = 0.85  # a character under this share of the body size is printed small (a superscript)
 NEAR_SHARE = 0.97  # under this share a character is smaller than the body; a marker when raised
 RAISED_SHARE = 0.12  # a foot this share of the body size above its neighbour's: printed raised
+FULL_RAISE_SHARE = 0.25  # a body-size letter this far above the baseline is a raised marker
+LINE_MATES = 5
+OWN_SIZE_CHARS = 6  # a run of characters this long has a body size of its own
+REF_SYMBOLS = "*†‡§¶#"
 BOLD_WEIGHT = 600
 
 
@@ -87,52 +91,61 @@ def body_size(chars: Sequence[Char]) -> float:
     return statistics.mode(sizes) if sizes else 0.0
 
 
-def _neighbour(index: int, chars: Sequence[Char], boxes: dict[int, BBox], normal: set[int]) -> Optional[int]:
-    """The nearest body-size character on the same line (the previous one first)."""
+def _line_mates(index: int, chars: Sequence[Char], boxes: dict[int, BBox], normal: set[int]) -> list[int]:
+    """Up to LINE_MATES body-size characters on the same line next to `index` (before it first)."""
     top, bottom = boxes[index][1], boxes[index][3]
     for step in (-1, 1):
-        other = index + step
-        while 0 <= other < len(chars):
-            if other in normal:
-                box = boxes[other]
-                if box[1] < bottom and top < box[3]:  # overlapping vertically: the same line
-                    return other
-                break
-            if chars[other].text in ("\n", "\r"):
-                break
+        mates, other = [], index + step
+        while 0 <= other < len(chars) and len(mates) < LINE_MATES and chars[other].text not in ("\n", "\r"):
+            box = boxes.get(other)
+            if other in normal and box is not None:
+                if not (box[1] < bottom and top < box[3]):  # not overlapping vertically: another line
+                    break
+                mates.append(other)
             other += step
-    return None
+        if mates:
+            return mates
+    return []
 
 
 def _small_flags(chars: Sequence[Char], body: float, reading: Callable[[BBox], BBox]) -> list[bool]:
-    """Which characters are footnote markers by their print: smaller than the body and raised.
+    """Which characters are footnote markers by their print: raised above the line.
 
-    A marker sits above the line (its foot above its neighbour's); a subscript ("SpO2", "PaO2")
-    is as small but sits on or below the line, so it stays text. A marker in nearly the body size
-    (8 pt against 9 pt) counts when raised; one clearly smaller counts unless it sits low."""
+    The line's baseline is the median foot of the body-size characters beside one (descenders
+    and brackets reach below it, letters and digits sit on it). A marker's foot is above it; a
+    subscript ("SpO2", "PaO2") is as small but sits on or below it, so it stays text. A smaller
+    character counts when raised a little, or when clearly smaller and not low on the line; a
+    letter or digit in the body size (some fonts raise a 9 pt marker beside 8 pt text) only when
+    raised by a quarter of the body size."""
     visible = [i for i, char in enumerate(chars) if not char.generated and char.text.strip()]
     boxes = {i: reading(chars[i].bbox) for i in visible}
     normal = {i for i in visible if chars[i].size >= NEAR_SHARE * body}
     flags = [False] * len(chars)
     for i in visible:
         size = chars[i].size
-        if not 0 < size < NEAR_SHARE * body:
+        mates = _line_mates(i, chars, boxes, normal)
+        if not mates:
+            flags[i] = 0 < size < SMALL_SHARE * body
             continue
-        other = _neighbour(i, chars, boxes, normal)
-        if other is None:
-            flags[i] = size < SMALL_SHARE * body
+        top, bottom = boxes[i][1], boxes[i][3]
+        baseline = statistics.median(boxes[m][3] for m in mates)
+        middle = statistics.median((boxes[m][1] + boxes[m][3]) / 2 for m in mates)
+        if size >= NEAR_SHARE * body:
+            raised = bottom < baseline - FULL_RAISE_SHARE * body
+            flags[i] = raised and (chars[i].text.isalnum() or chars[i].text in REF_SYMBOLS)
             continue
-        (_, top, _, bottom), (_, other_top, _, other_bottom) = boxes[i], boxes[other]
-        raised = bottom < other_bottom - RAISED_SHARE * body
-        low = (top + bottom) / 2 > (other_top + other_bottom) / 2
-        flags[i] = raised or (size < SMALL_SHARE * body and not low)
+        raised = bottom < baseline - RAISED_SHARE * body
+        flags[i] = raised or (size < SMALL_SHARE * body and (top + bottom) / 2 <= middle)
     return flags
 
 
 def runs_of(chars: Sequence[Char], body: float,
             reading: Callable[[BBox], BBox] = lambda box: box) -> list[tuple[str, bool]]:
     """Consecutive characters of the same kind (marker or not) joined into (text, small) runs.
-    `reading`: displayed box -> box in the text's reading orientation (for sideways tables)."""
+    `reading`: displayed box -> box in the text's reading orientation (for sideways tables).
+    A cell of enough text is judged against its own size (a cell printed smaller than the table)."""
+    if sum(not char.generated and bool(char.text.strip()) for char in chars) >= OWN_SIZE_CHARS:
+        body = body_size(chars)
     flags = _small_flags(chars, body, reading)
     runs: list[tuple[str, bool]] = []
     for char, small in zip(chars, flags):
