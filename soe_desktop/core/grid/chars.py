@@ -117,7 +117,8 @@ def _small_flags(chars: Sequence[Char], body: float, reading: Callable[[BBox], B
     character counts when raised a little, or when clearly smaller and not low on the line; a
     letter or digit in the body size (some fonts raise a 9 pt marker beside 8 pt text) only when
     raised by a quarter of the body size."""
-    visible = [i for i, char in enumerate(chars) if not char.generated and char.text.strip()]
+    # One character each: an OCR word box (whole text, no printed size) is never a marker by print.
+    visible = [i for i, char in enumerate(chars) if not char.generated and len(char.text.strip()) == 1]
     boxes = {i: reading(chars[i].bbox) for i in visible}
     normal = {i for i in visible if chars[i].size >= NEAR_SHARE * body}
     flags = [False] * len(chars)

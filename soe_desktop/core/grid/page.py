@@ -22,7 +22,8 @@ from soe_desktop.core.grid.table import PageTable, TableCell
 _DETAIL_HEADER = re.compile(r"(?i)\b(notes?|comments?|remarks|protocol\s+section|section|reference|details)\b")
 HEADER_MATCH = 85.0  # rapidfuzz ratio at which a page's top row repeats an earlier page's header row
 _ANNOTATED_MARK = re.compile(rf"^[{''.join(sorted(MARK_GLYPHS))}]\s*[(\[]")
-DETAIL_TEXT_CHARS = 25  # a column whose cells average longer text than this and hold no mark is prose
+DETAIL_TEXT_CHARS = 25
+BOLD_NAME = 0.5  # share of a name's characters printed bold at which it is a bold name  # a column whose cells average longer text than this and hold no mark is prose
 
 
 @dataclass
@@ -94,12 +95,29 @@ def _label_cols(cells: list[list[Optional[Cell]]], cols: list[int], body_from: i
     return max(count, 1)
 
 
-def _is_section(slots, cells, r: int, label: list[int], visits: list[int]) -> bool:
-    """A name and nothing in the visit columns, or one cell spanning into the visit columns."""
+def _is_section(slots, cells, r: int, label: list[int], visits: list[int], styled: bool = False) -> bool:
+    """One cell spanning into the visit columns, or a name and nothing in the visit columns;
+    `styled`: the page prints its section rows bold, so a plain name without marks is an
+    activity printed with no mark."""
     name_cell = slots[r][label[-1]] or slots[r][label[0]]
     if name_cell is not None and visits and name_cell.c1 > visits[0]:
         return True
-    return not any(cells[r][c] is not None and cells[r][c].value for c in visits)
+    if any(cells[r][c] is not None and cells[r][c].value for c in visits):
+        return False
+    return not styled or name_cell is None or name_cell.bold >= BOLD_NAME
+
+
+def _bold_sections(slots, cells, label: list[int], visits: list[int], n_header: int) -> bool:
+    """Whether the page's section rows are told by print: some unmarked names are bold while the
+    names of marked rows are mostly not."""
+    unmarked, marked = [], []
+    for r in range(n_header, len(slots)):
+        name_cell = slots[r][label[-1]] or slots[r][label[0]]
+        if name_cell is None or name_cell.r0 != r or not name_cell.text:
+            continue
+        has_mark = any(cells[r][c] is not None and cells[r][c].value for c in visits)
+        (marked if has_mark else unmarked).append(name_cell.bold >= BOLD_NAME)
+    return any(unmarked) and bool(marked) and sum(marked) / len(marked) < BOLD_NAME
 
 
 def _annotated_mark(cell: Cell) -> bool:
@@ -165,9 +183,10 @@ def read_page(table: PageTable, header_hint: int = -1, known_header: Sequence[st
     if not visits:
         return None
     columns = [_column(slots, c, n_header, visits, [label[0], *titles]) for c in visits]
+    styled = _bold_sections(slots, cells, label, visits, n_header)
     rows = []
     for r in range(n_header, table.n_rows):
-        row = _row(table.page, slots, cells, r, label, visits, details, n_header)
+        row = _row(table.page, slots, cells, r, label, visits, details, n_header, styled)
         if row is None:
             continue
         name_cell = slots[r][label[-1]] or slots[r][label[0]]
@@ -221,7 +240,7 @@ def _column(slots, c: int, n_header: int, visits: list[int], title_cols: list[in
 
 
 def _row(page: int, slots, cells, r: int, label: list[int], visits: list[int], details: list[int],
-         n_header: int) -> Optional[PageRow]:
+         n_header: int, styled: bool = False) -> Optional[PageRow]:
     name_cell = slots[r][label[-1]]
     category_cell = slots[r][label[0]] if len(label) > 1 else None
     if name_cell is None or not name_cell.text:
@@ -231,7 +250,7 @@ def _row(page: int, slots, cells, r: int, label: list[int], visits: list[int], d
     name, refs = normalise_name(name_cell.runs)
     if not name:
         return None
-    is_section = _is_section(slots, cells, r, label, visits)
+    is_section = _is_section(slots, cells, r, label, visits, styled)
     row = PageRow(name, refs, Source(page, name_cell.bbox), is_section)
     if category_cell is not None and category_cell is not name_cell and category_cell.text:
         row.category = normalise_name(category_cell.runs)[0]
