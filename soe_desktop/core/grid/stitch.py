@@ -25,12 +25,19 @@ NAME_MATCH = 92.0
 SAME_HEADER = 70.0  # mean ratio, column by column, at which a page repeats the grid's header
 # A section name wrapped over two ruled rows ("Safety Assessments /" + "Laboratory Analyses").
 _WRAPPED = re.compile(r"(?i)([/,&+:-]|\b(and|or|of|for|the|with|to))$")
+_NUMBERS = re.compile(r"\d+")
 _CONTINUED = re.compile(r"(?i)\s*[(\[]?\s*(cont(inued|'d|\.|d)?)\s*[)\]]?\s*$")
 
 
 def clean_name(name: str) -> str:
     """"Safety assessments (continued)" -> "Safety assessments"."""
     return _CONTINUED.sub("", name).strip() or name
+
+
+def _same_numbers(a: str, b: str) -> bool:
+    """Labels of two different visits often differ only in a number ("Week 2 | Day 15" and
+    "Week 4 | Day 29" are 90 % alike): the same visit prints the same numbers."""
+    return _NUMBERS.findall(a) == _NUMBERS.findall(b)
 
 
 def _key(label: str) -> str:
@@ -63,14 +70,16 @@ class _Builder:
             if len(part.columns) <= len(self.grid.columns):
                 return self.grid.columns[:len(part.columns)]
         keys = [_key(describe(column.parts).label) for column in part.columns]
-        if len(keys) == len(self.keys) and sum(map(fuzz.ratio, keys, self.keys)) / len(keys) >= SAME_HEADER:
+        numbers_agree = sum(map(_same_numbers, keys, self.keys)) * 2 >= len(keys)
+        if (len(keys) == len(self.keys) and numbers_agree
+                and sum(map(fuzz.ratio, keys, self.keys)) / len(keys) >= SAME_HEADER):
             return list(self.grid.columns)  # the header repeated (an OCR misread or a marker aside)
         matched: list[Optional[Column]] = []
         last = -1
         for key in keys:
             best, score = None, 0.0
             for index in range(last + 1, len(self.keys)):
-                ratio = fuzz.ratio(key, self.keys[index])
+                ratio = fuzz.ratio(key, self.keys[index]) if _same_numbers(key, self.keys[index]) else 0.0
                 if ratio > score:
                     best, score = index, ratio
                 if ratio == 100:

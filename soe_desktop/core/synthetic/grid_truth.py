@@ -48,7 +48,7 @@ class GridTruth:
 
 def split_markup(text: str) -> tuple[str, list[str]]:
     """Printed text without its footnote markers, and the markers."""
-    text = text.replace("\n", " ")
+    text = re.sub(r"_\{([^}]*)\}", r"\1", text.replace("\n", " "))  # a subscript is part of the text
     refs = [ref for match in _CARET.finditer(text) for ref in match.group(1).split(",")]
     text = _CARET.sub("", text)
     while text and text[-1] in SUPERSCRIPT_DIGITS:

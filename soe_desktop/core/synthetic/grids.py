@@ -44,6 +44,10 @@ class GridOptions:
     merged_cells: bool = True
     glued_name_refs: bool = True  # some names end in a plain digit marker ("Vital signs3")
     small_name_refs: bool = True  # some names end in a small raised letter ("Height^b")
+    # The visits printed in this many blocks, each block over `pages` pages with the activity
+    # names repeated, block after block: a continuation that adds columns (later visits).
+    column_pages: int = 1
+    subscript_names: bool = False  # some names hold a subscript digit ("SpO_{2}": SpO2, printed low)
 
 
 def _restyle(grid: SoeGrid, options: GridOptions, glued: dict[int, str]) -> dict[int, list[tuple[int, int]]]:
@@ -62,6 +66,8 @@ def _restyle(grid: SoeGrid, options: GridOptions, glued: dict[int, str]) -> dict
             row[0] += glued[index]
         elif options.small_name_refs and index % 7 == 3:
             row[0] += "^b"
+        elif options.subscript_names and index % 7 == 5:
+            row[0] += " SpO_{2}"
         for col in range(1, len(row)):
             if row[col]:
                 style = styles[count % len(styles)]
@@ -99,6 +105,29 @@ def _specs(grid: SoeGrid, spans: dict[int, list[tuple[int, int]]], parts: int) -
     return specs
 
 
+def _blocks(grid: SoeGrid, spans: dict[int, list[tuple[int, int]]], count: int):
+    """The grid cut into `count` blocks of visit columns, each with the name column: a period cell
+    cut by a block edge and a merged body cell are printed again in the block they continue into."""
+    visits = len(grid.header[0]) - 1
+    size = -(-visits // count)
+    for start in range(1, visits + 1, size):
+        cols = [0] + list(range(start, min(start + size, visits + 1)))
+        header = [[row[c] for c in cols] for row in grid.header]
+        period = next((grid.header[0][c] for c in range(start, 0, -1) if grid.header[0][c]), "")
+        header[0][1] = header[0][1] or period
+        body = [[row[c] for c in cols] for row in grid.body]
+        block_spans: dict[int, list[tuple[int, int]]] = {}
+        for index, cells in spans.items():
+            for first, last in cells:
+                inner = [cols.index(c) for c in range(first, last + 1) if c in cols]
+                if inner:
+                    body[index][inner[0]] = grid.body[index][first]
+                    block_spans.setdefault(index, []).append((inner[0], inner[-1]))
+        symbols = [(r, cols.index(c)) for r, c in grid.symbol_cells if c in cols]
+        block = SoeGrid(header, body, list(grid.category_rows), symbols, grid.footnotes)
+        yield block, block_spans
+
+
 def _draw_page(canvas: Canvas, spec: TableSpec, caption: str, notes: list[str], layout: str) -> None:
     if layout == "upright":
         canvas.setPageSize(P.LANDSCAPE)
@@ -133,7 +162,8 @@ def write_grid_pdf(path, seed: int = 0, options: GridOptions | None = None) -> G
     glued: dict[int, str] = {}
     body_spans = _restyle(grid, options, glued)
     footnotes = _footnotes(grid)
-    specs = _specs(grid, body_spans, options.pages)
+    specs = [spec for block, spans in _blocks(grid, body_spans, max(options.column_pages, 1))
+             for spec in _specs(block, spans, options.pages)]
     canvas = Canvas(str(Path(path)), pagesize=P.LANDSCAPE, invariant=1, pageCompression=1)
     pictured: list[int] = []
     for number, spec in enumerate(specs, start=1):
@@ -149,7 +179,7 @@ def write_grid_pdf(path, seed: int = 0, options: GridOptions | None = None) -> G
     canvas.save()
     truth = grid_truth(grid.header, header_spans(grid.header), grid.body, grid.category_rows, body_spans,
                        footnotes, list(range(1, len(specs) + 1)), glued)
-    _set_pages(truth, grid, len(specs))
+    _set_pages(truth, grid, options.pages)
     truth.rotated = options.layout != "upright"
     truth.pictured_pages = pictured
     if pictured:  # the picture carries the grid only, no notes

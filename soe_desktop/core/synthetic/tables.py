@@ -217,10 +217,12 @@ def _header_spans(spec: TableSpec) -> list[tuple]:
 
 def _cell(text: str, spec: TableSpec, row: int, col: int):
     """A plain string, or a Paragraph where the text holds "^a" markup: a footnote marker printed
-    small and raised, as word processors print them (the grid extractor must tell it apart)."""
-    if "^" not in text:
+    small and raised, as word processors print them (the grid extractor must tell it apart);
+    "_{2}": a subscript, printed small and low (part of the name: "SpO_{2}")."""
+    if "^" not in text and "_{" not in text:
         return text
     markup = re.sub(r"\^([A-Za-z0-9,]+)", r"<super>\1</super>", text).replace("\n", "<br/>")
+    markup = re.sub(r"_\{([^}]*)\}", r"<sub>\1</sub>", markup)
     bold = row < spec.header_rows or row in spec.category_rows
     style = ParagraphStyle("cell", fontName=BOLD if bold else FONT, fontSize=spec.font_size,
                            leading=spec.font_size + 1.5, alignment=TA_CENTER if col >= spec.center_from_col else 0)

@@ -93,3 +93,19 @@ def test_pictured_grid_through_ocr(tmp_path):
         found, drawn, hits = found + len(marked), drawn + len(wanted), hits + len(marked & wanted)
     assert matched >= 0.9 * len(expected)
     assert hits >= 0.95 * drawn and hits >= 0.95 * found  # cell-mark recall and precision
+
+
+def test_continuation_pages_that_add_columns_join_the_same_rows(tmp_path):
+    """The visits printed in two blocks (pages 1-3, then pages 4-6 with later visits and the
+    names repeated): columns in page order, one row per activity with the union of its marks."""
+    grid, truth = _extract(tmp_path, 6, GridOptions(pages=3, column_pages=2, visit_count=10))
+    assert grid.pages == [1, 2, 3, 4, 5, 6]
+    _assert_same(grid, truth)
+    assert len({row.activity for row in grid.rows}) == len(grid.rows)
+
+
+def test_subscripts_stay_in_names_and_raised_markers_are_refs(tmp_path):
+    grid, truth = _extract(tmp_path, 7, GridOptions(subscript_names=True))
+    subscripted = [row for row in grid.rows if row.activity.endswith("SpO2")]
+    assert subscripted and all("2" not in row.footnote_refs for row in subscripted)
+    _assert_same(grid, truth)
