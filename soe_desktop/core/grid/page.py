@@ -182,7 +182,7 @@ def read_page(table: PageTable, header_hint: int = -1, known_header: Sequence[st
     visits = visits[len(titles):]
     if not visits:
         return None
-    columns = [_column(slots, c, n_header, visits, [label[0], *titles]) for c in visits]
+    columns = [_column(slots, c, n_header, visits, [*titles, label[0]]) for c in visits]
     styled = _bold_sections(slots, cells, label, visits, n_header)
     rows = []
     for r in range(n_header, table.n_rows):
@@ -228,7 +228,7 @@ def _column(slots, c: int, n_header: int, visits: list[int], title_cols: list[in
         seen.add(id(cell))
         text, refs = header_text(cell.runs)
         row_label = ""
-        for title in title_cols:  # the row's own name: the label column's cell, else a title column's
+        for title in title_cols:  # the row's own name: a row-title column's cell, else the label column's
             row_cell = slots[r][title]
             if row_cell is not None and row_cell is not cell and row_cell.text:
                 row_label = row_cell.text
