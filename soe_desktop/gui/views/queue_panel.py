@@ -56,9 +56,11 @@ class QueuePanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 130)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The file name takes what is left; the status keeps room for "needs review" (its message,
+        # e.g. why a file was refused, is in the row's tooltip).
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 96)
         header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(PROGRESS_COLUMN, 64)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
