@@ -10,6 +10,7 @@ goes to the cell under its centre, as characters do on a text page.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -25,11 +26,25 @@ from soe_desktop.core.pdf.rotation import UPRIGHT
 PICTURE_DPI = 150
 
 
+# OCR reads a raised footnote marker as a plain letter after the word: "Vital signs h",
+# "Screening a, b", "OPc", "UNSd" (a capitalised abbreviation and one lower-case letter; not a
+# plural "s", not after a digit: "HbA1c" stays). Without printed sizes, these shapes are the cue.
+_OCR_MARKER = re.compile(r"^(?P<text>.*?[A-Za-z)\]]{2,})(?:\s+(?P<spaced>[a-z](?:\s*,\s*[a-z])*)|"
+                         r"(?<=[A-Z]{2})(?P<glued>[a-rt-z]))$")
+MARKER_SIZE = 0.5  # the size given to a marker split off an OCR box (boxes are size 1)
+
+
 def _box_chars(boxes: list[OcrBox]) -> list[Char]:
-    """One pseudo-character per OCR box (its whole text), each followed by a space."""
+    """One pseudo-character per OCR box (its whole text), each followed by a space; a footnote
+    marker at its end becomes a small pseudo-character of its own."""
     chars: list[Char] = []
     for box in sorted(boxes, key=lambda b: (round(b.centre_y / 4), b.bbox[0])):
-        chars.append(Char(box.text, box.bbox, 1.0, False))
+        match = _OCR_MARKER.match(box.text.strip())
+        if match:
+            chars.append(Char(match.group("text"), box.bbox, 1.0, False))
+            chars.append(Char(match.group("spaced") or match.group("glued"), box.bbox, MARKER_SIZE, False))
+        else:
+            chars.append(Char(box.text, box.bbox, 1.0, False))
         chars.append(Char(" ", box.bbox, 0.0, True))
     return chars
 

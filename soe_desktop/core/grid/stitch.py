@@ -21,7 +21,9 @@ from soe_desktop.core.grid.model import Column, Grid, Row, Section, Source
 from soe_desktop.core.grid.page import PageColumn, PagePart, PageRow
 
 LABEL_MATCH = 90.0  # rapidfuzz ratio (0-100) at which two column labels are the same visit
-NAME_MATCH = 92.0
+# A row continued over new columns may be named a little differently (an OCR misread, a marker
+# kept): the other conditions (no mark in the page's columns yet) already make it the same row.
+CONTINUED_MATCH = 85.0
 SAME_HEADER = 70.0  # mean ratio, column by column, at which a page repeats the grid's header
 # A section name wrapped over two ruled rows ("Safety Assessments /" + "Laboratory Analyses").
 _WRAPPED = re.compile(r"(?i)([/,&+:-]|\b(and|or|of|for|the|with|to))$")
@@ -141,7 +143,7 @@ class _Builder:
         keys = {str(key) for key in page_columns}  # cells are keyed by str(id(column)) until finish
         found = [index for index, row in enumerate(self.grid.rows)
                  if not page_columns <= self.covered[id(row)] and keys.isdisjoint(row.marks)
-                 and fuzz.ratio(row.activity.lower(), name.lower()) >= NAME_MATCH]
+                 and fuzz.ratio(row.activity.lower(), name.lower()) >= CONTINUED_MATCH]
         if not found:
             return None
         index = next((i for i in found if i > self.cursor), found[0])
