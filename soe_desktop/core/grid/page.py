@@ -23,6 +23,7 @@ _DETAIL_HEADER = re.compile(r"(?i)\b(notes?|comments?|remarks|protocol\s+section
 HEADER_MATCH = 85.0  # rapidfuzz ratio at which a page's top row repeats an earlier page's header row
 _ANNOTATED_MARK = re.compile(rf"^[{''.join(sorted(MARK_GLYPHS))}]\s*[(\[]")
 DETAIL_TEXT_CHARS = 25
+_ROW_TITLE = re.compile(r"(?i)^\s*(study\s+)?(visits?|weeks?|days?|months?|cycles?|windows?|time\s*points?)\s*:?\s*$")
 BOLD_NAME = 0.5  # share of a name's characters printed bold at which it is a bold name  # a column whose cells average longer text than this and hold no mark is prose
 
 
@@ -133,10 +134,12 @@ def _detail_cols(slots, cells, cols: list[int], n_header: int) -> list[int]:
         body = [row[c] for row in cells[n_header:] if row[c] is not None and row[c].value]
         head = " ".join(slots[r][c].text for r in range(n_header) if slots[r][c] is not None)
         own = " ".join(slots[r][c].text for r in range(n_header) if slots[r][c] is not None and slots[r][c].c0 == c)
+        # under a header cell spanning from the columns before it (a period over its visits)
+        spanned = any(slots[r][c] is not None and slots[r][c].c0 < c for r in range(n_header))
         if any(cell.is_mark or _annotated_mark(cell) for cell in body):
             break
         long_text = body and sum(len(cell.value) for cell in body) / len(body) > DETAIL_TEXT_CHARS
-        if not (_DETAIL_HEADER.search(head) or (long_text and not visit_like(own))):
+        if not (_DETAIL_HEADER.search(head) or (long_text and not (spanned and visit_like(own)))):
             break
         details.append(c)
     return sorted(details)
@@ -213,6 +216,8 @@ def _title_cols(slots, cells, visits: list[int], n_header: int) -> list[int]:
         texts = [cell.text for cell in head if cell.text]
         if body or not texts or any(ch.isdigit() for text in texts for ch in text):
             break
+        if len(texts) < 2 and not _ROW_TITLE.match(texts[0]):
+            break  # one name ("Screening", "Unscheduled") is a visit without marks on this page
         if any(cell.c1 - cell.c0 > 1 for cell in head):
             break  # a spanning header (a period over its visits) is not a row title
         titles.append(c)

@@ -67,3 +67,12 @@ def test_a_last_visit_of_long_noted_marks_is_a_visit_and_a_notes_column_is_not()
     ]))
     assert [column.parts[0].text for column in part.columns] == ["Day 1", "Follow-up every 90 days"]
     assert part.rows[0].details == {"Notes": "See section 8.1 for details"}
+
+
+def test_a_first_visit_without_marks_on_the_page_is_not_a_row_title():
+    part = read_page(_table([
+        ["Procedure", "Screening", "Day 1", "Day 8"],
+        ["ECG", "", "X", "X"],
+        ["Vital signs", "", "X", ""],
+    ]))
+    assert [column.parts[0].text for column in part.columns] == ["Screening", "Day 1", "Day 8"]
