@@ -211,7 +211,9 @@ def bench_core_first_candidates(pdf: Path, repeats: int = 3) -> dict:
 
 def bench_training(window, probe: StallProbe) -> dict:
     panel = window.training_panel
-    panel.refresh_dataset()
+    panel.dataset_size = None
+    panel.refresh_dataset()  # counts the set on a worker
+    run_until(lambda: panel.unavailable or panel.dataset_size is not None, 60)
     if panel.unavailable or not panel.dataset_size:
         return {"ok": False, "note": panel.unavailable or "empty training set"}
     panel.args_overrides = {"epochs": 2, "batch_size": 8, "max_tokens": 64, "validation_fraction": 0.0}
