@@ -3,41 +3,19 @@ else to the top of the review queue; the ledger says what was sent and saved. Ge
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from soe_desktop.core.app import routing
 from soe_desktop.core.app.ingest import ingest_document
-from soe_desktop.core.labeling import cloud_gate
 from soe_desktop.core.model import Document, Label
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "labeling"))
-from gemini_fakes import FakeGemini, make_candidate  # noqa: E402
+from gemini_fakes import make_candidate  # noqa: E402  (tests/unit/conftest.py puts it on the path)
 
 SHA = "ab" * 32
-
-
-@pytest.fixture(autouse=True)
-def no_os_keyring():
-    import keyring
-    from keyring.backends.null import Keyring as NullKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NullKeyring())
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    fake = FakeGemini()
-    monkeypatch.setattr(cloud_gate, "build_client", lambda key, **_: fake.client(attempts=1))
-    return fake
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""CLI tests: never the user's keyring; Gemini answered by a fake server when a test asks for `fake`."""
+"""Unit tests: never the user's keyring; Gemini answered by a fake server when a test asks for `fake`
+(the fakes live in core/labeling/gemini_fakes.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from soe_desktop.core.labeling import cloud_gate
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core" / "labeling"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "core" / "labeling"))
 from gemini_fakes import FakeGemini  # noqa: E402
 
 
@@ -27,6 +28,7 @@ def no_os_keyring():
 
 @pytest.fixture
 def fake(monkeypatch):
+    """Gemini's client talks to a fake server (one attempt per request)."""
     fake = FakeGemini()
     monkeypatch.setattr(cloud_gate, "build_client", lambda key, **_: fake.client(attempts=1))
     return fake
