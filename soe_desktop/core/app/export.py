@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from soe_desktop.core.app.grid import stored_grids
+from soe_desktop.core.app.grid import stored_document, stored_grids
 from soe_desktop.core.app.grid_edits import export_grids
-from soe_desktop.core.app.ingest import stored_analysis
 from soe_desktop.core.app.review import reviewer
 from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.grid.export import GRID_EXPORTS
@@ -69,12 +68,10 @@ def _export_grids(store, out: Path, fmt: Optional[str], sha256: Optional[str], p
                   actor: Optional[str]) -> ExportResult:
     if not sha256:
         raise BadInputError("a grid export is of one document: say which (--document)")
-    fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
-    if fmt not in GRID_EXPORTS:
-        raise ValueError(f"grids export as one of {', '.join(GRID_EXPORTS)}, not {fmt!r}")
+    fmt = format_for(out, fmt, GRID_EXPORTS).name  # .json: USDM, the first grid format with that suffix
     progress(Progress("exporting", 0, 1, str(out)))
     grids = stored_grids(store, sha256, cancel=cancel)
     check(cancel)
-    export_grids(grids, fmt, out, store, sha256, actor or reviewer(), document=stored_analysis(store, sha256).document)
+    export_grids(grids, fmt, out, store, sha256, actor, document=stored_document(store, sha256))
     progress(Progress("exporting", 1, 1, str(out)))
     return ExportResult(out, sum(len(grid.rows) for grid in grids), fmt, GRIDS)

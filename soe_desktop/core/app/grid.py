@@ -19,7 +19,7 @@ from soe_desktop.core.grid.extract import grids_for_document
 from soe_desktop.core.grid.model import Grid
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from soe_desktop.core.labeling.base import Labeler
-from soe_desktop.core.model import Label
+from soe_desktop.core.model import Document, Label
 from soe_desktop.core.pdf.analysis import AnalysisOptions
 
 
@@ -48,6 +48,14 @@ def effective_labels(result: TriageResult, store=None) -> dict[str, Label]:
             if label.is_human and candidate_id in labels:
                 labels[candidate_id] = label
     return labels
+
+
+def stored_document(store, sha256: str) -> Document:
+    """A library document as a Document (its original path and page count)."""
+    row = store.document(sha256)
+    if row is None:
+        raise BadInputError(f"{sha256[:12]}: not in the library")
+    return Document(path=row["original_path"], sha256=sha256, page_count=int(row["page_count"]))
 
 
 def stored_grids(store, sha256: str, ocr: bool = True, cancel: Optional[CancelToken] = None) -> list[Grid]:

@@ -24,7 +24,7 @@ from soe_desktop.core.errors import BadInputError, SoeError
 from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.model import Document, soe_pages_of
-from soe_desktop.core.pdf.analysis import Analysis, AnalysisOptions, analyse
+from soe_desktop.core.pdf.analysis import AnalysisOptions, analyse
 from soe_desktop.core.pdf.ingest import document_of
 from soe_desktop.core.pdf.repair import OpenedPdf, open_or_repair
 from soe_desktop.core.settings import Settings
@@ -206,9 +206,3 @@ def _result(store, document: Document, sources: list[str], accepted: int, second
                         status=row.get("status", "needs review"), labelers=sources, seconds=seconds,
                         repaired=bool(row.get("repaired")), unreadable_pages=unreadable)
 
-
-def stored_analysis(store, sha256: str) -> Analysis:
-    """What the library holds of a document, as an Analysis (for exports and the grid)."""
-    row = store.document(sha256) or {}
-    document = Document(path=row.get("original_path", ""), sha256=sha256, page_count=int(row.get("page_count", 0)))
-    return Analysis(document, store.pages(sha256), store.candidates(sha256))

@@ -47,15 +47,18 @@ def file_dialog_filter() -> str:
     return ";;".join(f"{fmt.title} (*{fmt.suffix})" for fmt in EXPORT_FORMATS.values())
 
 
-def format_for(out_path: str | Path, fmt: str | None = None) -> ExportFormat:
-    """The explicit format, else the one whose suffix the file has (.json counts as JSON Lines), else CSV."""
+def format_for(out_path: str | Path, fmt: str | None = None, formats: dict | None = None):
+    """The explicit format, else the first in `formats` (default: this registry; the grid exports
+    have one of the same shape) whose suffix the file has (.json, when none has it, counts as JSON
+    Lines), else CSV."""
+    formats = EXPORT_FORMATS if formats is None else formats
     if fmt is None:
         suffix = Path(out_path).suffix.lower()
-        suffix = ".jsonl" if suffix == ".json" else suffix
-        fmt = next((f.name for f in EXPORT_FORMATS.values() if f.suffix == suffix), "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"export format must be one of {tuple(EXPORT_FORMATS)}, got {fmt!r}")
-    return EXPORT_FORMATS[fmt]
+        wanted = [suffix, ".jsonl"] if suffix == ".json" else [suffix]
+        fmt = next((f.name for want in wanted for f in formats.values() if f.suffix == want), "csv")
+    if fmt not in formats:
+        raise ValueError(f"export format must be one of {tuple(formats)}, got {fmt!r}")
+    return formats[fmt]
 
 
 LABEL_COLUMNS = (
