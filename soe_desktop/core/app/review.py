@@ -64,6 +64,14 @@ def review(store, sha256: str, candidate_id: str, is_soe: bool, reason: str = ""
     return label_id
 
 
+def undo_review(store, sha256: str, label_id: int, actor: str | None = None) -> int:
+    """Take a decision back: a retraction is appended (nothing is deleted) and the status follows.
+    Returns the retraction's row id."""
+    retraction = store.retract(label_id, LabelSource.parse(actor or reviewer()).name)
+    refresh_status(store, sha256)
+    return retraction
+
+
 def apply_auto_accept(store, sha256: str, threshold: float) -> int:
     """Accept-by-rule every machine label at or above `threshold`; returns how many were accepted.
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
-from soe_desktop.core.model import Candidate, Label, LabelSource, soe_pages_of
+from soe_desktop.core.model import Candidate, Label, soe_pages_of
 from soe_desktop.core.app.routing import is_routed_to_review
-from soe_desktop.core.app.review import append_label, human_label, is_reviewed, refresh_status, review_state
+from soe_desktop.core.app.review import is_reviewed, refresh_status, review, review_state, undo_review
 
 
 @dataclass(frozen=True)
@@ -43,16 +43,16 @@ class DecisionCommand(QUndoCommand):
         self.sha256 = session.sha256  # the document this decision belongs to
         self.label_id: int | None = None
 
-    def redo(self) -> None:
-        label = human_label(self.candidate_id, self.is_soe, self.reason, self.session.actor)
-        self.label_id = append_label(self.session.store, label)
-        self.session.labels_changed_for(self.candidate_id, self.sha256)
+    def redo(self) -> None:  # the core's review workflow: the label and the document's status
+        self.label_id = review(self.session.store, self.sha256, self.candidate_id, self.is_soe, self.reason,
+                               self.session.actor)
+        self.session.views_changed_for(self.candidate_id, self.sha256)
 
     def undo(self) -> None:
         if self.label_id is not None:
-            self.session.store.retract(self.label_id, LabelSource.parse(self.session.actor).name)
+            undo_review(self.session.store, self.sha256, self.label_id, self.session.actor)
             self.label_id = None
-        self.session.labels_changed_for(self.candidate_id, self.sha256)
+        self.session.views_changed_for(self.candidate_id, self.sha256)
 
 
 class ReviewSession(QObject):
@@ -116,9 +116,14 @@ class ReviewSession(QObject):
         self.labels_changed.emit()
 
     def labels_changed_for(self, candidate_id: str, sha256: str | None = None) -> None:
-        """A decision on `sha256` (the shown document when None) was made, undone or redone."""
+        """Labels of `sha256` (the shown document when None) changed outside the review workflow
+        (an import or its undo): its status follows, then the views."""
+        refresh_status(self.store, self.sha256 if sha256 is None else sha256)
+        self.views_changed_for(candidate_id, sha256)
+
+    def views_changed_for(self, candidate_id: str, sha256: str | None = None) -> None:
+        """A decision on `sha256` was made, undone or redone (its status already follows)."""
         sha256 = self.sha256 if sha256 is None else sha256
-        refresh_status(self.store, sha256)
         if sha256 == self.sha256:
             self.reload_labels()
             self.select(candidate_id)
