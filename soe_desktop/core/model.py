@@ -118,6 +118,18 @@ class PageText:
     # Why the page was skipped (pdfium cannot load it, its table finders or OCR failed or ran out of
     # time); empty for a page read as usual. Such a page has no candidates.
     unreadable: str = ""
+    # The page's one orientation decision (core/pdf/orientation.py), used by every reader: 0 upright,
+    # 90 text running up the page, 270 running down (a grid drawn sideways on an upright page).
+    direction: int = 0
+    # How the page was read when its reading is uncertain, in words a reviewer can read ("pictured:
+    # 11 characters over 0.4 % of the ink; read by OCR", "sideways", "redacted"); empty = plain text.
+    reading: str = ""
+
+    @property
+    def reading_uncertain(self) -> bool:
+        """Its text came from OCR, a sideways grid or around a redaction: labelers lower their
+        confidence and the auto-accept rule leaves it to a person."""
+        return bool(self.reading)
 
     @property
     def has_text(self) -> bool:

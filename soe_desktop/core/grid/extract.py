@@ -10,85 +10,18 @@ the last one. The pages are stitched into one grid (stitch.py).
 from __future__ import annotations
 
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
-from soe_desktop.core.grid.chars import Char, body_size, page_chars
-from soe_desktop.core.grid.footnotes import lines_below, parse_footnotes, split_lines
-from soe_desktop.core.grid.geometry import camelot_geometry, inside, plumber_geometry
 from soe_desktop.core.grid.model import MARK, Grid
-from soe_desktop.core.grid.ocr_page import ocr_table
-from soe_desktop.core.grid.page import PagePart, read_page
+from soe_desktop.core.grid.page import PagePart
+from soe_desktop.core.grid.page_reading import footnote_page, read_table_page
 from soe_desktop.core.grid.stitch import stitch
-from soe_desktop.core.grid.table import PageTable, build_table
 from soe_desktop.core.jobs import CancelToken, check
 from soe_desktop.core.model import Candidate, Label
 from soe_desktop.core.pdf.candidates import PageReader
-from soe_desktop.core.pdf.rotation import frame_of, text_direction
 
-MIN_TEXT_CHARS = 40  # fewer visible characters than this in the table region: read it by OCR
 MIN_MARKS = 3  # a table with fewer mark cells is not a schedule grid (a footnote or prose block)
-
-
-@dataclass
-class _PageRead:
-    part: Optional[PagePart]
-    notes: dict[str, str]
-    ocr: bool = False
-
-
-def _read_text_page(reader: PageReader, candidate: Candidate, chars: list[Char], size) -> Optional[PageTable]:
-    plumber_page = reader.plumber_page(candidate.page)
-    if plumber_page is None:
-        return None
-    boxes = plumber_geometry(plumber_page, candidate.bbox, candidate.detector)
-    detector = "pdfplumber"
-    if not boxes:
-        boxes, detector = camelot_geometry(reader.path, candidate.page, candidate.bbox), "camelot"
-    if not boxes:
-        return None
-    region = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    direction = text_direction(char for char in plumber_page.chars if inside(char, region))
-    return build_table(candidate.page, boxes, chars, direction, size, detector)
-
-
-def _read_page(reader: PageReader, candidate: Candidate, ocr: bool, header: Sequence[str]) -> _PageRead:
-    pdfium_page = reader.pdfium[candidate.page - 1]
-    textpage = pdfium_page.get_textpage()
-    try:
-        frame = frame_of(pdfium_page)
-        size = frame.displayed_size
-        chars = page_chars(textpage, frame)
-        region = [c for c in chars if not c.generated and c.text.strip() and inside(
-            {"x0": c.bbox[0], "x1": c.bbox[2], "top": c.bbox[1], "bottom": c.bbox[3]}, candidate.bbox)]
-        if len(region) < MIN_TEXT_CHARS:
-            if not ocr:
-                return _PageRead(None, {})
-            table, lines = ocr_table(reader.pdfium, candidate.page, candidate.bbox)
-            part = read_page(table, known_header=header) if table is not None else None
-            return _PageRead(part, parse_footnotes(lines), ocr=True)
-        table = _read_text_page(reader, candidate, chars, size)
-        if table is None:
-            return _PageRead(None, {})
-        part = read_page(table, known_header=header)
-        lines = lines_below(chars, table.bbox, table.direction, size)
-        return _PageRead(part, parse_footnotes(lines))
-    finally:
-        textpage.close()
-        pdfium_page.close()
-
-
-def _footnote_page(reader: PageReader, number: int) -> dict[str, str]:
-    """Footnotes on a page without the table (a footnote continuation), whole page in reading order."""
-    pdfium_page = reader.pdfium[number - 1]
-    textpage = pdfium_page.get_textpage()
-    try:
-        chars = page_chars(textpage, frame_of(pdfium_page))
-        return parse_footnotes(split_lines(chars, body_size(chars)))
-    finally:
-        textpage.close()
-        pdfium_page.close()
 
 
 def _cited(grid: Grid) -> set[str]:
@@ -121,7 +54,7 @@ def extract_grid(pdf_path: str | Path, candidates: Sequence[Candidate], ocr: boo
         for number in numbers:
             check(cancel)
             header = next((part.header for part in reversed(parts) if part.header), [])
-            read = _read_page(reader, by_page[number], ocr, header)
+            read = read_table_page(reader, by_page[number], ocr, header)
             if read.ocr:
                 ocr_pages.append(number)
             if read.part is not None:
@@ -132,7 +65,7 @@ def extract_grid(pdf_path: str | Path, candidates: Sequence[Candidate], ocr: boo
         after = numbers[-1] + 1 if numbers else 0
         missing = _cited(grid) - set(grid.footnotes)
         if numbers and after <= len(reader.pdfium) and missing:
-            extra = _footnote_page(reader, after)
+            extra = footnote_page(reader, after)
             if set(extra) & missing:  # the page after carries this table's footnotes
                 for ref in sorted(set(extra) & missing):  # only the grid's: not the page's dates
                     grid.footnotes.setdefault(ref, extra[ref])

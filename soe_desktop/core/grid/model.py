@@ -107,6 +107,8 @@ class Grid:
     sections: list[Section] = field(default_factory=list)
     group: str = ""  # the candidate group it was built from
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (no text layer)
+    caption: str = ""  # the table's title line printed above it ("Table 5.1-1: Flow chart ..."), not a header level
+    redacted: bool = False  # the body is blacked out: the header is kept, no marks are invented
 
     def column(self, col_id: str) -> Column:
         return next(column for column in self.columns if column.id == col_id)
@@ -125,4 +127,6 @@ class Grid:
             "sections": [section.to_json() for section in self.sections],
             "footnotes": self.footnotes,
             "ocr_pages": self.ocr_pages,
+            "caption": self.caption,
+            "redacted": self.redacted,
         }
