@@ -7,6 +7,10 @@ first pass is an offline teacher even when Gemini is the chosen one: only the un
 cloud. The status is written
 at each stage, so a document interrupted half-way is visible as such, and a failure marks only
 that document 'error'.
+
+The work is split in halves that `soe batch` (batch.py) runs apart: what computes (analyse_opened,
+teach, the student's labels) touches no store and may run in a worker process; what stores
+(store_teacher_pass, store_student_pass, finish) runs where the library is open.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from soe_desktop.core.app.triage import label_candidates
 from soe_desktop.core.errors import BadInputError, SoeError
 from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
 from soe_desktop.core.labeling.base import Labeler
-from soe_desktop.core.model import Document, soe_pages_of
-from soe_desktop.core.pdf.analysis import AnalysisOptions, analyse
+from soe_desktop.core.model import Document, Label, soe_pages_of
+from soe_desktop.core.pdf.analysis import Analysis, AnalysisOptions, analyse
 from soe_desktop.core.pdf.ingest import document_of
 from soe_desktop.core.pdf.repair import OpenedPdf, open_or_repair
 from soe_desktop.core.settings import Settings
@@ -54,6 +58,16 @@ class IngestResult:
     messages: list[str] = field(default_factory=list)  # e.g. why Gemini did not label
     repaired: bool = False  # read from qpdf's repair of a damaged file
     unreadable_pages: list[int] = field(default_factory=list)  # skipped: see PageText.unreadable
+
+
+@dataclass
+class TeacherPass:
+    """The first pass over one document, before anything is stored (plain data: pickles)."""
+
+    analysis: Analysis
+    labels: list[Label]
+    teacher: str
+    messages: list[str] = field(default_factory=list)
 
 
 class _StatusRecorder:
@@ -86,29 +100,35 @@ def ingest_document(
     progress = progress or no_progress
     started = time.perf_counter()
     stored_path, sha256 = store_copy(Path(path), settings.documents_dir)
-    opened = _open_or_discard(stored_path, store, sha256, Path(path).name)
+    opened = open_or_discard(stored_path, store, sha256, Path(path).name)
     try:
         document = document_of(opened.pdf, path, sha256)
         is_new = store.add_document(document, str(stored_path), Path(path).name)
         existing = store.document(sha256) or {}
         if not is_new and existing.get("status") in FINISHED:
-            return _already_stored(store, document)
+            return already_stored(store, document)
         recorder = _StatusRecorder(store, sha256, progress)
-        context = LabelerContext(_first_pass_settings(settings, store), store, allow_cloud=allow_cloud)
+        context = LabelerContext(first_pass_settings(settings, store), store, allow_cloud=allow_cloud)
         teacher, messages = _run_recorded(store, sha256, lambda: _analyse_and_label(
             opened, document, AnalysisOptions.from_settings(settings, ocr), context, recorder, cancel))
     finally:
         opened.close()
     student_sources, student_messages = _label_with_active_student(store, sha256, settings, allow_cloud,
                                                                    student_for, progress, cancel)
-    sources = [teacher] + student_sources
-    accepted = apply_auto_accept(store, sha256, settings.auto_accept_threshold)
-    result = _result(store, document, sources, accepted, time.perf_counter() - started)
-    result.messages = messages + student_messages
+    return finish(store, document, settings, [teacher] + student_sources, messages + student_messages,
+                  time.perf_counter() - started)
+
+
+def finish(store, document: Document, settings: Settings, sources: list[str], messages: list[str],
+           seconds: float) -> IngestResult:
+    """The last stored step of every ingest: the auto-accept rule, then what the caller shows."""
+    accepted = apply_auto_accept(store, document.sha256, settings.auto_accept_threshold)
+    result = _result(store, document, sources, accepted, seconds)
+    result.messages = list(messages)
     return result
 
 
-def _first_pass_settings(settings: Settings, store) -> Settings:
+def first_pass_settings(settings: Settings, store) -> Settings:
     """With an active student a cloud teacher does not label everything first: the offline
     teacher does, and only what the student is unsure of is sent (routing.py)."""
     entry = LABELERS.get(settings.teacher)
@@ -122,7 +142,7 @@ def repaired_copy_path(stored_path: Path) -> Path:
     return stored_path.with_name(f"{stored_path.stem}.repaired.pdf")
 
 
-def _open_or_discard(stored_path: Path, store, sha256: str, name: str) -> OpenedPdf:
+def open_or_discard(stored_path: Path, store, sha256: str, name: str) -> OpenedPdf:
     """Open the stored copy (or qpdf's repair of it, when pdfium refuses it as damaged); bad input
     raises here, before anything is recorded, and a copy the library does not know is removed
     again (a refused file leaves nothing behind)."""
@@ -136,21 +156,37 @@ def _open_or_discard(stored_path: Path, store, sha256: str, name: str) -> Opened
 
 def _analyse_and_label(opened: OpenedPdf, document: Document, options: AnalysisOptions, context: LabelerContext,
                        recorder, cancel) -> tuple[str, list[str]]:
-    """Returns the teacher's name and what it had to say (e.g. why Gemini did not label). A
-    document read from a repaired copy is recorded as repaired, its stored path naming the copy."""
-    analysis = analyse(opened.path, recorder, cancel, options, document=document, pdf=opened.pdf,
-                       repair_to=repaired_copy_path(opened.path))
+    """Returns the teacher's name and what it had to say (e.g. why Gemini did not label)."""
+    passed = teach(analyse_opened(opened, document, options, recorder, cancel), context, recorder, cancel)
+    store_teacher_pass(context.store, passed, opened.repaired)
+    return passed.teacher, passed.messages
+
+
+def analyse_opened(opened: OpenedPdf, document: Document, options: AnalysisOptions, progress=None,
+                   cancel=None) -> Analysis:
+    """Analyse an opened stored copy (a damaged file's repair is written beside it)."""
+    return analyse(opened.path, progress, cancel, options, document=document, pdf=opened.pdf,
+                   repair_to=repaired_copy_path(opened.path))
+
+
+def teach(analysis: Analysis, context: LabelerContext, progress=None, cancel=None) -> TeacherPass:
+    """Label an analysis with the teacher the context's settings name (no store write)."""
     teacher = make_teacher(context)
-    labels = label_candidates(analysis, teacher, recorder, cancel)
-    store = context.store
-    with store.transaction():  # pages, candidates and labels land together or not at all
-        store.add_pages(document.sha256, analysis.pages)
-        store.replace_candidates(document.sha256, analysis.candidates)
-        store.add_labels(labels)
-        if opened.repaired or analysis.repaired:
-            store.mark_repaired(document.sha256, analysis.source, analysis.document.page_count)
-    store.set_status(document.sha256, "needs review")
-    return teacher.name, list(getattr(teacher, "messages", []))
+    labels = label_candidates(analysis, teacher, progress, cancel)
+    return TeacherPass(analysis, labels, teacher.name, list(getattr(teacher, "messages", [])))
+
+
+def store_teacher_pass(store, passed: TeacherPass, opened_repaired: bool = False) -> None:
+    """Store the first pass: pages, candidates and labels together or not at all. A document read
+    from a repaired copy is recorded as repaired, its stored path naming the copy."""
+    analysis, sha256 = passed.analysis, passed.analysis.document.sha256
+    with store.transaction():
+        store.add_pages(sha256, analysis.pages)
+        store.replace_candidates(sha256, analysis.candidates)
+        store.add_labels(passed.labels)
+        if opened_repaired or analysis.repaired:
+            store.mark_repaired(sha256, analysis.source, analysis.document.page_count)
+    store.set_status(sha256, "needs review")
 
 
 def _run_recorded(store, sha256: str, work):
@@ -179,16 +215,23 @@ def _label_with_active_student(store, sha256: str, settings: Settings, allow_clo
         return [], []
     student = student_for(active["path"])
     labels = student.label(candidates, progress=progress, cancel=cancel)
+    return store_student_pass(store, sha256, settings, student.name, candidates, labels, allow_cloud,
+                              progress, cancel)
+
+
+def store_student_pass(store, sha256: str, settings: Settings, student: str, candidates, labels: list[Label],
+                       allow_cloud: bool, progress=None, cancel=None) -> tuple[list[str], list[str]]:
+    """Route the student's uncertain labels (routing.py) and store them, Gemini's after them."""
     routed = routing.route(settings, store, sha256, candidates, labels, allow_cloud, progress, cancel)
     with store.transaction():
         store.add_labels(labels)
         if routed.cloud_labels:
             store.add_labels(routed.cloud_labels)
         routing.record(store, sha256, routed, settings)
-    return [student.name] + (["gemini"] if routed.cloud_labels else []), routed.messages
+    return [student] + (["gemini"] if routed.cloud_labels else []), routed.messages
 
 
-def _already_stored(store, document: Document) -> IngestResult:
+def already_stored(store, document: Document) -> IngestResult:
     """A duplicate drop: nothing is redone, the library's labels are reported."""
     result = _result(store, document, [], 0, 0.0)
     result.duplicate = True
