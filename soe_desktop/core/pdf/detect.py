@@ -6,7 +6,9 @@ Why both: on the labelled SoE pages pdfplumber finds a table on 95 %, and camelo
 (which looks at the rendered ruling) finds some that pdfplumber misses. Both are expensive
 (~150 ms and ~500 ms a page on the corpus, docs/BENCHMARKS.md), so camelot only runs on pages where pdfplumber
 found nothing. Only geometry is taken from them: cell text is read later with pypdfium2,
-which is ~5 µs per cell and never reverses rotated text.
+which is ~5 µs per cell and never reverses rotated text. The text direction that turns a grid
+drawn sideways back into reading order is the page's one decision (orientation.py,
+`PageText.direction`), not a guess from pdfplumber's characters.
 """
 
 from __future__ import annotations
@@ -73,8 +75,9 @@ def _inside(char: dict, bbox: BBox) -> bool:
     return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
-def pdfplumber_tables(page) -> list[RawTable]:
-    """Ruled tables on one pdfplumber page (default `lines` strategy)."""
+def pdfplumber_tables(page, direction: Optional[int] = None) -> list[RawTable]:
+    """Ruled tables on one pdfplumber page (default `lines` strategy). `direction`: the page's
+    orientation decision (PageText.direction); None guesses it from pdfplumber's chars."""
     try:
         found = page.find_tables()
     except Exception as error:  # pdfminer raises on damaged content streams: the page is unreadable
@@ -84,11 +87,10 @@ def pdfplumber_tables(page) -> list[RawTable]:
         bbox = clip(tuple(float(v) for v in table.bbox), float(page.width), float(page.height))
         if bbox is None:
             continue
-        chars = [char for char in page.chars if _inside(char, bbox)]
-        direction = text_direction(chars)
+        turn = direction if direction is not None else text_direction(c for c in page.chars if _inside(c, bbox))
         grid = [[tuple(map(float, cell)) if cell else None for cell in row.cells] for row in table.rows]
         grid = _clip_grid(grid, float(page.width), float(page.height))
-        tables.append(RawTable(Detector.PDFPLUMBER, bbox, orient_grid(grid, direction), direction))
+        tables.append(RawTable(Detector.PDFPLUMBER, bbox, orient_grid(grid, turn), turn))
     return [table for table in tables if is_big_enough(table)]
 
 
@@ -117,10 +119,12 @@ def _camelot_grid(table, page_height: float) -> list[list[CellBox]]:
     return grid
 
 
-def camelot_tables(path: str | Path, page_number: int, page_chars: Optional[list[dict]] = None) -> list[RawTable]:
+def camelot_tables(path: str | Path, page_number: int, page_chars: Optional[list[dict]] = None,
+                   direction: Optional[int] = None) -> list[RawTable]:
     """Ruled tables camelot lattice sees on one page (1-based); [] when it fails or finds none.
 
-    `page_chars` (pdfplumber chars, when already parsed) give the text direction of each table.
+    `direction`: the page's orientation decision (PageText.direction); without it `page_chars`
+    (pdfplumber chars, when already parsed) give the text direction of each table.
     """
     import camelot  # imported lazily: it pulls opencv and pandas, ~1 s on first use
 
@@ -140,10 +144,10 @@ def camelot_tables(path: str | Path, page_number: int, page_chars: Optional[list
         bbox = clip((x0, height - y1, x1, height - y0), width, height)
         if bbox is None:
             continue
-        chars = [char for char in page_chars or () if _inside(char, bbox)]
-        direction = text_direction(chars)
-        grid = orient_grid(_clip_grid(_camelot_grid(table, height), width, height), direction)
-        tables.append(RawTable(Detector.CAMELOT, bbox, grid, direction))
+        turn = direction if direction is not None else text_direction(
+            char for char in page_chars or () if _inside(char, bbox))
+        grid = orient_grid(_clip_grid(_camelot_grid(table, height), width, height), turn)
+        tables.append(RawTable(Detector.CAMELOT, bbox, grid, turn))
     return [table for table in tables if is_big_enough(table)]
 
 
@@ -206,7 +210,8 @@ def _lattice_could_see(page: FinderInput) -> bool:
     return page.page.has_text_layer and has_ruling(page.plumber_page)
 
 
-register_table_finder(TableFinder(Detector.PDFPLUMBER, lambda page: pdfplumber_tables(page.plumber_page)))
+register_table_finder(TableFinder(Detector.PDFPLUMBER,
+                                  lambda page: pdfplumber_tables(page.plumber_page, page.page.direction)))
 register_table_finder(TableFinder(Detector.CAMELOT,
-                                  lambda page: camelot_tables(page.path, page.number, page.plumber_page.chars),
+                                  lambda page: camelot_tables(page.path, page.number, direction=page.page.direction),
                                   applies=_lattice_could_see))

@@ -48,21 +48,6 @@ def is_picture_page(pdfium_page, frame: PageFrame, page: PageText) -> bool:
     return len(page.text.strip()) < IMAGE_PAGE_MAX_CHARS and image_share(pdfium_page, frame) >= IMAGE_PAGE_SHARE
 
 
-def _direction_from_angles(textpage, count: int) -> int:
-    """pdfium's char angle (radians, counter-clockwise): ~pi/2 up the page, ~3pi/2 down."""
-    up = down = upright = 0
-    for index in range(0, count, max(1, count // 200)):
-        angle = pdfium_c.FPDFText_GetCharAngle(textpage.raw, index)
-        if 1.2 < angle < 1.9:
-            up += 1
-        elif 4.3 < angle < 5.0:
-            down += 1
-        else:
-            upright += 1
-    best = max(up, down, upright)
-    return UP_THE_PAGE if best == up else DOWN_THE_PAGE if best == down else UPRIGHT
-
-
 def _to_reading(box: BBox, direction: int, width: float, height: float) -> tuple[float, float, float, float]:
     x0, top, x1, bottom = box
     if direction == UP_THE_PAGE:
@@ -72,10 +57,10 @@ def _to_reading(box: BBox, direction: int, width: float, height: float) -> tuple
     return box
 
 
-def glyphs(textpage, frame: PageFrame) -> tuple[list[Glyph], list[BBox]]:
-    """Visible glyphs in the text's reading frame, and their displayed boxes."""
+def glyphs(textpage, frame: PageFrame, direction: int = UPRIGHT) -> tuple[list[Glyph], list[BBox]]:
+    """Visible glyphs in the text's reading frame (`direction`: the page's orientation decision,
+    PageText.direction), and their displayed boxes."""
     count = textpage.count_chars()
-    direction = _direction_from_angles(textpage, count) if count else UPRIGHT
     width, height = frame.displayed_size
     found, boxes = [], []
     for index in range(count):
@@ -134,9 +119,9 @@ def fallback_parts(pdfium_page, textpage, frame: PageFrame, page: PageText) -> t
     """(detector, displayed bbox, rows) of the fallback candidate of one page."""
     width, height = frame.displayed_size
     if is_picture_page(pdfium_page, frame, page):
-        found, _ = glyphs(textpage, frame) if page.has_text_layer else ([], [])
+        found, _ = glyphs(textpage, frame, page.direction) if page.has_text_layer else ([], [])
         return Detector.FALLBACK_PAGE, (0.0, 0.0, width, height), text_rows(found)
-    found, boxes = glyphs(textpage, frame)
+    found, boxes = glyphs(textpage, frame, page.direction)
     if not boxes:
         return Detector.FALLBACK_PAGE, (0.0, 0.0, width, height), []
     return Detector.FALLBACK_TEXT, union(boxes), text_rows(found)

@@ -9,6 +9,8 @@ from typing import Optional
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import PageText
 from soe_desktop.core.pdf.ingest import open_pdfium
+from soe_desktop.core.pdf.orientation import page_direction, sideways_note
+from soe_desktop.core.pdf.rotation import frame_of
 
 # A page whose text layer holds fewer characters than this is treated as having none
 # (scanned inserts often carry a page number or a watermark only).
@@ -23,6 +25,7 @@ def _page_text(pdf, index: int) -> PageText:
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_bounded()
+            direction = page_direction(textpage, frame_of(page))
         finally:
             textpage.close()
     finally:
@@ -35,6 +38,8 @@ def _page_text(pdf, index: int) -> PageText:
         rotation=int(rotation),
         text=text,
         has_text_layer=len(text.strip()) >= MIN_TEXT_CHARS,
+        direction=direction,
+        reading=sideways_note(direction),
     )
 
 

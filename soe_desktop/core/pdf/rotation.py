@@ -7,8 +7,9 @@ store displayed, top-left boxes (docs/CONCEPTS.md, Candidate), so every pdfium c
 
 Grids drawn turned by 90 degrees inside an upright page are a second, separate problem: their
 text runs up or down the page, pdfplumber extracts it reversed, and the table's visual rows are
-the page's columns. `text_direction` finds the turn from the glyph matrices and `orient_grid`
-turns the cell matrix back so rows are procedures again.
+the page's columns. The page's one decision on the turn is orientation.py's `page_direction`
+(stored on PageText.direction); `text_direction` is the same vote over pdfplumber's characters, for
+callers without a page decision. `orient_grid` turns the cell matrix back so rows are procedures again.
 """
 
 from __future__ import annotations

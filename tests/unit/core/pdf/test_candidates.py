@@ -141,7 +141,7 @@ def test_camelot_runs_only_where_pdfplumber_finds_nothing(ruled_pdf, monkeypatch
     assert [c.detector for c in _find(ruled_pdf, [2])[1]] == ["pdfplumber"]
 
     monkeypatch.undo()
-    monkeypatch.setattr(module, "pdfplumber_tables", lambda page: [])
+    monkeypatch.setattr(module, "pdfplumber_tables", lambda page, direction=None: [])
     found = _find(ruled_pdf, [2])[1]
     assert [c.detector for c in found] == ["camelot"]
     assert found[0].rows == ruled_pdf.drawn[0].rows
@@ -158,8 +158,8 @@ def test_a_registered_table_finder_runs_after_the_built_in_ones(ruled_pdf, monke
         return [detect.RawTable(Detector.MANUAL, (10.0, 10.0, 200.0, 200.0), [[(10.0, 10.0, 100.0, 100.0)] * 2] * 2)]
 
     monkeypatch.setattr(detect, "TABLE_FINDERS", list(detect.TABLE_FINDERS))
-    monkeypatch.setattr(detect, "pdfplumber_tables", lambda page: [])
-    monkeypatch.setattr(detect, "camelot_tables", lambda *args: [])
+    monkeypatch.setattr(detect, "pdfplumber_tables", lambda page, direction=None: [])
+    monkeypatch.setattr(detect, "camelot_tables", lambda *args, **kwargs: [])
     detect.register_table_finder(detect.TableFinder(Detector.MANUAL, finder))
     found = _find(ruled_pdf, [2])[1]
     assert seen == [2] and [c.detector for c in found] == [Detector.MANUAL]

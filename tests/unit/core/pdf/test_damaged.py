@@ -102,10 +102,10 @@ def _failing_on_number(number: int, failure):
     number their pages from 1, so the copy's page_number cannot tell)."""
     real = detect.pdfplumber_tables
 
-    def finder(page):
+    def finder(page, direction=None):
         if _page_of(page) == number:
             failure()
-        return real(page)
+        return real(page, direction)
 
     return finder
 
@@ -139,9 +139,9 @@ def test_a_page_over_its_time_limit_is_abandoned_and_the_rest_triaged(protocol, 
 def test_a_document_over_its_limit_triages_what_it_has(protocol, monkeypatch):
     real = detect.pdfplumber_tables
 
-    def every_page_slow(page):
+    def every_page_slow(page, direction=None):
         time.sleep(0.6)
-        return real(page)
+        return real(page, direction)
 
     monkeypatch.setattr(detect, "pdfplumber_tables", every_page_slow)
     result = triage(protocol, options=AnalysisOptions(ocr=False, document_time_limit_s=1.5))
