@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import getpass
 
-from soe_desktop.core.model import Label, LabelKind, LabelSource
+from soe_desktop.core.labeling.uncertain_reading import reading_note, reading_uncertain
+from soe_desktop.core.model import Candidate, Label, LabelKind, LabelSource
 
 AUTO_ACCEPT_SOURCE = str(LabelSource.rule("auto-accept"))
 
@@ -72,21 +73,42 @@ def undo_review(store, sha256: str, label_id: int, actor: str | None = None) -> 
     return retraction
 
 
+def auto_accept_refusal(candidate: Candidate | None) -> str:
+    """Why the auto-accept rule leaves this candidate to a person ("" when it may accept it).
+
+    A page read uncertainly (OCR'd or pictured, sideways, stamped, redacted: core/pdf marks its
+    candidates `reading_uncertain`) is never closed by the rule, however sure the labeler says it
+    is: a confident "no" on a misread grid is exactly the error nobody would then see.
+    """
+    if candidate is None or not reading_uncertain(candidate):
+        return ""
+    return f"{reading_note(candidate)}: left for review"
+
+
+def auto_accepts(label: Label, candidate: Candidate | None, threshold: float) -> bool:
+    """The rule's decision on one candidate's effective label (used here and by the benchmarks)."""
+    if not 0 < threshold <= 1 or is_reviewed(label):
+        return False
+    return label.confidence >= threshold and not auto_accept_refusal(candidate)
+
+
 def apply_auto_accept(store, sha256: str, threshold: float) -> int:
     """Accept-by-rule every machine label at or above `threshold`; returns how many were accepted.
 
     The rule label copies the verdict and confidence and says why, so it shows apart from human
-    decisions and can be retracted like any other label.
+    decisions and can be retracted like any other label. Candidates on pages read uncertainly stay
+    for a person (auto_accept_refusal); their machine label already says why in its reason.
     """
     if threshold <= 0 or threshold > 1:
         return 0
     effective = store.effective_labels(sha256)
+    candidates = {candidate.id: candidate for candidate in store.candidates(sha256)}
     accepted = [
         Label(candidate_id=cid, is_soe=label.is_soe, confidence=label.confidence, source=AUTO_ACCEPT_SOURCE,
               reason=f"auto-accepted: {label.source} confidence {label.confidence:.2f} ≥ {threshold:.2f}",
               agree=label.agree, details={"accepted_label": label.id, "threshold": threshold})
         for cid, label in effective.items()
-        if not is_reviewed(label) and label.confidence >= threshold
+        if auto_accepts(label, candidates.get(cid), threshold)
     ]
     if accepted:
         store.add_labels(accepted)

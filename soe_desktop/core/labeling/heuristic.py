@@ -24,6 +24,7 @@ from typing import Mapping, Optional, Sequence
 
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.groups import group_consensus
+from soe_desktop.core.labeling.uncertain_reading import temper_uncertain
 from soe_desktop.core.pdf.page_model import LogisticModel, load_page_model, logit, sigmoid
 from soe_desktop.core.model import Candidate, Detector, Label, PageText
 from soe_desktop.core.pdf.features import PAGE_PREFIX, single_page_features
@@ -115,7 +116,8 @@ def single_page_features_from_text(text: str) -> dict[str, float]:
 
 class HeuristicTeacher:
     """Labeler protocol: one Label per candidate, same order; `details` = {"json": p, "text": p}.
-    A table continued over pages is judged as one (groups.py)."""
+    A table continued over pages is judged as one (groups.py); a page read uncertainly gets a
+    lowered confidence (uncertain_reading.py)."""
 
     name = NAME
 
@@ -164,4 +166,8 @@ class HeuristicTeacher:
             check(cancel)
             labels.append(self.label_one(candidate))
             progress(Progress("labelling", done, len(candidates)))
-        return group_consensus(candidates, labels, self.threshold) if self.consensus else labels
+        if self.consensus:
+            labels = group_consensus(candidates, labels, self.threshold)
+        # A misread page (OCR, sideways, redacted) keeps its verdict but not its certainty: review
+        # sees it first and the auto-accept rule leaves it to a person (uncertain_reading.py).
+        return temper_uncertain(candidates, labels, self.threshold)

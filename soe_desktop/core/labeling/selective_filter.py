@@ -14,6 +14,13 @@ def passes_filter(label: Label, threshold: float, require_agreement: bool = True
     """A teacher label is kept when both representations agreed and its confidence reaches `threshold`."""
     if require_agreement and label.agree is not True:
         return False
+    # A label on a page read uncertainly (uncertain_reading.py) is capped at 0.70, under the default
+    # threshold, so by default it never trains the student: both votes read the same OCR'd or turned
+    # text, so their agreement is no independent evidence (a sideways grid drew "no" from both at
+    # 0.96). A person's label on such a page is gold and trains it. Below the cap, agreement stays
+    # required for these even when the caller waives it for the others.
+    if label.details.get("reading_uncertain") and label.agree is not True:
+        return False
     return label.confidence >= threshold
 
 

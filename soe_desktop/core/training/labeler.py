@@ -16,6 +16,7 @@ from typing import Optional, Sequence
 from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import CancelToken, ProgressCallback
 from soe_desktop.core.labeling.groups import group_consensus
+from soe_desktop.core.labeling.uncertain_reading import temper_uncertain
 from soe_desktop.core.model import Candidate, Label, LabelSource
 from soe_desktop.core.training.arguments import TrainingArguments
 from soe_desktop.core.training.registry import ARGS_FILE, read_run_record
@@ -91,7 +92,11 @@ class StudentLabeler:
     ) -> list[Label]:
         probabilities = self.probabilities(candidates, progress, cancel)
         labels = [self._to_label(candidate, p) for candidate, p in zip(candidates, probabilities)]
-        return group_consensus(candidates, labels, self.threshold)  # a continued table is judged as one (groups.py)
+        labels = group_consensus(candidates, labels, self.threshold)  # a continued table is judged as one (groups.py)
+        # The student's calibration was fitted on pages read plainly: on a misread page (OCR,
+        # sideways, redacted) its confidence is lowered below "uncertain below", so routing sends
+        # the table to Gemini or a person (core/labeling/uncertain_reading.py, shared with the teacher).
+        return temper_uncertain(candidates, labels, self.threshold)
 
     def _to_label(self, candidate: Candidate, p_soe: float) -> Label:
         return Label.from_probability(

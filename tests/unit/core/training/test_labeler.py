@@ -154,3 +154,25 @@ def test_a_folder_saved_before_thresholds_were_tuned_decides_at_one_half(model_f
     assert labeler.threshold == 0.5
     candidates = _candidates(1, 6)
     assert [label.is_soe for label in labeler.label(candidates)] == [p >= 0.5 for p in labeler.probabilities(candidates)]
+
+
+def test_a_misread_page_gets_a_confidence_below_auto_accept_and_uncertain_below(model_folder, monkeypatch):
+    """The student's calibrated 0.99 is about pages read plainly; on an OCR'd or sideways page the
+    same score is lowered (core/labeling/uncertain_reading.py), so routing and review see it."""
+    from soe_desktop.core.labeling.uncertain_reading import READING_UNCERTAIN
+    from soe_desktop.core.settings import Settings
+
+    _, folder, _ = model_folder
+    labeler = StudentLabeler(folder, device="cpu")
+    candidates = _candidates(1, 4)
+    for candidate in candidates[2:]:
+        candidate.features[READING_UNCERTAIN] = 1.0
+    scores = [0.995, 0.002, 0.995, 0.002]
+    monkeypatch.setattr(labeler, "probabilities", lambda *_args, **_kwargs: scores)
+    plain_yes, plain_no, misread_yes, misread_no = labeler.label(candidates)
+    settings = Settings()
+    assert min(plain_yes.confidence, plain_no.confidence) >= settings.auto_accept_threshold
+    assert (misread_yes.is_soe, misread_no.is_soe) == (plain_yes.is_soe, plain_no.is_soe)
+    for label in (misread_yes, misread_no):
+        assert label.confidence < settings.uncertain_threshold < settings.auto_accept_threshold
+        assert label.details[READING_UNCERTAIN] is True and "left for review" in label.reason
