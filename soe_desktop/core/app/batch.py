@@ -1,0 +1,394 @@
+"""Whole archives through Dask distributed: `soe batch` (and the window's folder drops).
+
+The client copies each file into the library (fingerprinting it, as `soe ingest` does), skips the
+documents already finished, and submits the rest to Dask workers, which run batch_worker's
+per-document step. Results are stored as they arrive, by the client alone, through ingest.py's
+store halves: the library sees the same documents, labels, statuses and audit rows as from
+`soe ingest` on the same files, and a rerun (or `--resume`) skips what was finished.
+
+Faults are left to Dask: a worker that dies mid-document has its task re-run elsewhere, up to
+`distributed.scheduler.allowed-failures` times (then the document is recorded failed, KilledWorker);
+a document still running `document_time_limit_s` + a grace after it started is cancelled, recorded
+failed, and its worker restarted by its nanny (the analysis stops itself at the limit, leaving pages
+unread as in `soe ingest`; the grace covers labelling, and the watchdog what no budget can stop).
+Ctrl+C cancels what is not finished; what was stored stays.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from soe_desktop.core.app.batch_worker import ComputedDocument, DocumentJob, StudentPlugin, compute_document, \
+    executing_keys
+from soe_desktop.core.app.ingest import FINISHED, IngestResult, already_stored, finish, first_pass_settings, \
+    open_or_discard, store_student_pass, store_teacher_pass, teach
+from soe_desktop.core.app.labelers import LABELERS, LabelerContext
+from soe_desktop.core.errors import BadInputError, SoeError
+from soe_desktop.core.model import Document
+from soe_desktop.core.pdf.ingest import document_of
+from soe_desktop.core.settings import Settings
+from soe_desktop.core.store.files import store_copy
+
+log = logging.getLogger(__name__)
+
+WATCHDOG_GRACE_S = 120.0  # past document_time_limit_s, for labelling after the analysis's own stop
+DONE, SKIPPED, FAILED = "done", "skipped", "failed"
+
+
+@dataclass
+class BatchOptions:
+    ocr: bool = True
+    allow_cloud: bool = False  # consent for these documents (a Gemini teacher or routing)
+    grace_s: float = WATCHDOG_GRACE_S
+    poll_s: float = 1.0  # how often the watchdog asks the workers what they are running
+    before: Optional[Callable[[str], None]] = None  # runs on the worker before each document (tests)
+
+
+@dataclass
+class Outcome:
+    """One input file's fate in this batch (what the progress bar and the window's rows show)."""
+
+    path: str
+    state: str  # DONE, SKIPPED or FAILED
+    reason: str = ""
+    result: Optional[IngestResult] = None
+    ocr_pages: int = 0
+    seconds: float = 0.0  # the worker's time on it
+    worker_pid: int = 0
+    peak_rss_mb: float = 0.0
+
+
+@dataclass
+class BatchSummary:
+    total: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    workers: int = 0
+    interrupted: bool = False
+    dashboard: str = ""
+
+    def count(self, state: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.state == state)
+
+    def to_json(self) -> dict:
+        """The `soe batch --json` contract (README): add keys, never rename."""
+        done = [o for o in self.outcomes if o.state == DONE]
+        peaks: dict[int, float] = {}
+        for outcome in self.outcomes:
+            if outcome.worker_pid:
+                peaks[outcome.worker_pid] = max(peaks.get(outcome.worker_pid, 0.0), outcome.peak_rss_mb)
+        return {
+            "total": self.total,
+            "done": len(done),
+            "skipped": self.count(SKIPPED),
+            "failed": self.count(FAILED),
+            "repaired": sum(1 for o in done if o.result and o.result.repaired),
+            "ocr_pages": sum(o.ocr_pages for o in done),
+            "statuses": _tally(o.result.status for o in done if o.result),
+            "failures": [{"path": o.path, "reason": o.reason} for o in self.outcomes if o.state == FAILED],
+            "not_finished": self.total - len(self.outcomes),
+            "interrupted": self.interrupted,
+            "workers": self.workers,
+            "seconds": round(self.seconds, 3),
+            "documents_per_minute": round(len(done) * 60 / self.seconds, 2) if self.seconds else 0.0,
+            "peak_rss_mb_per_worker": [round(value, 1) for value in peaks.values()],
+            "dashboard": self.dashboard,
+        }
+
+
+def _tally(values) -> dict[str, int]:
+    tally: dict[str, int] = {}
+    for value in values:
+        tally[value] = tally.get(value, 0) + 1
+    return tally
+
+
+def batch_inputs(source: Path) -> list[Path]:
+    """The PDFs of a folder (recursively, sorted) or of a list file (one path a line; relative
+    paths are relative to the list's folder; blank lines and '#' comments ignored)."""
+    source = Path(source)
+    if source.is_dir():
+        found = sorted(source.rglob("*.pdf"))
+    elif source.is_file():
+        lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+        entries = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        found = [path if path.is_absolute() else source.parent / path for path in map(Path, entries)]
+    else:
+        raise BadInputError(f"{source}: no such folder or list file")
+    if not found:
+        raise BadInputError(f"{source}: no PDFs to process")
+    return found
+
+
+def require_dask() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise BadInputError("soe batch needs Dask distributed: pip install 'soe-desktop[batch]'") from None
+
+
+@contextmanager
+def connect(workers: int = 0, scheduler: str = "") -> Iterator[object]:
+    """A Dask client: on an existing cluster at `scheduler` (tcp://host:8786), else on a local
+    cluster of `workers` single-threaded worker processes (0 = one per core)."""
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            raise BadInputError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+        with client:
+            yield client
+        return
+    dashboard = ":0" if _has_bokeh() else None  # a free port, only when the dashboard can be served
+    with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                      dashboard_address=dashboard, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def _has_bokeh() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("bokeh") is not None
+
+
+def dashboard_link(client) -> str:
+    return str(getattr(client, "dashboard_link", "") or "") if _has_bokeh() else ""
+
+
+def run_batch(paths: list[Path], settings: Settings, store, client, options: Optional[BatchOptions] = None,
+              on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+              should_stop: Callable[[], bool] = lambda: False) -> BatchSummary:
+    """Process `paths` on the client's cluster, storing each result as it arrives. Returns the
+    summary; KeyboardInterrupt (or `should_stop()`) cancels the documents not yet finished."""
+    options = options or BatchOptions()
+    started = time.perf_counter()
+    summary = BatchSummary(total=len(paths), workers=len(client.scheduler_info().get("workers", {})),
+                           dashboard=dashboard_link(client))
+
+    def report(outcome: Outcome) -> None:
+        summary.outcomes.append(outcome)
+        on_outcome(outcome)
+
+    futures: dict = {}
+    watchdog = _Watchdog(client, futures, settings.document_time_limit_s, options)
+    try:
+        submitted = _submit_all(paths, settings, store, client, options, futures, report)
+        watchdog.start()
+        _collect(futures, submitted, store, settings, options, watchdog, report, should_stop)
+        _record_repeats(submitted, store, report)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        watchdog.stop()
+        pending = [future for future in futures if not future.done()]
+        if pending:
+            client.cancel(pending)
+            summary.interrupted = summary.interrupted or should_stop()
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+@dataclass
+class _Submitted:
+    first: dict = field(default_factory=dict)  # sha256 -> the first input path with those bytes
+    repeats: list = field(default_factory=list)  # (path, sha256, stored path) of the later ones
+
+
+def _submit_all(paths, settings: Settings, store, client, options: BatchOptions, futures: dict, report) -> _Submitted:
+    """Copy each file into the library and submit it, skipping those already finished."""
+    first_pass = first_pass_settings(settings, store)
+    entry = LABELERS.get(first_pass.teacher)
+    teacher_here = entry is None or not entry.needs_network
+    active = store.active_model()
+    student_path = str(active["path"]) if active and active.get("path") else ""
+    if student_path:
+        client.register_plugin(StudentPlugin(student_path))
+    submitted = _Submitted()
+    for path in paths:
+        try:
+            stored_path, sha256 = store_copy(Path(path), settings.documents_dir)
+        except BadInputError as error:
+            report(Outcome(str(path), FAILED, str(error)))
+            continue
+        if sha256 in submitted.first:
+            submitted.repeats.append((path, sha256, stored_path))
+            continue
+        submitted.first[sha256] = path
+        row = store.document(sha256)
+        if row is not None and row.get("status") in FINISHED:
+            report(_skip(store, Document(str(path), sha256, int(row["page_count"])), stored_path))
+            continue
+        job = DocumentJob(str(stored_path), str(path), sha256, first_pass, options.ocr, teacher_here,
+                          student_path, options.before)
+        futures[client.submit(compute_document, job, key=f"soe-document-{sha256}", pure=False)] = job
+    return submitted
+
+
+def _skip(store, document: Document, stored_path: Path) -> Outcome:
+    """A finished document is not redone; the library records the repeated drop as `soe ingest`
+    does (a 'document.duplicate' audit row)."""
+    store.add_document(document, str(stored_path), Path(document.path).name)
+    return Outcome(document.path, SKIPPED, "already finished", result=already_stored(store, document))
+
+
+def _record_repeats(submitted: _Submitted, store, report) -> None:
+    """The same bytes given twice in one batch: the later ones are repeats of the first."""
+    for path, sha256, stored_path in submitted.repeats:
+        row = store.document(sha256)
+        if row is None:
+            report(Outcome(str(path), FAILED, f"same file as {Path(submitted.first[sha256]).name}, which failed"))
+            continue
+        report(_skip(store, Document(str(path), sha256, int(row["page_count"])), stored_path))
+
+
+def _collect(futures: dict, submitted: _Submitted, store, settings: Settings, options: BatchOptions,
+             watchdog: "_Watchdog", report, should_stop) -> None:
+    from distributed import as_completed
+
+    for future in as_completed(list(futures)):
+        job = futures[future]
+        if future.status == "finished":
+            report(_stored_outcome(store, settings, options, future.result()))
+        else:
+            reason = watchdog.reasons.get(future.key) or _one_line(future)
+            report(_recorded_failure(store, job, reason))
+        if should_stop():
+            raise KeyboardInterrupt
+
+
+def _one_line(future) -> str:
+    if future.status == "cancelled":
+        return "cancelled"
+    error = future.exception()
+    if type(error).__name__ == "KilledWorker":
+        return "its worker died on it every time it was run (Dask KilledWorker)"
+    return f"{type(error).__name__}: {error}".splitlines()[0]
+
+
+def _stored_outcome(store, settings: Settings, options: BatchOptions, computed: ComputedDocument) -> Outcome:
+    """Store one worker's result as ingest_document would have, and say how it went."""
+    job = computed.job
+    outcome = Outcome(job.original_path, FAILED, computed.error, seconds=computed.seconds,
+                      worker_pid=computed.worker_pid, peak_rss_mb=computed.peak_rss_mb)
+    if computed.refused:
+        if computed.discard_copy and store.document(job.sha256) is None:
+            Path(job.stored_path).unlink(missing_ok=True)  # a refused file leaves nothing behind
+        return outcome
+    document = computed.document
+    if not store.add_document(document, job.stored_path, job.name) and \
+            (store.document(job.sha256) or {}).get("status") in FINISHED:
+        outcome.state, outcome.result = SKIPPED, already_stored(store, document)
+        return outcome
+    try:
+        outcome.result = _store_passes(store, settings, options, computed)
+    except SoeError as error:
+        outcome.reason = str(error)
+        return outcome
+    outcome.state, outcome.reason = (FAILED, computed.student_error) if computed.student_error else (DONE, "")
+    outcome.ocr_pages = computed.ocr_pages
+    return outcome
+
+
+def _store_passes(store, settings: Settings, options: BatchOptions, computed: ComputedDocument) -> IngestResult:
+    sha256, passed = computed.job.sha256, computed.passed
+    if computed.error:
+        store.set_status(sha256, "error", computed.error)
+        raise SoeError(computed.error)
+    if not computed.job.teacher_here:  # a network teacher labels here, with the library's consent and ledger
+        context = LabelerContext(first_pass_settings(settings, store), store, allow_cloud=options.allow_cloud)
+        try:
+            passed = teach(passed.analysis, context)
+        except SoeError as error:
+            store.set_status(sha256, "error", str(error))
+            raise
+    store_teacher_pass(store, passed, computed.opened_repaired)
+    sources, messages = [passed.teacher], list(passed.messages)
+    if computed.student:
+        student_sources, student_messages = store_student_pass(
+            store, sha256, settings, computed.student, store.candidates(sha256), computed.student_labels,
+            options.allow_cloud)
+        sources, messages = sources + student_sources, messages + student_messages
+    return finish(store, computed.document, settings, sources, messages, computed.seconds)
+
+
+def _recorded_failure(store, job: DocumentJob, reason: str) -> Outcome:
+    """A document Dask could not finish (a dying worker, the watchdog): recorded 'error' with
+    the reason, like a failure inside the step. The library learns of it only now, so it is
+    opened here once for its page count; a file that cannot be opened stays unrecorded."""
+    if store.document(job.sha256) is None:
+        try:
+            opened = open_or_discard(Path(job.stored_path), store, job.sha256, job.name)
+        except BadInputError as error:
+            return Outcome(job.original_path, FAILED, str(error))
+        try:
+            store.add_document(document_of(opened.pdf, job.original_path, job.sha256), job.stored_path, job.name)
+        except BadInputError as error:
+            return Outcome(job.original_path, FAILED, str(error))
+        finally:
+            opened.close()
+    store.set_status(job.sha256, "error", reason)
+    return Outcome(job.original_path, FAILED, reason)
+
+
+class _Watchdog:
+    """Cancels a document still running `limit + grace` seconds after a worker began it and
+    restarts that worker (its thread cannot be stopped otherwise). Dask has no task time limit of
+    its own; this asks the workers what they execute (Client.run) and uses Dask's cancel/restart."""
+
+    def __init__(self, client, futures: dict, limit_s: float, options: BatchOptions) -> None:
+        self.client, self.futures = client, futures
+        self.limit_s = limit_s + options.grace_s if limit_s else 0.0
+        self.poll_s = options.poll_s
+        self.reasons: dict[str, str] = {}
+        self.began: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="soe-batch-watchdog", daemon=True)
+
+    def start(self) -> None:
+        if self.limit_s:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        by_key = {future.key: future for future in list(self.futures)}
+        while not self._stop.wait(self.poll_s):
+            try:
+                running = self.client.run(executing_keys, on_error="ignore")
+            except Exception as error:  # a worker restarting, the cluster closing: ask again later
+                log.debug("watchdog: %s", error)
+                continue
+            self._check(running, by_key)
+
+    def _check(self, running: dict, by_key: dict) -> None:
+        now = time.monotonic()
+        for address, keys in running.items():
+            for key in keys:
+                future = by_key.get(key)
+                if future is None or future.done():
+                    continue
+                began = self.began.setdefault(key, now)
+                if now - began > self.limit_s:
+                    self.reasons[key] = (f"ran past the document time limit ({self.limit_s:.0f} s with the "
+                                         f"grace for labelling); stopped")
+                    future.cancel()
+                    self._restart(address)
+
+    def _restart(self, address: str) -> None:
+        try:
+            self.client.restart_workers([address], raise_for_error=False)
+        except Exception as error:  # a worker without a nanny cannot be restarted: it stays busy
+            log.warning("could not restart worker %s: %s", address, error)
