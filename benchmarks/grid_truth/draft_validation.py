@@ -9,7 +9,8 @@
 - survey: per labelled SoE page of the corpus, the traits the tuned grids lack (fill rectangles by
   colour, thin rules, non-upright glyphs, text layer size, images), to choose the grids.
 - render: pages as PNG (pypdfium2) under /tmp/soe_validation/ (never in the repository); --crop
-  renders a region (PDF points, top-left origin) at the scale, to read narrow columns.
+  renders a region (PDF points, top-left origin of the upright page) at the scale, to read narrow
+  columns; --sideways turns the image a quarter clockwise so a grid drawn up the page reads across.
 - draft: the page text from pypdfium2 (not the project's extractor): words binned into lines, each
   printed with its x position, then a first positional draft in the transcription format below
   (columns = clusters of short mark tokens). The draft is only a start: every name, label and mark
@@ -76,7 +77,7 @@ def _colour(value) -> str:
     return str(value)
 
 
-def render(corpus: Path, folder: str, pages: list[int], scale: float, crop: str) -> None:
+def render(corpus: Path, folder: str, pages: list[int], scale: float, crop: str, sideways: bool = False) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     document = pypdfium2.PdfDocument(str(corpus / folder / "protocol.pdf"))
     for number in pages:
@@ -86,6 +87,9 @@ def render(corpus: Path, folder: str, pages: list[int], scale: float, crop: str)
             x0, top, x1, bottom = (float(v) for v in crop.split(","))
             image = image.crop((int(x0 * scale), int(top * scale), int(x1 * scale), int(bottom * scale)))
             suffix = "_crop" + "_".join(str(int(float(v))) for v in crop.split(","))
+        if sideways:  # turn the page so the sideways grid reads left to right
+            image = image.rotate(-90, expand=True)
+            suffix += "_turned"
         target = OUT / f"{folder}_p{number}_s{scale:g}{suffix}.png"
         image.save(target)
         print(target)
@@ -143,7 +147,7 @@ def lines_of(words) -> list[list[tuple]]:
     return [sorted(line) for line in lines]
 
 
-def draft(corpus: Path, folder: str, pages: list[int], sideways: bool) -> None:
+def draft(corpus: Path, folder: str, pages: list[int], sideways: bool, given: str = "") -> None:
     document = pypdfium2.PdfDocument(str(corpus / folder / "protocol.pdf"))
     print(f"document: {folder}\npages: {' '.join(map(str, pages))}")
     for number in pages:
@@ -152,7 +156,7 @@ def draft(corpus: Path, folder: str, pages: list[int], sideways: bool) -> None:
         for line in lines:
             print("# " + "  ".join(f"[{w[0]:.0f}]{w[4]}" for w in line))
         centres = sorted((w[0] + w[2]) / 2 for line in lines for w in line if w[4] in MARK_TOKENS)
-        columns = _clusters(centres)
+        columns = [float(v) for v in given.split(",")] if given else _clusters(centres)
         print(f"page {number}: " + " ".join(f"c{j + 1}" for j in range(len(columns))))
         for line in lines:
             name = " ".join(w[4] for w in line if (w[0] + w[2]) / 2 < (columns[0] - 8 if columns else 1e9))
@@ -278,6 +282,8 @@ def main(argv=None) -> int:
         p.add_argument("--scale", type=float, default=2.0)
         p.add_argument("--crop", default="")
         p.add_argument("--sideways", action="store_true", help="text runs up an upright page")
+        p.add_argument("--columns", default="", help="draft: column x centres (read off the header) "
+                       "instead of clusters of mark tokens")
     b = sub.add_parser("build")
     b.add_argument("source")
     b.add_argument("--corpus", default=str(DEFAULT_CORPUS))
@@ -289,9 +295,9 @@ def main(argv=None) -> int:
     if args.command == "survey":
         survey(corpus)
     elif args.command == "render":
-        render(corpus, args.folder, args.pages, args.scale, args.crop)
+        render(corpus, args.folder, args.pages, args.scale, args.crop, args.sideways)
     elif args.command == "draft":
-        draft(corpus, args.folder, args.pages, args.sideways)
+        draft(corpus, args.folder, args.pages, args.sideways, args.columns)
     else:
         build(Path(args.source), corpus)
     return 0
