@@ -43,6 +43,7 @@ class PagePlan:
     rotated: bool = False
     borderless: bool = False
     negative_kind: str = ""
+    layout: str = ""  # a hard layout's name (hard_layouts.py): "stamped-pictured", "sideways", "redacted"
 
 
 @dataclass
@@ -189,8 +190,15 @@ def _body(plan: _Plan, prose_pages: int, include_soe: bool, borderless: bool, st
     return sorted(items, key=lambda item: item[0])
 
 
+# Adds the main SoE (section 1.3) to a plan, given the mark style; hard_layouts.py passes its own.
+MainSoe = Callable[[_Plan, str], None]
+# (section key, adder) of a table placed among the prose pages by its section number.
+Placed = tuple[tuple[int, ...], Callable[[], None]]
+
+
 def _plan(seed: int, prose_pages: int, image_only_soe: bool, borderless: bool, include_soe: bool,
-          mark_style: Optional[str]) -> _Plan:
+          mark_style: Optional[str], main_soe: Optional[MainSoe] = None,
+          appendix: Callable[[_Plan, str], list[Placed]] = lambda _plan, _style: []) -> _Plan:
     rng = random.Random(seed)
     plan = _Plan(_protocol(rng), rng)
     style = mark_style or rng.choice(("X", "X", "check", "bullet"))
@@ -202,13 +210,14 @@ def _plan(seed: int, prose_pages: int, image_only_soe: bool, borderless: bool, i
                           toc_entry="1.1 Synopsis" if part == 0 else ""))
     _add_negative(plan, "abbreviations")
     if include_soe:
-        _add_main_soe(plan, style, image_only_soe)
+        (main_soe or (lambda p, s: _add_main_soe(p, s, image_only_soe)))(plan, style)
     else:
         text = ("The schedule of activities for this study is provided in a separate document, the SoA Addendum, "
                 "which is maintained by the Sponsor and distributed to sites with each protocol amendment.")
         plan.add(PagePlan(lambda c: P.draw_prose(c, "1.3 Schedule of Activities", random.Random(seed), text),
                           toc_entry="1.3 Schedule of Activities"))
-    for _, add in _body(plan, prose_pages, include_soe, borderless, style):
+    body = _body(plan, prose_pages, include_soe, borderless, style) + appendix(plan, style)
+    for _, add in sorted(body, key=lambda item: item[0]):
         add()
     plan.protocol.page_count = len(plan.pages)
     return plan
@@ -287,3 +296,16 @@ def write_protocol(path, seed: int = 0, *, prose_pages: int = 12, image_only_soe
     path.parent.mkdir(parents=True, exist_ok=True)
     _draw(plan, path)
     return _truth(plan, seed)
+
+
+def write_planned(path, seed: int, main_soe: MainSoe, *, prose_pages: int = 12,
+                  appendix: Callable[[_Plan, str], list[Placed]] = lambda _plan, _style: [],
+                  mark_style: Optional[str] = None) -> tuple[SyntheticTruth, list[PagePlan]]:
+    """`write_protocol` with the main SoE drawn by `main_soe` and the tables `appendix` places
+    among the prose pages (hard_layouts.py): the truth, and the page plans it was read from."""
+    register_fonts()
+    plan = _plan(seed, max(0, prose_pages), False, False, True, mark_style, main_soe, appendix)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _draw(plan, path)
+    return _truth(plan, seed), plan.pages
