@@ -18,6 +18,7 @@ from soe_desktop.cli.documents import open_store
 from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.app.labelers import LabelerContext, make_labeler, teacher_entries
+from soe_desktop.core.labeling.uncertain_reading import READING_UNCERTAIN, calibration_rows, calibration_table, untempered
 from soe_desktop.core.model import LabelKind, LabelSource
 from soe_desktop.core.settings import Settings
 
@@ -179,10 +180,14 @@ def filter_report(obj, source, corpus_dir, thresholds, no_agreement, compare_agr
     report = sf.filter_report(teacher_labels, truth, thresholds or sf.DEFAULT_THRESHOLDS, not no_agreement)
     png = sf.reliability_diagram(teacher_labels, truth, out_dir / "reliability.png",
                                  title=f"{source} labels vs human labels") if truth else None
+    calibration = calibration_rows(teacher_labels, truth)
+    before_png = _reliability_before(teacher_labels, truth, out_dir, source)
     if as_json:
         click.echo(json.dumps({"source": source, "total": report.total, "with_human_label": report.with_truth,
                                "require_agreement": report.require_agreement, "rows": report.as_dicts(),
-                               "reliability_png": str(png) if png else None}))
+                               "ece": calibration[0]["ece_after"], "calibration": calibration,
+                               "reliability_png": str(png) if png else None,
+                               "reliability_before_png": str(before_png) if before_png else None}))
         return
     click.echo(f"{source}: {report.total} labels, {report.with_truth} with a human label; "
                f"agreement {'required' if report.require_agreement else 'not required'}")
@@ -192,7 +197,28 @@ def filter_report(obj, source, corpus_dir, thresholds, no_agreement, compare_agr
         click.echo(sf.filter_report(teacher_labels, truth, thresholds or sf.DEFAULT_THRESHOLDS, False).table())
     if report.agreement_unknown and report.require_agreement:
         click.echo(f"note: {report.agreement_unknown} labels carry no agreement signal and are never kept", err=True)
-    click.echo(f"reliability diagram: {png}" if png else "no human labels: precision and reliability need some")
+    if not png:
+        click.echo("no human labels: precision and reliability need some")
+        return
+    click.echo(f"calibration (confidence in the verdict; 'before': as the labeler gave it, before the "
+               f"uncertain-reading rule): ECE {_ece(calibration[0]['ece_after'])}")
+    click.echo(calibration_table(calibration))
+    click.echo(f"reliability diagram: {png}" + (f" (before the uncertain-reading rule: {before_png})" if before_png else ""))
+
+
+def _ece(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _reliability_before(labels, truth, out_dir: Path, source: str) -> Optional[Path]:
+    """The reliability diagram of the same labels before the uncertain-reading rule lowered some,
+    when it did lower some (labeling/uncertain_reading.py)."""
+    from soe_desktop.core.labeling import selective_filter as sf
+
+    if not truth or not any(label.details.get(READING_UNCERTAIN) for label in labels):
+        return None
+    return sf.reliability_diagram([untempered(label) for label in labels], truth, out_dir / "reliability_before.png",
+                                  title=f"{source} labels before the uncertain-reading rule")
 
 
 @click.command("costs")

@@ -116,3 +116,24 @@ def scored_report(probabilities: Sequence[float], truth: Sequence[bool], thresho
     report["ece"] = expected_calibration_error(probabilities, truth)
     report["n"] = len(truth)
     return report
+
+
+def verdict_calibration(labels: Sequence[Label], truth: Mapping[str, bool], bins: int = 10) -> dict:
+    """Calibration of the confidence *in the verdict* (what review, routing and auto-accept read):
+    labels with a truth, binned by confidence over 0.5-1 in `bins` equal bins (a confidence under
+    0.5, possible with a tuned threshold, counts in the lowest), against the share whose verdict
+    matches the truth. ECE is the count-weighted mean gap |share correct - mean confidence|, the
+    same bins as the reliability diagram of `soe filter-report`."""
+    judged = [(label.confidence, label.is_soe == truth[label.candidate_id])
+              for label in labels if label.candidate_id in truth]
+    if not judged:
+        return {"n": 0, "ece": None, "accuracy": None, "mean_confidence": None}
+    members: dict[int, list[tuple[float, bool]]] = {}
+    for confidence, correct in judged:
+        index = min(bins - 1, max(0, int((confidence - 0.5) / 0.5 * bins)))
+        members.setdefault(index, []).append((confidence, correct))
+    gap = sum(abs(sum(ok for _, ok in inside) / len(inside) - sum(c for c, _ in inside) / len(inside)) * len(inside)
+              for inside in members.values())
+    return {"n": len(judged), "ece": gap / len(judged),
+            "accuracy": sum(ok for _, ok in judged) / len(judged),
+            "mean_confidence": sum(c for c, _ in judged) / len(judged)}

@@ -25,8 +25,9 @@ label it already tempered carries the untempered P(SoE) in its details, and is t
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
+from soe_desktop.core.evaluation.report import verdict_calibration
 from soe_desktop.core.model import Candidate, Detector, Label, from_p_soe
 
 READING_UNCERTAIN = "reading_uncertain"  # candidate feature set by core/pdf; label details flag
@@ -104,3 +105,33 @@ def untempered(label: Label, threshold: float = 0.5) -> Label:
         return label
     is_soe, confidence = from_p_soe(float(label.details[UNTEMPERED_P_SOE]), threshold)
     return replace(label, is_soe=is_soe, confidence=confidence)
+
+
+def calibration_rows(labels: Sequence[Label], truth: Mapping[str, bool]) -> list[dict]:
+    """Calibration of `labels` against `truth`, before and after this rule, from the same run:
+    all labels, those on pages read uncertainly, the rest (`soe filter-report`, the benchmarks)."""
+    misread = [label for label in labels if label.details.get(READING_UNCERTAIN)]
+    plain = [label for label in labels if not label.details.get(READING_UNCERTAIN)]
+    rows = []
+    for name, subset in (("all", list(labels)), ("uncertain reading", misread), ("plain reading", plain)):
+        before = verdict_calibration([untempered(label) for label in subset], truth)
+        after = verdict_calibration(subset, truth)
+        rows.append({"labels": name, "judged": after["n"], "accuracy": after["accuracy"],
+                     "ece_before": before["ece"], "mean_confidence_before": before["mean_confidence"],
+                     "ece_after": after["ece"], "mean_confidence_after": after["mean_confidence"]})
+    return rows
+
+
+def calibration_table(rows: Sequence[dict]) -> str:
+    """`calibration_rows` as a Markdown table (terminal and docs/BENCHMARKS.md)."""
+    lines = ["| labels | judged | accuracy | mean confidence before / after | ECE before / after |",
+             "|---|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append(f"| {row['labels']} | {row['judged']} | {_fmt(row['accuracy'])} | "
+                     f"{_fmt(row['mean_confidence_before'])} / {_fmt(row['mean_confidence_after'])} | "
+                     f"{_fmt(row['ece_before'])} / {_fmt(row['ece_after'])} |")
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:.3f}"

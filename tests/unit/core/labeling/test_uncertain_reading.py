@@ -17,6 +17,8 @@ from soe_desktop.core.labeling.uncertain_reading import (
     temper_uncertain,
     tempered_p_soe,
     untempered,
+    calibration_rows,
+    calibration_table,
 )
 from soe_desktop.core.model import Candidate, Label
 from soe_desktop.core.settings import FILTER_THRESHOLD, Settings
@@ -110,3 +112,17 @@ def test_the_filter_does_not_train_on_a_misread_page_unless_a_person_confirms_it
     disagreeing = Label(made.id, True, 0.65, "heuristic", agree=False, details={READING_UNCERTAIN: True})
     assert not passes_filter(disagreeing, 0.6, require_agreement=False)  # agreement stays required here
     assert passes_filter(Label(made.id, True, 0.65, "heuristic", agree=False), 0.6, require_agreement=False)
+
+
+def test_calibration_rows_score_the_same_labels_before_and_after_the_rule():
+    """A misread SoE page called "no" at 0.98 (untempered): wrong and sure before, wrong and unsure after."""
+    misread = _misread(candidate(2, SOE_ROWS, SOE_CONTEXT))
+    wrong = temper_uncertain([misread], [Label(misread.id, False, 0.98, "heuristic", agree=True)])[0]
+    right = Label("plain", True, 0.9, "heuristic", agree=True)
+    rows = {row["labels"]: row for row in calibration_rows([wrong, right], {misread.id: True, "plain": True})}
+    assert rows["uncertain reading"]["judged"] == 1 and rows["uncertain reading"]["accuracy"] == 0.0
+    assert rows["uncertain reading"]["ece_before"] == pytest.approx(0.98)
+    assert rows["uncertain reading"]["ece_after"] == pytest.approx(wrong.confidence) and wrong.confidence <= 0.7
+    assert rows["plain reading"]["ece_before"] == rows["plain reading"]["ece_after"] == pytest.approx(0.1)
+    assert rows["all"]["judged"] == 2 and rows["all"]["ece_after"] < rows["all"]["ece_before"]
+    assert "| uncertain reading | 1 |" in calibration_table(list(rows.values()))
