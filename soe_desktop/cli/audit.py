@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from pathlib import Path
@@ -64,7 +63,9 @@ def audit_command(settings: Settings, document: str | None, since: str | None, a
     finally:
         store.close()
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        from soe_desktop.core.store.safe_text import SafeDictWriter  # subjects and details hold PDF text
+
+        writer = SafeDictWriter(sys.stdout, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows({**entry, "label_id": "" if entry["label_id"] is None else entry["label_id"],
                           "details": _details(entry)} for entry in entries)

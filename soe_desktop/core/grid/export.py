@@ -4,12 +4,14 @@
 adding a format is a writer plus one `register_grid_export` line.
 
 A cell is written as its value ("X" or the printed text) with the footnotes it cites in brackets:
-`X [a, b]`.
+`X [a, b]`. The grid's caption ("Table 5.1-1: Flow chart ...") is a caption row above the XLSX
+grid and the USDM timeline's description; the CSV columns stay as they are (the caption is in the
+JSON contract). Every text goes out through core/store/safe_text.py: PDF text never becomes a live
+formula in a spreadsheet.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ from soe_desktop.core.errors import SoeError
 from soe_desktop.core.grid.model import Grid
 from soe_desktop.core.grid.usdm import to_usdm, validation_errors
 from soe_desktop.core.model import Document
+from soe_desktop.core.store.safe_text import SafeCsvWriter, set_text_cell
 
 HEAD = ["Section", "Activity", "Footnote refs"]
 
@@ -73,7 +76,7 @@ def write_csv(grids: Sequence[Grid], out: Path) -> list[Path]:
 
 def _write_rows(path: Path, rows: list[list[str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(rows)
+        SafeCsvWriter(handle).writerows(rows)
 
 
 def sheet_title(index: int, grid: Grid) -> str:
@@ -83,7 +86,8 @@ def sheet_title(index: int, grid: Grid) -> str:
 
 
 def write_xlsx(grids: Sequence[Grid], out: Path) -> Path:
-    """One sheet per grid (header row frozen, names column wide) and a Footnotes sheet."""
+    """One sheet per grid (its caption row, when it has one, above the header row; the header row
+    frozen, the names column wide) and a Footnotes sheet. Every string is a string cell."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -91,23 +95,33 @@ def write_xlsx(grids: Sequence[Grid], out: Path) -> Path:
     workbook.remove(workbook.active)
     for index, grid in enumerate(grids, start=1):
         sheet = workbook.create_sheet(sheet_title(index, grid))
-        for row in grid_table(grid):
-            sheet.append(row)
-        for cell in sheet[1]:
+        header = _put_text(sheet, [[grid.caption]]) if grid.caption else 1
+        if grid.caption:
+            sheet.cell(1, 1).font = Font(bold=True, italic=True)
+        _put_text(sheet, grid_table(grid), header)
+        for cell in sheet[header]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "D2"
+        sheet.freeze_panes = f"D{header + 1}"
         sheet.column_dimensions["A"].width = 24
         sheet.column_dimensions["B"].width = 40
     notes = workbook.create_sheet("Footnotes")
-    for row in footnote_table(grids):
-        notes.append(row)
+    _put_text(notes, footnote_table(grids))
     for cell in notes[1]:
         cell.font = Font(bold=True)
     notes.column_dimensions["D"].width = 100
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
     return Path(out)
+
+
+def _put_text(sheet, rows: Sequence[Sequence[str]], first: int = 1) -> int:
+    """Write `rows` from sheet row `first` on, each value a string cell (never a formula); returns
+    the next free row."""
+    for number, row in enumerate(rows, start=first):
+        for column, value in enumerate(row, start=1):
+            set_text_cell(sheet.cell(number, column), value)
+    return first + len(rows)
 
 
 def write_json(grids: Sequence[Grid], out: Path, document: Document) -> Path:

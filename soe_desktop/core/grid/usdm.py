@@ -4,7 +4,8 @@ Only what a printed grid says: each activity row is an `Activity` (its section a
 listing it in `childIds`), each visit column an `Encounter`, each grid a `ScheduleTimeline` whose
 `ScheduledActivityInstance`s (one per column) name the encounter and the activities marked in it;
 footnotes become `CommentAnnotation` notes of the design, and of each activity and encounter that
-cites them. Text cells ("Optional") are notes of their activity, not scheduled instances.
+cites them; the grid's caption (its printed title line) is its timeline's `description`. Text
+cells ("Optional") are notes of their activity, not scheduled instances.
 Required USDM fields the grid cannot fill are left at their emptiest valid value (a timeline's
 `entryCondition` is ""), except an encounter's `type`, a required code, which is CDISC C25716
 "Visit": what a column of a schedule is.
@@ -104,7 +105,8 @@ def _timeline(grid: Grid, ids: _Ids, encounters: list[dict], row_ids: list[str],
                           "instanceType": "ScheduledActivityInstance"})
     pages = ", ".join(map(str, grid.pages))
     return {"id": ids("ScheduleTimeline"), "name": "Main Timeline" if main else f"Timeline {index}",
-            "label": f"Schedule printed on page(s) {pages}", "mainTimeline": main, "entryCondition": "",
+            "label": f"Schedule printed on page(s) {pages}", "description": grid.caption or None,
+            "mainTimeline": main, "entryCondition": "",
             "entryId": instances[0]["id"] if instances else "", "instances": instances, "exits": [],
             "instanceType": "ScheduleTimeline"}
 

@@ -2,12 +2,12 @@
 
 The export-format registry (`EXPORT_FORMATS`) feeds the CLI's `--format` choices and the GUI's
 file dialog: adding a format is one writer function plus one `register_format` line. Files are
-written to a temp file and renamed, so a reader never sees half an export.
+written to a temp file and renamed, so a reader never sees half an export. File names and reasons
+come from PDFs and people: CSV and XLSX text goes out through safe_text.py, never as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
@@ -17,6 +17,7 @@ from typing import Callable, Iterable, TextIO
 
 from soe_desktop.core.model import LabelKind
 from soe_desktop.core.store.database import Store
+from soe_desktop.core.store.safe_text import SafeDictWriter, text_cells
 
 # One sheet: its name, its columns and its rows (dicts keyed by column).
 Sheet = tuple[str, tuple[str, ...], list[dict]]
@@ -197,7 +198,7 @@ def _csv_value(value) -> object:
 def _write_csv(path: Path, sheets: list[Sheet]) -> None:
     (_name, columns, records), = sheets  # a CSV file holds one sheet
     with open(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=columns)
+        writer = SafeDictWriter(out, fieldnames=columns)
         writer.writeheader()
         writer.writerows({key: _csv_value(record[key]) for key in columns} for record in records)
 
@@ -219,9 +220,9 @@ def _write_xlsx(path: Path, sheets: list[Sheet]) -> None:
     book = Workbook(write_only=True)
     for name, columns, records in sheets:
         sheet = book.create_sheet(title=name[:31])  # Excel's limit on sheet names
-        sheet.append(list(columns))
+        sheet.append(text_cells(sheet, list(columns)))
         for record in records:
-            sheet.append([_csv_value(record[key]) for key in columns])
+            sheet.append(text_cells(sheet, [_csv_value(record[key]) for key in columns]))
     book.save(path)
 
 
