@@ -31,7 +31,26 @@ PICTURE_DPI = 150
 # plural "s", not after a digit: "HbA1c" stays). Without printed sizes, these shapes are the cue.
 _OCR_MARKER = re.compile(r"^(?P<text>.*?[A-Za-z)\]]{2,})(?:\s+(?P<spaced>[a-z](?:\s*,\s*[a-z])*)|"
                          r"(?<=[A-Z]{2})(?P<glued>[a-rt-z]))$")
+# Clinical abbreviations whose last lower-case letter or digit is part of the name ("QTc" is not
+# "QT" + marker c). A marker read after one is split off all the same ("SpO2b": SpO2 + b), which
+# the shapes above cannot see after a digit.
+CLINICAL_ABBREVIATIONS = ("QTc", "QTcF", "QTcB", "LDLc", "HDLc", "VLDLc", "HbA1c", "FEV1", "FEV6", "SpO2", "SaO2",
+                          "PaO2", "PaCO2", "FiO2", "CO2", "HCO3", "FT3", "FT4", "CD4", "CD8")
+_ABBREVIATION_END = re.compile(
+    r"(?<![A-Za-z0-9])(?P<name>" + "|".join(sorted(map(re.escape, CLINICAL_ABBREVIATIONS), key=len, reverse=True))
+    + r")(?:\s+(?P<spaced>[a-z](?:\s*,\s*[a-z])*)|(?P<glued>[a-rt-z]))?$")
 MARKER_SIZE = 0.5  # the size given to a marker split off an OCR box (boxes are size 1)
+
+
+def split_ocr_marker(text: str) -> tuple[str, str]:
+    """(the text without a footnote marker OCR read as a plain letter at its end, the marker or "")."""
+    text = text.strip()
+    known = _ABBREVIATION_END.search(text)
+    match = known or _OCR_MARKER.match(text)
+    marker = (match.group("spaced") or match.group("glued")) if match else None
+    if not marker:
+        return text, ""
+    return (text[:known.end("name")] if known else match.group("text")), marker
 
 
 def _box_chars(boxes: list[OcrBox]) -> list[Char]:
@@ -39,10 +58,10 @@ def _box_chars(boxes: list[OcrBox]) -> list[Char]:
     marker at its end becomes a small pseudo-character of its own."""
     chars: list[Char] = []
     for box in sorted(boxes, key=lambda b: (round(b.centre_y / 4), b.bbox[0])):
-        match = _OCR_MARKER.match(box.text.strip())
-        if match:
-            chars.append(Char(match.group("text"), box.bbox, 1.0, False))
-            chars.append(Char(match.group("spaced") or match.group("glued"), box.bbox, MARKER_SIZE, False))
+        text, marker = split_ocr_marker(box.text)
+        if marker:
+            chars.append(Char(text, box.bbox, 1.0, False))
+            chars.append(Char(marker, box.bbox, MARKER_SIZE, False))
         else:
             chars.append(Char(box.text, box.bbox, 1.0, False))
         chars.append(Char(" ", box.bbox, 0.0, True))
