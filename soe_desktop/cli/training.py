@@ -15,7 +15,8 @@ from soe_desktop.cli.progress import ProgressBar
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.training.arguments import (DEFAULT_SOURCE, DEVICE_CHOICES, FEATURES_HEAD, HEAD_CHOICES,
-                                                 LORA_HEAD_DEFAULTS, TRAINING_SOURCES, TrainingArguments)
+                                                 HUMAN_SOURCE, LORA_HEAD_DEFAULTS, TRAINING_SOURCES,
+                                                 TrainingArguments)
 
 
 def _fail(message: str) -> None:
@@ -40,8 +41,9 @@ def _ctrl_c_cancels(token):
 
 
 @click.command("train")
-@click.option("--source", type=click.Choice(TRAINING_SOURCES), default=DEFAULT_SOURCE, show_default=True,
-              help="Which labels to learn from.")
+@click.option("--source", type=click.Choice(TRAINING_SOURCES), default=None,
+              help=f"Which labels to learn from (default: {HUMAN_SOURCE} once the library has reviews, "
+                   f"else {DEFAULT_SOURCE}).")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
               help="Selective filter: minimum teacher confidence (default: settings).")
 @click.option("--head", type=click.Choice(HEAD_CHOICES), default=FEATURES_HEAD, show_default=True,
@@ -75,8 +77,11 @@ def train_command(settings: Settings, source, threshold, head, epochs, batch_siz
     args = TrainingArguments.for_head(head, base_model=settings.base_model if base_model is None else base_model,
                                       batch_size=batch_size, max_tokens=max_tokens, learning_rate=learning_rate,
                                       seed=seed, device=device, **chosen)
+    from soe_desktop.core.app.training_data import default_training_source
+
     store = open_store(settings)
     try:
+        source = source or default_training_source(store)
         threshold = settings.filter_threshold if threshold is None else threshold
         token = CancelToken()
         with ProgressBar(not quiet, "train") as bar, _ctrl_c_cancels(token):
@@ -116,6 +121,10 @@ def _soe(is_soe: bool) -> str:
 def _print_differences(comparison: dict, limit: int = 10) -> None:
     """The two page F1s side by side, then the first pages where the two labelers disagree."""
     ours, theirs = comparison.get("challenger"), comparison.get("champion")
+    left_out = {why: count for why, count in (comparison.get("left_out") or {}).items() if count}
+    if comparison.get("fair_documents") or left_out:
+        dropped = "".join(f"; {count} left out: {why}" for why, count in left_out.items())
+        click.echo(f"  judged on {comparison.get('fair_documents', 0)} fair reviewed document(s){dropped}")
     if not ours or not theirs:
         return
     click.echo(f"  page F1: new {ours['f1']:.3f} (P {ours['precision']:.3f} R {ours['recall']:.3f})  vs  "

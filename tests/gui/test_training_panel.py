@@ -185,3 +185,36 @@ def test_the_model_choice_sets_the_head_and_its_epochs(panel):
     args = panel.training_arguments()
     assert args.head == "features+text" and args.epochs == LORA_HEAD_DEFAULTS["epochs"]
     assert args.calibration_folds == LORA_HEAD_DEFAULTS["calibration_folds"]
+
+
+def test_after_a_review_one_click_learns_from_it_until_the_user_picks_a_source(qtbot, labelled_store):
+    from soe_desktop.gui.views.training_panel import TrainingPanel
+
+    with Store(labelled_store.db_path) as store:
+        first = store.candidates()[0]
+        store.add_labels([Label(first.id, not first.context.startswith("Schedule"), 1.0, "human:tester")])
+    store = Store(labelled_store.db_path)
+    panel = TrainingPanel(store, labelled_store)
+    qtbot.addWidget(panel)
+    try:
+        qtbot.waitUntil(lambda: panel.data_view is not None, timeout=10_000)
+        assert panel.source.currentText() == "human+teacher-filtered"
+        assert panel.data_box.cell(0, 1) + panel.data_box.cell(0, 2) in ("10", "01")  # the one review counts
+        panel.source.setCurrentText("teacher-filtered")
+        panel.source.activated.emit(panel.source.currentIndex())  # as a user's pick does
+        qtbot.waitUntil(lambda: panel.data_view.source == "teacher-filtered", timeout=10_000)
+        panel.refresh_dataset()
+        qtbot.wait(300)
+        assert panel.source.currentText() == "teacher-filtered"  # the user's choice is kept
+    finally:
+        panel.shutdown()
+        store.close()
+
+
+def test_the_comparison_says_how_many_fair_documents_were_judged(panel):
+    comparison = {**_comparison("champion"), "fair_documents": 2,
+                  "left_out": {"the shipped teacher's page model was fitted on them": 30}}
+    panel.comparison.show_comparison("v9", comparison)
+    text = panel.comparison.fairness.text()
+    assert "Judged on 2 fair reviewed document(s), 1 page(s) judged differently" in text
+    assert "30 left out: the shipped teacher's page model was fitted on them" in text

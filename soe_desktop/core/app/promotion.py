@@ -7,8 +7,12 @@ Here the truth is the reviewers' decisions: on a reviewed document, a page is sc
 one of its candidates carries a human label, and it is an SoE page when one of those says so.
 Pages without a human decision are left out (nobody said what they are). Both labelers are scored
 with the corpus page metric (core/evaluation/metrics.py, micro over the documents), and the
-challenger wins when its page F1 is at least the champion's. An active student may itself have
-trained on these documents: that favours keeping it, which is the safe side of the mistake.
+challenger wins when its page F1 is at least the champion's.
+
+Only fair documents are judged: not those the shipped page model was fitted on (the teacher's
+training score there is no guide to a user's protocols, and a student learns from its cues), and not
+those the active student trained on. With fewer than `MIN_FAIR_DOCUMENTS` left the gate says so
+and decides nothing, so nothing is activated unless the user insists.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.model import Candidate, Label
 
 CHALLENGER, CHAMPION = "challenger", "champion"
+MIN_FAIR_DOCUMENTS = 3  # fewer fair reviewed documents than this: too few to tell two labelers apart
 CHECKING = "checking"  # progress stage of the gate's work (its extra runs report their loss under it)
 MAX_DIFFERENCES = 200  # pages listed in the stored comparison; the counts stay whole
 
@@ -75,6 +80,49 @@ def reviewed_documents(store) -> list[ReviewedDocument]:
     return out
 
 
+TEACHER_FITTED = "the shipped teacher's page model was fitted on them"
+CHAMPION_TRAINED = "the active model trained on them"
+
+
+@dataclass(frozen=True)
+class Fairness:
+    """The reviewed documents the gate may judge on, and how many were left out and why."""
+
+    fair: tuple[ReviewedDocument, ...]
+    left_out: dict[str, int]
+
+    def summary(self) -> str:
+        dropped = "; ".join(f"{count} left out: {why}" for why, count in self.left_out.items() if count)
+        return f"{len(self.fair)} fair reviewed document(s)" + (f" ({dropped})" if dropped else "")
+
+    def enough(self, minimum: int = MIN_FAIR_DOCUMENTS) -> bool:
+        return len(self.fair) >= minimum
+
+
+def fair_documents(reviewed: Sequence[ReviewedDocument], teacher_fitted: frozenset[str],
+                   champion_trained: frozenset[str]) -> Fairness:
+    """Leave out what the shipped teacher was fitted on, then what the champion trained on."""
+    fair, left_out = [], {TEACHER_FITTED: 0, CHAMPION_TRAINED: 0}
+    for document in reviewed:
+        if document.sha256 in teacher_fitted:
+            left_out[TEACHER_FITTED] += 1
+        elif document.sha256 in champion_trained:
+            left_out[CHAMPION_TRAINED] += 1
+        else:
+            fair.append(document)
+    return Fairness(tuple(fair), left_out)
+
+
+def with_fairness(comparison: Comparison, fairness: Fairness, minimum: int = MIN_FAIR_DOCUMENTS) -> Comparison:
+    """The comparison as the gate reports it: how many documents were fair, and no verdict on too few."""
+    comparison.fair_documents, comparison.left_out = len(fairness.fair), dict(fairness.left_out)
+    if comparison.winner and not fairness.enough(minimum):
+        comparison.winner = ""
+        comparison.reason = (f"not judged: only {fairness.summary()}, at least {minimum} needed; review more "
+                             f"protocols of your own (figures for information: {comparison.reason})")
+    return comparison
+
+
 def predicted_soe_pages(labeler: Labeler, document: ReviewedDocument,
                         cancel: Optional[CancelToken] = None) -> set[int]:
     """Pages the labeler calls SoE: at least one of their candidates labelled SoE (the corpus metric).
@@ -115,6 +163,8 @@ class Comparison:
     reason: str = ""
     folds: int = 0
     held_out: list[str] = field(default_factory=list)  # names of the documents the gate judged on
+    fair_documents: int = 0  # reviewed documents the gate may judge on (see Fairness)
+    left_out: dict[str, int] = field(default_factory=dict)  # why other reviewed documents were not judged
 
     @property
     def challenger_wins(self) -> bool:

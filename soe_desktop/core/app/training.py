@@ -30,14 +30,19 @@ from typing import Optional, Sequence
 from soe_desktop.core.app.promotion import (
     CHALLENGER,
     CHECKING,
+    MIN_FAIR_DOCUMENTS,
     Comparison,
+    Fairness,
     ReviewedDocument,
     compare,
+    fair_documents,
     label_documents,
     reviewed_documents,
+    with_fairness,
 )
 from soe_desktop.core.app.review import reviewer
 from soe_desktop.core.errors import SoeError
+from soe_desktop.core.evaluation.fitted_documents import page_model_documents
 from soe_desktop.core.jobs import Cancelled, CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.labeling.heuristic import HeuristicTeacher
@@ -59,6 +64,7 @@ class GatePlan:
     folds: int = 3  # k of the k-fold used with few reviewed documents
     holdout_from: int = 12  # reviewed documents from which a share is held out instead (one run, not k + 1)
     holdout_fraction: float = 0.25
+    min_fair_documents: int = MIN_FAIR_DOCUMENTS  # fewer fair reviewed documents: the gate decides nothing
     # Teacher-label sources: hold every reviewed document out while they are at most this share of
     # the training set's documents (0 = never).
     hold_out_all_up_to: float = 0.5
@@ -101,6 +107,19 @@ class TrainOutcome:
         if self.activated_anyway:
             return f"{what}; made active anyway"
         return f"{what}; {'now active' if self.activated else 'not made active'}"
+
+
+def champion_training_documents(store) -> frozenset[str]:
+    """Documents the active student trained on (none recorded for models saved before the list was kept)."""
+    row = store.active_model() or {}
+    return frozenset((row.get("dataset") or {}).get("document_sha256s", []))
+
+
+def gate_documents(store, champion: Optional[Labeler] = None) -> Fairness:
+    """The reviewed documents the gate may judge on: not those the shipped teacher was fitted on, nor
+    (when the champion is the active student) those it trained on."""
+    trained = champion_training_documents(store) if champion is None else frozenset()
+    return fair_documents(reviewed_documents(store), page_model_documents(), trained)
 
 
 def active_labeler(store, device: str = "auto") -> Labeler:
@@ -188,8 +207,12 @@ def run_gate(registry: ModelRegistry, version: str, dataset: TrainingSet, split:
 
 
 def _judge(registry, result: TrainResult, dataset, split, champion, args, progress, cancel,
-           reviewed) -> Comparison:
+           fairness: Fairness) -> Comparison:
+    reviewed = fairness.fair
     if not reviewed:
+        if any(fairness.left_out.values()):
+            return Comparison.undecided(f"no fair documents to compare on ({fairness.summary()}): "
+                                        "review a few protocols of your own first")
         return Comparison.undecided("no human-reviewed documents to compare on: review a few documents first")
     champion = champion or active_labeler(registry.store, args.device)
     try:
@@ -223,8 +246,8 @@ def train_and_register(
     progress = progress or no_progress
     registry = ModelRegistry(store, settings.models_dir)
     dataset = training_set_from_store(store, source, threshold)
-    reviewed = reviewed_documents(store)
-    split = plan_split(dataset, reviewed, plan)
+    fairness = gate_documents(store, champion)
+    split = plan_split(dataset, fairness.fair, plan)
     result = train(split.train_set, args, progress, cancel)
     row = registry.register(result, activate=False)
     outcome = TrainOutcome(result.status, result.version, result.error, row, metrics=result.metrics,
@@ -233,7 +256,8 @@ def train_and_register(
         return outcome
     result.model = None  # saved: the gate's runs need the memory
     gc.collect()
-    comparison = _judge(registry, result, dataset, split, champion, args, progress, cancel, reviewed)
+    comparison = with_fairness(_judge(registry, result, dataset, split, champion, args, progress, cancel, fairness),
+                               fairness, plan.min_fair_documents)
     registry.record_comparison(result.version, comparison.to_dict())
     outcome.comparison = comparison.to_dict()
     wins = comparison.winner == CHALLENGER

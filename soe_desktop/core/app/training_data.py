@@ -9,8 +9,10 @@ the window computes this on a worker thread.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Optional
 
 from soe_desktop.core.model import LabelKind, LabelSource
+from soe_desktop.core.training.arguments import DEFAULT_SOURCE, HUMAN_SOURCE
 from soe_desktop.core.training.dataset import Example, training_set_from_store
 from soe_desktop.core.training.features import VOTE_GRID
 
@@ -89,8 +91,18 @@ def _warnings(view: TrainingDataView) -> list[str]:
     return out
 
 
-def training_data_view(store, source: str, threshold: float) -> TrainingDataView:
-    """Counts over the set `training_set_from_store(store, source, threshold)` would build."""
+def default_training_source(store) -> str:
+    """What one click learns from: the user's reviews (gold) plus the filtered teacher labels as soon
+    as there is any review, else the filtered teacher labels alone (the paper's method)."""
+    has_reviews = any(label.is_human and not label.details.get("retracts")
+                      for label in store.labels(include_retracted=False))
+    return HUMAN_SOURCE if has_reviews else DEFAULT_SOURCE
+
+
+def training_data_view(store, source: Optional[str], threshold: float) -> TrainingDataView:
+    """Counts over the set `training_set_from_store(store, source, threshold)` would build;
+    `source` None: the library's default (default_training_source), named in the view."""
+    source = source or default_training_source(store)
     dataset = training_set_from_store(store, source, threshold)
     teacher = _latest_teacher_verdicts(store.labels(include_retracted=False))
     view = TrainingDataView(source, dataset.threshold, teacher_used="teacher" in source,

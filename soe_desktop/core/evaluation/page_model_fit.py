@@ -21,6 +21,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from soe_desktop.core.evaluation.corpus import CorpusDocument, default_corpus_dir, load_corpus
+from soe_desktop.core.evaluation.fitted_documents import write_page_model_documents
 from soe_desktop.core.evaluation.metrics import PageMetrics, page_metrics
 from soe_desktop.core.jobs import CancelToken, check
 from soe_desktop.core.pdf.page_model import WEIGHTS_PATH, LogisticModel
@@ -154,7 +155,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         data["meta"] = {"fitted_on": f"{len(corpus)} documents of {Path(args.corpus).name}", "date": str(date.today()),
                         "C": REGULARISATION_C, "cross_validation": cv}
         WEIGHTS_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {WEIGHTS_PATH}")
+        listed = write_page_model_documents([document.pdf_path for document in corpus],
+                                            f"the {len(corpus)} documents the page model of {date.today()} was fitted on")
+        print(f"wrote {WEIGHTS_PATH} and {listed}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ from pathlib import Path
 
 # The one source of truth for the training-set kinds (CLI choices, GUI combo box, dataset builder).
 TRAINING_SOURCES = ("teacher-filtered", "teacher-all", "human", "human+teacher-filtered")
-DEFAULT_SOURCE = "teacher-filtered"
+DEFAULT_SOURCE = "teacher-filtered"  # with no human label yet; with reviews, HUMAN_SOURCE (app/training_data.py)
+HUMAN_SOURCE = "human+teacher-filtered"
 DEVICE_CHOICES = ("auto", "cuda", "mps", "cpu")
 # "features": an MLP over the numeric layout cues alone (no encoder, no LoRA; fusion.py);
 # "features+text": those cues joined to the LoRA-adapted encoder's pooled embedding before the head;

@@ -101,6 +101,8 @@ class TrainingSet:
             "positives": self.positives,
             "negatives": len(self.examples) - self.positives,
             "documents": len(self.documents),
+            # Which documents it saw: the promotion gate never judges a champion on its own training data.
+            "document_sha256s": sorted(self.documents),
             "label_sources": dict(sources),
             "teacher_labelled": self.teacher_labelled,
             "teacher_kept": self.teacher_kept,

@@ -60,13 +60,15 @@ class ComparisonView(QGroupBox):
         layout = QVBoxLayout(self)
         self.verdict = QLabel("Train a model to compare it with the active labeler.")
         self.verdict.setWordWrap(True)
+        self.fairness = QLabel("")
+        self.fairness.setWordWrap(True)
         self.figures = _table(FIGURE_COLUMNS)
         self.figures.setMaximumHeight(90)
         self.differences = _table(DIFFERENCE_COLUMNS)
         self.make_active = QPushButton("Make active")
         self.make_active.setEnabled(False)
         self.make_active.clicked.connect(self.request_activation)
-        for widget in (self.verdict, self.figures, self.differences, self.make_active):
+        for widget in (self.verdict, self.fairness, self.figures, self.differences, self.make_active):
             layout.addWidget(widget)
 
     @property
@@ -83,6 +85,7 @@ class ComparisonView(QGroupBox):
             self.verdict.setText(f"Model {version} was not compared with the active labeler.")
         else:
             self.verdict.setText(self.comparison.get("reason", ""))
+        self.fairness.setText(fairness_text(self.comparison))
         self.make_active.setEnabled(version is not None and not active)
         self.make_active.setText("Make active" if self.challenger_won or version is None else "Make active anyway…")
 
@@ -118,3 +121,13 @@ class ComparisonView(QGroupBox):
             if not confirm_anyway(self, f"The promotion gate did not choose model {self.version}: {reason}."):
                 return
         self.activate_requested.emit(self.version)
+
+
+def fairness_text(comparison: dict) -> str:
+    """How many reviewed documents the gate could judge on, and why the others were left out."""
+    if not comparison or "fair_documents" not in comparison:
+        return ""
+    left_out = [f"{count} left out: {why}" for why, count in (comparison.get("left_out") or {}).items() if count]
+    return (f"Judged on {comparison['fair_documents']} fair reviewed document(s), "
+            f"{comparison.get('different_pages', 0)} page(s) judged differently"
+            + (" (" + "; ".join(left_out) + ")" if left_out else "") + ".")

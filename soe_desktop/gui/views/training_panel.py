@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import replace
 from pathlib import Path
+from typing import Optional
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -77,8 +78,9 @@ def activation_task(db_path, models_dir, version: str):
     return task
 
 
-def training_data_task(db_path, source: str, threshold: float):
-    """The core task that counts what a run on (source, threshold) would learn from."""
+def training_data_task(db_path, source: Optional[str], threshold: float):
+    """The core task that counts what a run on (source, threshold) would learn from (source None:
+    the library's default)."""
 
     def task(_progress, _cancel) -> TrainingDataView:
         with Store(db_path) as store:
@@ -108,6 +110,9 @@ class TrainingPanel(QWidget):
         self.dataset_size: int | None = None  # examples in the chosen set, once counted
         self.data_view: TrainingDataView | None = None
         self._data_request = 0  # only the latest count is shown (the user may change the choice quickly)
+        # Until the user picks a source, the panel follows the library's default: reviews + filtered
+        # teacher labels as soon as there is a review, so one click learns from the corrections.
+        self.source_chosen = False
         self.unavailable = training_available()
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -139,6 +144,7 @@ class TrainingPanel(QWidget):
             self.source.addItems(list(TRAINING_SOURCES))
             self.source.setCurrentText(DEFAULT_SOURCE)
         self.source.currentTextChanged.connect(self._on_choice_changed)
+        self.source.activated.connect(self._on_source_picked)
         self.threshold.valueChanged.connect(self._on_choice_changed)
         form.addRow("Labels from", self.source)
         form.addRow("Filter threshold", self.threshold)
@@ -193,6 +199,12 @@ class TrainingPanel(QWidget):
     def _on_choice_changed(self, *_args) -> None:
         self.refresh_dataset()
 
+    @Slot(int)
+    def _on_source_picked(self, _index: int) -> None:
+        # Qt emits currentTextChanged before activated: count again now that the pick is the user's.
+        self.source_chosen = True
+        self.refresh_dataset()
+
     @Slot()
     def refresh_dataset(self) -> None:
         """Count the chosen training set on a worker; Start waits for a non-empty count."""
@@ -202,7 +214,8 @@ class TrainingPanel(QWidget):
             return
         self._data_request += 1
         request = self._data_request
-        self.pool.run(training_data_task(self.store.path, self.source.currentText(), self.threshold.value()),
+        source = self.source.currentText() if self.source_chosen else None  # None: the library's default
+        self.pool.run(training_data_task(self.store.path, source, self.threshold.value()),
                       name="count training set", finished=lambda view: self._on_counted(request, view),
                       failed=self.data_box.show_error)
 
@@ -210,6 +223,10 @@ class TrainingPanel(QWidget):
         if request != self._data_request:
             return  # an older choice's count
         self.data_view, self.dataset_size = view, view.examples
+        if not self.source_chosen and view.source != self.source.currentText():
+            self.source.blockSignals(True)  # the default itself, not a new choice to count again
+            self.source.setCurrentText(view.source)
+            self.source.blockSignals(False)
         self.data_box.show_view(view)
         self.start_button.setEnabled(self.worker is None and view.examples > 0)
 

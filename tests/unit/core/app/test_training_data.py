@@ -3,7 +3,8 @@ look-alike negatives, and the warning for a class under 30 examples."""
 
 from __future__ import annotations
 
-from soe_desktop.core.app.training_data import MIN_PER_CLASS, training_data_view
+from soe_desktop.core.app.training_data import MIN_PER_CLASS, default_training_source, training_data_view
+from soe_desktop.core.training.arguments import DEFAULT_SOURCE, HUMAN_SOURCE
 from soe_desktop.core.model import Label
 from soe_desktop.core.store import Store
 
@@ -52,3 +53,22 @@ def test_lookalike_negatives_are_negatives_the_teacher_called_soe_or_whose_grid_
         after = training_data_view(store, "human+teacher-filtered", 0.8)
     assert before == 0  # the dose-level tables have no marks under visit headers
     assert after.lookalike_negatives == 2 and after.human.not_soe == 2
+
+
+def test_one_click_learns_from_reviews_once_there_are_any(tmp_path):
+    with _library(tmp_path, n_documents=3, reviewed=0) as store:
+        assert default_training_source(store) == DEFAULT_SOURCE
+        assert training_data_view(store, None, 0.8).source == DEFAULT_SOURCE
+        candidate = store.candidates(sha_of(1))[0]
+        store.add_labels([Label(candidate.id, False, 1.0, "human:tester")])
+        assert default_training_source(store) == HUMAN_SOURCE
+        view = training_data_view(store, None, 0.8)
+    assert view.source == HUMAN_SOURCE and view.human.total == 1
+
+
+def test_a_retracted_review_alone_does_not_switch_the_default(tmp_path):
+    with _library(tmp_path, n_documents=2, reviewed=0) as store:
+        candidate = store.candidates(sha_of(0))[0]
+        [label_id] = store.add_labels([Label(candidate.id, True, 1.0, "human:tester")])
+        store.retract(label_id, "tester")
+        assert default_training_source(store) == DEFAULT_SOURCE
