@@ -121,6 +121,9 @@ class PageText:
     # The page's one orientation decision (core/pdf/orientation.py), used by every reader: 0 upright,
     # 90 text running up the page, 270 running down (a grid drawn sideways on an upright page).
     direction: int = 0
+    # The text layer covers little of the page's ink (core/pdf/coverage.py), or there is none: the page
+    # is a picture whatever its few stamped characters say, and OCR may read it.
+    pictured: bool = False
     # How the page was read when its reading is uncertain, in words a reviewer can read ("pictured:
     # 11 characters over 0.4 % of the ink; read by OCR", "sideways", "redacted"); empty = plain text.
     reading: str = ""

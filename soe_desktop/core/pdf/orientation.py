@@ -5,13 +5,12 @@ quarter) must be read in display order by the page features, the candidate cells
 the table context and the grid alike. pypdfium2 reads such text in order, pdfplumber returns it
 reversed ("keeW", "erudecorP"), so each reader used to guess the turn from its own library's
 characters; they could disagree. `page_direction` decides once, from a sample of the page's glyph
-matrices (pdfium, user space) turned into the displayed frame by the page's /Rotate, and
+matrices (pdfium's char angle, user space) turned into the displayed frame by the page's /Rotate, and
 pages.py stores it on `PageText.direction`.
 """
 
 from __future__ import annotations
 
-import ctypes
 import math
 from collections import Counter
 
@@ -20,8 +19,8 @@ import pypdfium2.raw as pdfium_c
 from soe_desktop.core.pdf.rotation import DOWN_THE_PAGE, UP_THE_PAGE, UPRIGHT, PageFrame
 
 # Enough glyphs to outvote a running header and footer on a sideways page, few enough to stay
-# well under a millisecond on a dense grid (three ctypes calls a glyph).
-SAMPLE_CHARS = 240
+# well under a millisecond on a dense grid (two ctypes calls a glyph, a few µs each).
+SAMPLE_CHARS = 80
 # A turn wins only with more than this share of the sampled glyphs; otherwise the page is upright
 # (a page of prose with a few turned side labels stays upright).
 MAJORITY_SHARE = 0.5
@@ -29,12 +28,11 @@ MAJORITY_SHARE = 0.5
 SIDEWAYS_NOTES = {UP_THE_PAGE: "sideways: text runs up the page", DOWN_THE_PAGE: "sideways: text runs down the page"}
 
 
-def displayed_direction(a: float, b: float, rotation: int) -> int:
-    """The displayed direction (0, 90 up the page, 270 down) of a glyph whose user-space matrix
-    starts (a, b), on a page shown turned clockwise by `rotation` degrees. Text at 180 degrees
-    (upside down) counts as upright: no reader turns it."""
-    angle = math.degrees(math.atan2(b, a)) - rotation  # a clockwise /Rotate turns text clockwise
-    quarter = round(angle / 90.0) % 4
+def displayed_direction(angle: float, rotation: int) -> int:
+    """The displayed direction (0, 90 up the page, 270 down) of a glyph turned `angle` degrees
+    counter-clockwise in user space, on a page shown turned clockwise by `rotation` degrees. Text
+    at 180 degrees (upside down) counts as upright: no reader turns it."""
+    quarter = round((angle - rotation) / 90.0) % 4  # a clockwise /Rotate turns text clockwise
     return {1: UP_THE_PAGE, 3: DOWN_THE_PAGE}.get(quarter, UPRIGHT)
 
 
@@ -43,17 +41,19 @@ def _sample(count: int, size: int) -> range:
 
 
 def direction_votes(textpage, frame: PageFrame, sample: int = SAMPLE_CHARS) -> Counter:
-    """Displayed direction -> how many sampled visible glyphs run that way."""
+    """Displayed direction -> how many sampled visible glyphs run that way. pdfium's char angle is
+    its glyph matrix' angle (radians, clockwise in user space: text running up reads 3π/2); two
+    calls a glyph."""
     raw = textpage.raw
-    matrix = pdfium_c.FS_MATRIX()
     votes: Counter = Counter()
     for index in _sample(textpage.count_chars(), sample):
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
-        if not code or chr(code).isspace() or pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
+        if not code or chr(code).isspace():  # generated spaces and line breaks have no glyph
             continue
-        if not pdfium_c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix)):
+        angle = pdfium_c.FPDFText_GetCharAngle(raw, index)
+        if angle < 0:  # pdfium's error value
             continue
-        votes[displayed_direction(matrix.a, matrix.b, frame.rotation)] += 1
+        votes[displayed_direction(360.0 - math.degrees(angle), frame.rotation)] += 1  # pdfium's is clockwise
     return votes
 
 

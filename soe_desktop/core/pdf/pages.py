@@ -8,6 +8,7 @@ from typing import Optional
 
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, check, no_progress
 from soe_desktop.core.model import PageText
+from soe_desktop.core.pdf.coverage import could_be_pictured, measure
 from soe_desktop.core.pdf.ingest import open_pdfium
 from soe_desktop.core.pdf.orientation import page_direction, sideways_note
 from soe_desktop.core.pdf.rotation import frame_of
@@ -25,7 +26,10 @@ def _page_text(pdf, index: int) -> PageText:
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_bounded()
-            direction = page_direction(textpage, frame_of(page))
+            frame = frame_of(page)
+            direction = page_direction(textpage, frame)
+            has_text_layer = len(text.strip()) >= MIN_TEXT_CHARS
+            picture = _picture_note(page, textpage, frame, text, has_text_layer)
         finally:
             textpage.close()
     finally:
@@ -37,10 +41,23 @@ def _page_text(pdf, index: int) -> PageText:
         height=float(height),
         rotation=int(rotation),
         text=text,
-        has_text_layer=len(text.strip()) >= MIN_TEXT_CHARS,
+        has_text_layer=has_text_layer,
         direction=direction,
-        reading=sideways_note(direction),
+        pictured=bool(picture),
+        reading=picture or sideways_note(direction),
     )
+
+
+def _picture_note(page, textpage, frame, text: str, has_text_layer: bool) -> str:
+    """'' for a text page, else why it is pictured: no text layer, or one covering little of its ink
+    (measured only on pages with few characters: a render costs a few ms)."""
+    visible = sum(1 for char in text if not char.isspace())
+    if not has_text_layer:
+        return f"pictured: no text layer ({visible} characters)" if visible else "pictured: no text layer"
+    if not could_be_pictured(visible):
+        return ""
+    coverage = measure(page, textpage, frame, visible)
+    return coverage.note() if coverage.pictured else ""
 
 
 def read_page(pdf, index: int, name: str = "") -> PageText:

@@ -14,17 +14,18 @@ from soe_desktop.core.pdf.pages import read_pages
 from soe_desktop.core.pdf.rotation import DOWN_THE_PAGE, UP_THE_PAGE, UPRIGHT
 
 
-@pytest.mark.parametrize(("a", "b", "rotation", "expected"), [
-    (1, 0, 0, UPRIGHT),
-    (0, 1, 0, UP_THE_PAGE),
-    (0, -1, 0, DOWN_THE_PAGE),
-    (0, 1, 90, UPRIGHT),  # drawn turned on a portrait media box that /Rotate 90 shows upright
-    (1, 0, 90, DOWN_THE_PAGE),  # upright in user space, shown turned clockwise
-    (1, 0, 270, UP_THE_PAGE),
-    (-1, 0, 0, UPRIGHT),  # upside down: no reader turns it
+@pytest.mark.parametrize(("angle", "rotation", "expected"), [
+    (0, 0, UPRIGHT),
+    (359.5, 0, UPRIGHT),
+    (90, 0, UP_THE_PAGE),
+    (270, 0, DOWN_THE_PAGE),
+    (90, 90, UPRIGHT),  # drawn turned on a portrait media box that /Rotate 90 shows upright
+    (0, 90, DOWN_THE_PAGE),  # upright in user space, shown turned clockwise
+    (0, 270, UP_THE_PAGE),
+    (180, 0, UPRIGHT),  # upside down: no reader turns it
 ])
-def test_displayed_direction_combines_glyph_matrix_and_rotate(a, b, rotation, expected):
-    assert displayed_direction(a, b, rotation) == expected
+def test_displayed_direction_combines_glyph_angle_and_rotate(angle, rotation, expected):
+    assert displayed_direction(angle, rotation) == expected
 
 
 def test_a_turn_needs_a_majority_of_the_sampled_glyphs():
