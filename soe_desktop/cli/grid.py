@@ -62,14 +62,23 @@ def _told(quiet: bool, kind: str, paths) -> None:
 def _print_summary(result) -> None:
     doc = result.triage.document
     click.echo(f"{doc.path}  ({doc.page_count} pages)")
-    if not result.grids:
+    if not result.grids and not result.failed:
         click.echo("no Schedule of Events grid found")
     for index, found in enumerate(result.grids, start=1):
         marks = sum(len(row.marks) for row in found.rows)
         pages = ", ".join(map(str, found.pages))
         click.echo(f"grid {index}: pages {pages}: {len(found.rows)} activities x {len(found.columns)} visits, "
                    f"{marks} marked cells, {len(found.footnotes)} footnotes"
-                   + (f" (OCR pages {', '.join(map(str, found.ocr_pages))})" if found.ocr_pages else ""))
+                   + (f" (OCR pages {', '.join(map(str, found.ocr_pages))})" if found.ocr_pages else "")
+                   + f", {found.uncertain_share:.0%} of cells uncertain")
+        if found.redacted:
+            click.echo("  redacted: the body is blacked out; the header is kept, no marks")
+        if found.suspect:
+            click.echo(f"  SUSPECT: {found.suspect}; check it against the page before using it")
+    for failure in result.failed:
+        click.echo(f"no grid for the SoE table on pages {', '.join(map(str, failure.pages))}: {failure.reason}")
+    for page, reason in sorted(result.unreadable.items()):
+        click.echo(f"page {page} unreadable: {reason}")
 
 
 COMMANDS = [grid]

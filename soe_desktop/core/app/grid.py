@@ -2,21 +2,23 @@
 tables, extract their grids.
 
 Which tables are SoE: a human's label in the library when the document is there (reviewed labels
-are gold), else the labeler's. Grids come main schedule first, then in document order.
+are gold), else the labeler's. Grids come main schedule first, then in document order. An SoE table
+that gives no grid is listed in `failed` with its reason, and table pages whose reading failed in
+`unreadable_pages`; the window reads each table through the same core function (read_table).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from soe_desktop.core.app.grid_edits import with_edits
 from soe_desktop.core.app.triage import TriageResult, document_json, triage
 from soe_desktop.core.errors import BadInputError
-from soe_desktop.core.grid.extract import grids_for_document
-from soe_desktop.core.grid.model import Grid
+from soe_desktop.core.grid.extract import DocumentGrids, read_tables
+from soe_desktop.core.grid.model import Grid, GridFailure
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.model import Document, Label
@@ -29,6 +31,8 @@ class GridResult:
     grids: list[Grid]
     seconds: float  # whole run: analysis, labels and grids
     grid_seconds: float  # the grid extraction alone
+    failed: list[GridFailure] = field(default_factory=list)  # SoE tables that gave no grid, and why
+    unreadable: dict[int, str] = field(default_factory=dict)  # table page -> why it could not be read
 
     def to_json(self) -> dict:
         """The `soe grid --json` contract (README): add keys, never rename."""
@@ -36,6 +40,8 @@ class GridResult:
             "document": document_json(self.triage.document),
             "labeler": self.triage.labeler,
             "grids": [grid.to_json() for grid in self.grids],
+            "failed": [failure.to_json() for failure in self.failed],
+            "unreadable_pages": DocumentGrids(unreadable=self.unreadable).unreadable_json(),
             "seconds": round(self.seconds, 3),
         }
 
@@ -64,9 +70,9 @@ def stored_grids(store, sha256: str, ocr: bool = True, cancel: Optional[CancelTo
     row = store.document(sha256)
     if row is None:
         raise BadInputError(f"{sha256[:12]}: not in the library")
-    grids = grids_for_document(row["stored_path"], store.candidates(sha256), store.effective_labels(sha256), ocr=ocr,
-                               cancel=cancel)
-    return with_edits(store, sha256, grids)
+    found = read_tables(row["stored_path"], store.candidates(sha256), store.effective_labels(sha256), ocr=ocr,
+                        cancel=cancel)
+    return with_edits(store, sha256, found.grids)
 
 
 def document_grids(
@@ -84,9 +90,8 @@ def document_grids(
     result = triage(path, labeler, progress, cancel, options)
     progress(Progress("grids", 0, 1))
     grid_started = time.perf_counter()
-    grids = grids_for_document(path, result.candidates, effective_labels(result, store), ocr=options.ocr,
-                               cancel=cancel)
-    grids = with_edits(store, result.document.sha256, grids)  # a person's corrections win over the reading
+    found = read_tables(path, result.candidates, effective_labels(result, store), ocr=options.ocr, cancel=cancel)
+    grids = with_edits(store, result.document.sha256, found.grids)  # a person's corrections win over the reading
     progress(Progress("grids", 1, 1))
     now = time.perf_counter()
-    return GridResult(result, grids, now - started, now - grid_started)
+    return GridResult(result, grids, now - started, now - grid_started, found.failed, found.unreadable)

@@ -15,7 +15,7 @@ from soe_desktop.core.errors import SoeError
 from soe_desktop.core.grid.edits import (EditTarget, EditedGrid, activity_target, apply_edits, cell_target,
                                          cell_text, column_target, column_text, name_text)
 from soe_desktop.core.grid.export import GRID_EXPORTS
-from soe_desktop.core.grid.extract import extract_grid
+from soe_desktop.core.grid.extract import TableReading, extract_grid, read_table
 from soe_desktop.core.grid.model import Grid
 from soe_desktop.core.jobs import CancelToken
 from soe_desktop.core.model import Candidate, Document
@@ -40,6 +40,13 @@ def extract_group(stored_path: str | Path, members: Sequence[Candidate], ocr: bo
                   cancel: Optional[CancelToken] = None) -> Grid:
     """The grid of one candidate group, as extracted (no edits): the GUI runs this on a worker."""
     return extract_grid(stored_path, members, ocr=ocr, cancel=cancel)
+
+
+def read_group(stored_path: str | Path, members: Sequence[Candidate], ocr: bool = True,
+               cancel: Optional[CancelToken] = None) -> TableReading:
+    """The grid of one candidate group or why it has none, by the same rules as `soe grid`
+    (core.grid.extract.read_table): the GUI's grid view runs this on a worker."""
+    return read_table(stored_path, members, ocr=ocr, cancel=cancel)
 
 
 def _save(store, sha256: str, grid: Grid, target: EditTarget, value: str, previous: str,

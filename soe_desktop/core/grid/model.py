@@ -69,6 +69,9 @@ class Row:
     source: Optional[Source] = None  # the activity name's cell
     cell_sources: dict[str, Source] = field(default_factory=dict)
     details: dict[str, str] = field(default_factory=dict)  # text of non-visit columns (e.g. "Notes")
+    # Column ids where the second reading (the page's characters binned by the header's column
+    # x-ranges and the row's y-range, cross_check.py) disagrees with the cell reading.
+    uncertain: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -80,6 +83,7 @@ class Row:
             "details": self.details,
             "source": self.source.to_json() if self.source else None,
             "cell_sources": {col: source.to_json() for col, source in self.cell_sources.items()},
+            "uncertain": self.uncertain,
         }
 
 
@@ -109,6 +113,15 @@ class Grid:
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (no text layer)
     caption: str = ""  # the table's title line printed above it ("Table 5.1-1: Flow chart ..."), not a header level
     redacted: bool = False  # the body is blacked out: the header is kept, no marks are invented
+    suspect: str = ""  # why the grid does not look like a schedule (sanity.py); "" when it does
+    unreadable_pages: list[int] = field(default_factory=list)  # table pages whose reading failed
+    checked_pages: list[int] = field(default_factory=list)  # pages the second reading covered (not OCR)
+
+    @property
+    def uncertain_share(self) -> float:
+        """Share of the grid's cells (activities x visits) the two readings disagree on."""
+        cells = len(self.rows) * len(self.columns)
+        return sum(len(row.uncertain) for row in self.rows) / cells if cells else 0.0
 
     def column(self, col_id: str) -> Column:
         return next(column for column in self.columns if column.id == col_id)
@@ -129,4 +142,20 @@ class Grid:
             "ocr_pages": self.ocr_pages,
             "caption": self.caption,
             "redacted": self.redacted,
+            "suspect": self.suspect,
+            "unreadable_pages": self.unreadable_pages,
+            "checked_pages": self.checked_pages,
+            "uncertain_share": round(self.uncertain_share, 4),
         }
+
+
+@dataclass
+class GridFailure:
+    """An SoE table that gave no grid, and why: the grid JSON says so instead of dropping it."""
+
+    pages: list[int]
+    reason: str
+    group: str = ""
+
+    def to_json(self) -> dict:
+        return {"pages": self.pages, "group": self.group, "reason": self.reason}

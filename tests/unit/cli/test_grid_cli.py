@@ -56,3 +56,37 @@ def test_bad_input_one_line_and_non_zero_exit(tmp_path):
     assert result.exit_code != 0
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error:")
+
+
+def test_json_contract_keys_of_the_second_reading_and_the_sanity_rules(protocol, tmp_path):
+    path, _ = protocol
+    data = json.loads(_run([str(path), "--json", "--no-ocr"], tmp_path).stdout)
+    assert data["unreadable_pages"] == []
+    # A table the labeler calls SoE that is no grid (a look-alike) is named, never silently dropped.
+    assert all(failure["reason"] and failure["pages"] for failure in data["failed"])
+    main_grid = data["grids"][0]
+    for key in ("suspect", "redacted", "uncertain_share", "unreadable_pages", "checked_pages", "caption"):
+        assert key in main_grid
+    assert main_grid["suspect"] == "" and main_grid["uncertain_share"] <= 0.05
+    assert all(isinstance(row["uncertain"], list) for row in main_grid["rows"])
+
+
+def test_tables_whose_finder_raises_are_named_with_their_reason(protocol, tmp_path, monkeypatch):
+    from soe_desktop.core.grid import page_reading
+
+    def crash(*_args):
+        raise RuntimeError("table finder crashed")
+
+    monkeypatch.setattr(page_reading, "_read_text_page", crash)
+    path, truth = protocol
+    result = _run([str(path), "--json", "--no-ocr"], tmp_path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["grids"] == []
+    assert {failure["pages"][0] for failure in data["failed"]} >= {g[0] for g in truth.group_pages}
+    assert all(failure["reason"].startswith("no page of the table could be read") for failure in data["failed"])
+    assert {entry["page"] for entry in data["unreadable_pages"]} >= set(truth.grids[0].pages)
+    text = _run([str(path), "--no-ocr", "-q"], tmp_path)
+    assert text.exit_code == 0
+    first = data["failed"][0]
+    assert f"no grid for the SoE table on pages {', '.join(map(str, first['pages']))}: {first['reason']}" in text.output
