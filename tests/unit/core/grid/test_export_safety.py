@@ -87,3 +87,10 @@ def test_caption_is_the_usdm_timeline_description(hostile):
     assert validation_errors(captioned) == []
     first, second = captioned["studyDesign"]["scheduleTimelines"]
     assert first["description"] == CAPTION and second["description"] is None
+
+
+def test_a_formula_looking_caption_is_text_too(hostile, tmp_path):
+    grid, _ = hostile
+    hostile_caption = dataclasses.replace(grid, caption="=1+1 Table 5.1-1")
+    sheet = load_workbook(write_xlsx([hostile_caption], tmp_path / "h.xlsx")).worksheets[0]
+    assert (sheet.cell(1, 1).value, sheet.cell(1, 1).data_type) == ("=1+1 Table 5.1-1", "s")
