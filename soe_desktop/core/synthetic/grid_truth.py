@@ -38,6 +38,7 @@ class GridTruth:
     footnotes: dict[str, str]  # the footnotes printed with the grid that its cells cite
     rotated: bool = False
     pictured_pages: list[int] = field(default_factory=list)
+    caption: str = ""  # the table's title as printed on its first page (a line above it or its top row)
 
     def marked_cells(self) -> set[tuple[str, str]]:
         return {(row.activity, label) for row in self.rows for label in row.marks}

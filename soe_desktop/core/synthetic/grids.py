@@ -30,6 +30,9 @@ SYMBOL_STYLES = {"check", "filled_circle", "empty_circle", "triangle"}
 CELL_FOOTNOTES = {"a": "Performed pre-dose.", "b": "Only for participants in the sub-study."}
 LAYOUTS = ("upright", "rotate90", "sideways")
 TEXT_CELL = "Optional"
+DEFAULT_CAPTION = "Table 1 Schedule of Activities"
+TURNED_COLUMN = 2  # the Day 1 visit: its header printed as one turned cell
+TURNED_TEXT = "Randomization"
 MERGED_TEXT = "Continuous"
 
 
@@ -48,6 +51,12 @@ class GridOptions:
     # names repeated, block after block: a continuation that adds columns (later visits).
     column_pages: int = 1
     subscript_names: bool = False  # some names hold a subscript digit ("SpO_{2}": SpO2, printed low)
+    # Ruling styles a default table finder misreads:
+    white_fills: bool = False  # every text line drawn on its own white filled rectangle
+    outer_rules: bool = True  # False: no rule before the activity column nor after the last visit
+    turned_header: bool = False  # the Day 1 column: one shaded header cell "Randomization" running up
+    caption: str = DEFAULT_CAPTION  # the table's title, printed above it (" (continued)" after page 1)
+    caption_row: bool = False  # the title printed as the table's first row, spanning every column
 
 
 def _restyle(grid: SoeGrid, options: GridOptions, glued: dict[int, str]) -> dict[int, list[tuple[int, int]]]:
@@ -87,6 +96,32 @@ def _restyle(grid: SoeGrid, options: GridOptions, glued: dict[int, str]) -> dict
         grid.symbol_cells = [cell for cell in grid.symbol_cells if not (cell[0] == index and first <= cell[1] <= last)]
         spans[index] = [(first, last)]
     return spans
+
+
+def _turn_header(grid: SoeGrid) -> None:
+    """The turned column's header below the period row: one cell, its visit name only."""
+    grid.header[1][TURNED_COLUMN] = TURNED_TEXT
+    for row in grid.header[2:]:
+        row[TURNED_COLUMN] = ""
+
+
+def _style_spec(spec: TableSpec, options: GridOptions, caption: str) -> None:
+    """The ruling style of `options` on one page's spec; a caption row goes on top of it."""
+    spec.text_fill = options.white_fills
+    spec.outer_verticals = options.outer_rules
+    if options.caption_row:
+        width = len(spec.rows[0])
+        spec.rows.insert(0, [caption] + [""] * (width - 1))
+        spec.header_rows += 1
+        spec.period_row = 1
+        spec.category_rows = [r + 1 for r in spec.category_rows]
+        spec.symbol_cells = [(r + 1, c) for r, c in spec.symbol_cells]
+        spec.spans = [(r + 1, first, last) for r, first, last in spec.spans] + [(0, 0, width - 1)]
+    if options.turned_header:
+        top = spec.period_row + 1
+        spec.vspans.append((TURNED_COLUMN, top, spec.header_rows - 1))
+        spec.turned_cells.append((top, TURNED_COLUMN))
+        spec.shaded_cols.append(TURNED_COLUMN)
 
 
 def _footnotes(grid: SoeGrid) -> dict[str, str]:
@@ -156,9 +191,13 @@ def write_grid_pdf(path, seed: int = 0, options: GridOptions | None = None) -> G
     options = options or GridOptions()
     if options.layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
+    if options.turned_header and (options.column_pages > 1 or options.visit_count < 5):
+        raise ValueError("turned_header needs the visits in one block and a Treatment Period")
     register_fonts()
     rng = random.Random(seed)
     grid = build_soe_grid(rng, "X", visit_count=options.visit_count)
+    if options.turned_header:
+        _turn_header(grid)
     glued: dict[int, str] = {}
     body_spans = _restyle(grid, options, glued)
     footnotes = _footnotes(grid)
@@ -167,8 +206,11 @@ def write_grid_pdf(path, seed: int = 0, options: GridOptions | None = None) -> G
     canvas = Canvas(str(Path(path)), pagesize=P.LANDSCAPE, invariant=1, pageCompression=1)
     pictured: list[int] = []
     for number, spec in enumerate(specs, start=1):
-        caption = "Table 1 Schedule of Activities" + ("" if number == 1 else " (continued)")
+        caption = options.caption + ("" if number == 1 else " (continued)")
         notes = [f"{ref}. {text}" for ref, text in footnotes.items()] if number == len(specs) else []
+        _style_spec(spec, options, caption)
+        if options.caption_row:
+            caption = ""  # printed in the table, not above it
         if options.pictured:
             canvas.setPageSize(P.LANDSCAPE)
             P.draw_image_page(canvas, render_table_image(spec, caption), P.LANDSCAPE)
@@ -181,6 +223,7 @@ def write_grid_pdf(path, seed: int = 0, options: GridOptions | None = None) -> G
                        footnotes, list(range(1, len(specs) + 1)), glued)
     _set_pages(truth, grid, options.pages)
     truth.rotated = options.layout != "upright"
+    truth.caption = options.caption
     truth.pictured_pages = pictured
     if pictured:  # the picture carries the grid only, no notes
         truth.footnotes = {}

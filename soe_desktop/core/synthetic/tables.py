@@ -11,17 +11,19 @@ from dataclasses import dataclass, field
 
 import os
 import re
+from xml.sax.saxutils import escape
 from importlib.util import find_spec
 
 import reportlab
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from soe_desktop.core.synthetic.vocabulary import FOOTNOTES, PROCEDURES, VISITS
 
@@ -36,6 +38,7 @@ CHECK_GLYPH = "\u2713"
 BOX_GLYPH = "\u2610"
 SUPERSCRIPTS = ["\u00b9", "\u00b2", "\u00b3"]  # the only superscripts in WinAnsi
 MARK_STYLES = ("X", "check", "bullet")
+FILL_INDENT = 3.0  # text inset in a cell whose lines are filled from rule to rule (no cell padding)
 
 
 def register_fonts() -> None:
@@ -69,6 +72,13 @@ class TableSpec:
     padding: float = 2.0
     center_from_col: int = 1  # columns from here on are centred (marks, numbers)
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (row, first col, last col) merged
+    # Ruling styles a default table finder misreads (see grids.GridOptions):
+    text_fill: bool = False  # every text line drawn on its own white filled rectangle
+    outer_verticals: bool = True  # False: no rule left of the first column nor right of the last
+    vspans: list[tuple[int, int, int]] = field(default_factory=list)  # (col, first row, last row) merged
+    turned_cells: list[tuple[int, int]] = field(default_factory=list)  # (row, col) printed running up
+    shaded_cols: list[int] = field(default_factory=list)  # columns filled light grey, top to bottom
+    period_row: int = 0  # the header row whose cells span their periods' visits (rows above: a caption)
 
 
 @dataclass
@@ -159,9 +169,11 @@ def build_soe_grid(rng: random.Random, mark_style: str = "X", visit_count: int =
 def wrap_cells(spec: TableSpec, width: float) -> None:
     """Insert line breaks so text fits its column (reportlab does not wrap plain strings)."""
     for index, row in enumerate(spec.rows):
-        if index == 0 and spec.header_rows > 1:
-            continue  # the period row spans columns (see _header_spans)
+        if index < spec.period_row or (index == spec.period_row and spec.header_rows > 1):
+            continue  # a caption row and the period row span columns (see _header_spans)
         for col, text in enumerate(row):
+            if (index, col) in spec.turned_cells:
+                continue  # printed running up: its length is the row's height, not the column's width
             col_width = spec.col_fractions[col] * width - 6
             lines = [part for line in text.split("\n") for part in simpleSplit(line, FONT, spec.font_size, col_width)]
             if lines:
@@ -179,11 +191,16 @@ def _style(spec: TableSpec, ruled: bool) -> TableStyle:
         ("TOPPADDING", (0, 0), (-1, -1), spec.padding),
         ("BOTTOMPADDING", (0, 0), (-1, -1), spec.padding),
     ]
+    if spec.text_fill:  # the lines' white rectangles reach the rules on both sides
+        commands += [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
     if ruled:
         commands += [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("GRID" if spec.outer_verticals else "INNERGRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("BACKGROUND", (0, 0), (-1, spec.header_rows - 1), colors.Color(0.88, 0.88, 0.88)),
         ]
+        if not spec.outer_verticals:  # the top and bottom rules only
+            commands += [("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black),
+                         ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)]
     else:
         commands += [
             ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.black),
@@ -198,35 +215,66 @@ def _style(spec: TableSpec, ruled: bool) -> TableStyle:
         commands.append(("FONT", (col, row), (col, row), SYMBOL_FONT, spec.font_size))
     commands += _header_spans(spec)
     commands += [("SPAN", (first, row), (last, row)) for row, first, last in spec.spans]
+    commands += [("SPAN", (col, first), (col, last)) for col, first, last in spec.vspans]
+    commands += [("BACKGROUND", (col, 0), (col, -1), colors.Color(0.85, 0.85, 0.85)) for col in spec.shaded_cols]
     return TableStyle(commands)
+
+
+class TurnedText(Flowable):
+    """One line of text turned a quarter counter-clockwise (running up the page), as a narrow
+    header cell prints a long visit name ("Randomization")."""
+
+    def __init__(self, text: str, font: str, size: float) -> None:
+        super().__init__()
+        self.text, self.font, self.size = text, font, size
+
+    def wrap(self, available_width, available_height):
+        return self.size * 1.3, stringWidth(self.text, self.font, self.size) + 2
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.rotate(90)
+        self.canv.setFont(self.font, self.size)
+        self.canv.drawString(1, -self.size, self.text)  # baseline right of the glyphs' tops
+        self.canv.restoreState()
 
 
 def _header_spans(spec: TableSpec) -> list[tuple]:
     """Merge empty cells of the first header row into the label on their left (period spans)."""
-    spans, row = [], spec.rows[0]
+    at = spec.period_row
+    spans, row = [], spec.rows[at]
     col = 1
     while col < len(row):
         end = col
         while end + 1 < len(row) and row[end + 1] == "" and row[col] != "":
             end += 1
         if end > col:
-            spans.append(("SPAN", (col, 0), (end, 0)))
+            spans.append(("SPAN", (col, at), (end, at)))
         col = end + 1
-    return spans if spec.header_rows > 1 else []
+    return spans if spec.header_rows > at + 1 else []
 
 
 def _cell(text: str, spec: TableSpec, row: int, col: int):
     """A plain string, or a Paragraph where the text holds "^a" markup: a footnote marker printed
     small and raised, as word processors print them (the grid extractor must tell it apart);
-    "_{2}": a subscript, printed small and low (part of the name: "SpO_{2}")."""
-    if "^" not in text and "_{" not in text:
-        return text
-    markup = re.sub(r"\^([A-Za-z0-9,]+)", r"<super>\1</super>", text).replace("\n", "<br/>")
-    markup = re.sub(r"_\{([^}]*)\}", r"<sub>\1</sub>", markup)
+    "_{2}": a subscript, printed small and low (part of the name: "SpO_{2}"). With `text_fill`
+    each line of text sits on its own white rectangle (a span's back colour, one per line)."""
     bold = row < spec.header_rows or row in spec.category_rows
+    if (row, col) in spec.turned_cells:
+        return TurnedText(text, BOLD if bold else FONT, spec.font_size)
+    if "^" not in text and "_{" not in text and not (spec.text_fill and text):
+        return text
+    markup = re.sub(r"\^([A-Za-z0-9,]+)", r"<super>\1</super>", escape(text))
+    markup = re.sub(r"_\{([^}]*)\}", r"<sub>\1</sub>", markup)
+    if (row, col) in spec.symbol_cells:
+        markup = f'<font name="{SYMBOL_FONT}">{markup}</font>'
     style = ParagraphStyle("cell", fontName=BOLD if bold else FONT, fontSize=spec.font_size,
                            leading=spec.font_size + 1.5, alignment=TA_CENTER if col >= spec.center_from_col else 0)
-    return Paragraph(markup, style)
+    if spec.text_fill:  # one paragraph a line, its back colour as wide as the cell (rule to rule)
+        filled = ParagraphStyle("filled", parent=style, backColor=colors.white, leftIndent=FILL_INDENT,
+                                rightIndent=FILL_INDENT)
+        return [Paragraph(line, filled) for line in markup.split("\n")]
+    return Paragraph(markup.replace("\n", "<br/>"), style)
 
 
 def draw_table(canvas: Canvas, spec: TableSpec, x: float, top: float, width: float, ruled: bool = True) -> float:
