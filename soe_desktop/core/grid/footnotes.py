@@ -54,6 +54,31 @@ def lines_below(chars: Sequence[Char], table_bbox, direction: int, size) -> list
     return [runs_of(line, body, lambda box: to_reading(box, direction, size)) for line in kept]
 
 
+def lines_above(chars: Sequence[Char], table_bbox, direction: int, size, count: int = 3) -> list[str]:
+    """Up to `count` text lines right above the table in reading orientation, nearest first, up
+    to the first wide blank gap (where a caption would be printed)."""
+    top = to_reading(table_bbox, direction, size)[1]
+
+    def reading_y(char: Char) -> float:
+        return to_reading((*char.centre, *char.centre), direction, size)[1]
+
+    above = [char for char in chars if char.generated or reading_y(char) < top]
+    lines = []
+    for line in _split(above):
+        visible = [char for char in line if not char.generated and char.text.strip()]
+        height = max((char.bbox[3] - char.bbox[1]) if direction == 0 else (char.bbox[2] - char.bbox[0])
+                     for char in visible)
+        lines.append((max(reading_y(char) for char in visible), height, line))
+    lines.sort(key=lambda item: -item[0])
+    kept, edge = [], top
+    for bottom, height, line in lines[:count]:
+        if edge - bottom > GAP_LINES * max(height, 1.0):
+            break
+        kept.append(_SPACES.sub(" ", "".join(char.text for char in line)).strip())
+        edge = bottom - height
+    return kept
+
+
 def _split(chars: Sequence[Char]) -> list[list[Char]]:
     lines: list[list[Char]] = [[]]
     for char in chars:

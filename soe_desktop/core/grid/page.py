@@ -9,7 +9,7 @@ section rows (a name and no marks, or one cell spanning the visit columns).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 from rapidfuzz import fuzz
@@ -24,6 +24,9 @@ HEADER_MATCH = 85.0  # rapidfuzz ratio at which a page's top row repeats an earl
 _ANNOTATED_MARK = re.compile(rf"^[{''.join(sorted(MARK_GLYPHS))}]\s*[(\[]")
 DETAIL_TEXT_CHARS = 25
 _ROW_TITLE = re.compile(r"(?i)^\s*(study\s+)?(visits?|weeks?|days?|months?|cycles?|windows?|time\s*points?)\s*:?\s*$")
+# A table's title: "Table 5.1-1: Flow chart for ...", "Schedule of Activities", "Study Flowchart".
+_CAPTION = re.compile(r"(?i)^\s*((table|figure|exhibit)\s+[a-z]?\d[\w.\-–]*\b|(study\s+)?(schedule\s+of\s+"
+                      r"(activities|assessments|events|procedures|visits)|flow\s*-?\s*chart))")
 BOLD_NAME = 0.5  # share of a name's characters printed bold at which it is a bold name  # a column whose cells average longer text than this and hold no mark is prose
 
 
@@ -56,6 +59,7 @@ class PagePart:
     header_rows: int
     detector: str = ""
     header: list[str] = field(default_factory=list)  # the header rows' texts (row_texts)
+    caption: str = ""  # the table's title, printed as its top row or as a line above it
 
 
 def _normalised(slots: Sequence[Sequence[Optional[TableCell]]]) -> list[list[Optional[Cell]]]:
@@ -165,6 +169,7 @@ def read_page(table: PageTable, header_hint: int = -1, known_header: Sequence[st
     `known_header`: the header rows' texts of an earlier page of the table. A continuation page
     that starts with them has that many header rows: rows of text cells only, right under the
     header, are then body rows, not more header (which the first-mark rule would take them for)."""
+    caption, table = _title_rows(table)
     slots = table.lattice()
     cells = _normalised(slots)
     cols = _filled_cols(slots, table.n_cols)
@@ -197,7 +202,26 @@ def read_page(table: PageTable, header_hint: int = -1, known_header: Sequence[st
             _merge_into(rows[-1], row)  # one name merged down several slot rows: one activity
             continue
         rows.append(row)
-    return PagePart(table.page, table.bbox, columns, rows, n_header, table.detector, texts[:n_header])
+    return PagePart(table.page, table.bbox, columns, rows, n_header, table.detector, texts[:n_header], caption)
+
+
+def is_caption(text: str) -> bool:
+    return bool(_CAPTION.match(text))
+
+
+def _title_rows(table: PageTable) -> tuple[str, PageTable]:
+    """A title printed as the table's top row (one cell across every column, reading as a
+    caption) is the table's caption, not a header level: the table without it, and its text."""
+    slots = table.lattice()
+    cols = _filled_cols(slots, table.n_cols)
+    if not cols or table.n_rows < 2:
+        return "", table
+    cell = slots[0][cols[0]]
+    if cell is None or cell.c0 > cols[0] or cell.c1 <= cols[-1] or not is_caption(cell.text):
+        return "", table
+    top = cell.r1
+    kept = [replace(other, r0=other.r0 - top, r1=other.r1 - top) for other in table.cells if other.r0 >= top]
+    return cell.text, replace(table, n_rows=table.n_rows - top, cells=kept)
 
 
 def _merge_into(row: PageRow, more: PageRow) -> None:

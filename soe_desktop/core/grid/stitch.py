@@ -192,4 +192,7 @@ def stitch(parts: Sequence[PagePart], footnotes: dict[str, str]) -> Grid:
     builder = _Builder()
     for part in parts:
         builder.add(part)
-    return builder.finish(footnotes)
+    grid = builder.finish(footnotes)
+    # The first page's title ("Table 5.1-1: ... (continued)" on the later ones).
+    grid.caption = next((clean_name(part.caption) for part in parts if part.caption), "")
+    return grid

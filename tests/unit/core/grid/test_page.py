@@ -76,3 +76,33 @@ def test_a_first_visit_without_marks_on_the_page_is_not_a_row_title():
         ["Vital signs", "", "X", ""],
     ]))
     assert [column.parts[0].text for column in part.columns] == ["Screening", "Day 1", "Day 8"]
+
+
+def _spanning(table: PageTable, row: int) -> PageTable:
+    """`table` with the cells of `row` merged into one across every column (its first text)."""
+    first = next(cell for cell in table.cells if cell.r0 == row and cell.c0 == 0)
+    first.c1 = table.n_cols
+    table.cells = [cell for cell in table.cells if cell.r0 != row or cell is first]
+    return table
+
+
+def test_a_title_row_across_the_table_is_its_caption_not_a_header_level():
+    part = read_page(_spanning(_table([
+        ["Table 5.1-1: Flow chart for the main study", "", ""],
+        ["Procedure", "Week -8", "Week 0"],
+        ["ECG", "X", ""],
+        ["Vital signs", "X", "X"],
+    ]), 0))
+    assert part.caption == "Table 5.1-1: Flow chart for the main study"
+    assert [[p.text for p in column.parts] for column in part.columns] == [["Week -8"], ["Week 0"]]
+    assert [row.name for row in part.rows] == ["ECG", "Vital signs"]
+
+
+def test_a_section_row_across_the_top_of_a_continuation_page_is_no_caption():
+    part = read_page(_spanning(_table([
+        ["Laboratory assessments", "", ""],
+        ["Haematology", "X", ""],
+        ["Urinalysis", "X", "X"],
+    ]), 0))
+    assert part.caption == ""
+    assert [row.name for row in part.rows] == ["Laboratory assessments", "Haematology", "Urinalysis"]
