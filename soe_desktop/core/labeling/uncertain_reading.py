@@ -1,7 +1,9 @@
 """Lower confidence on pages whose reading is uncertain: one rule every labeler applies.
 
 The page reading (core/pdf) marks each candidate on a page it could not read plainly (OCR'd or
-pictured, sideways, stamped, redacted) with `features["reading_uncertain"] = 1.0`. A labeler's
+pictured, sideways, stamped, redacted) with `features["reading_uncertain"] = 1.0`; a candidate read
+by OCR (`features["ocr"]`) or standing for the whole picture of a text-less page (detector
+`fallback-page`) counts as such even without the mark. A labeler's
 confidence on such a page measures how sure it is of *what it read*, not of the page: the issue
 that asked for this rule saw a four-page sideways grid called "not SoE" at 0.96-0.98, one of them
 auto-accepted. So each label on such a candidate keeps its verdict but has its confidence shrunk
@@ -37,16 +39,24 @@ SHRINK = (UNCERTAIN_READING_CAP - 0.5) / 0.5  # a 1.0 verdict at threshold 0.5 l
 
 
 def reading_uncertain(candidate: Candidate) -> bool:
-    """The page reading flagged this candidate's page as read uncertainly (OCR, sideways, ...)."""
-    return float(candidate.features.get(READING_UNCERTAIN, 0.0) or 0.0) >= 0.5
+    """The page reading flagged this candidate's page as read uncertainly (OCR, sideways, ...), or
+    the candidate itself shows it: its text was read by OCR, or it is the whole picture of a page
+    without a text layer (those two are uncertain readings whatever the flag says)."""
+    features = candidate.features
+    return (_on(features.get(READING_UNCERTAIN)) or _on(features.get("ocr"))
+            or candidate.detector == Detector.FALLBACK_PAGE)
+
+
+def _on(value) -> bool:
+    return float(value or 0.0) >= 0.5
 
 
 def reading_note(candidate: Candidate) -> str:
     """A reviewer's words for how the candidate's page was read, from what the candidate carries."""
     features = candidate.features
-    if features.get("ocr"):
+    if _on(features.get("ocr")):
         return "read by OCR"
-    if features.get("redacted"):
+    if _on(features.get("redacted")):
         return "redacted"
     if candidate.detector == Detector.FALLBACK_PAGE:
         return "pictured page"

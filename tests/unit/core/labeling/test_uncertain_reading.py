@@ -126,3 +126,13 @@ def test_calibration_rows_score_the_same_labels_before_and_after_the_rule():
     assert rows["plain reading"]["ece_before"] == rows["plain reading"]["ece_after"] == pytest.approx(0.1)
     assert rows["all"]["judged"] == 2 and rows["all"]["ece_after"] < rows["all"]["ece_before"]
     assert "| uncertain reading | 1 |" in calibration_table(list(rows.values()))
+
+
+def test_ocr_and_whole_page_pictures_count_as_uncertain_without_the_flag():
+    ocr = candidate(2, SOE_ROWS, SOE_CONTEXT)
+    ocr.features["ocr"] = 1.0
+    pictured = candidate(2, [], SOE_CONTEXT, detector="fallback-page")
+    assert reading_uncertain(ocr) and reading_note(ocr) == "read by OCR"
+    assert reading_uncertain(pictured) and reading_note(pictured) == "pictured page"
+    label = HeuristicTeacher().label([pictured])[0]
+    assert label.is_soe and label.confidence <= UNCERTAIN_READING_CAP and "pictured page: left for review" in label.reason
