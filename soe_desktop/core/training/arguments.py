@@ -54,6 +54,9 @@ class TrainingArguments:
     seed: int = 0
     device: str = "auto"  # auto | cpu | cuda | mps
     balance_classes: bool = True  # weight the loss by inverse class frequency
+    # A human label's weight in the loss relative to a teacher label's (gold against silver); measured
+    # on the adaptation curve (docs/EXPERIMENTS.md, "Adaptation curve").
+    human_weight: float = 1.0
     use_layout_prefix: bool = True  # prepend layout cues to the text (see inputs.py)
     representation: str = "text"  # text | json | both
     # Calibration and validation metrics from out-of-fold predictions of this many models trained by

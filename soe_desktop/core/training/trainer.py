@@ -95,6 +95,13 @@ def _targets(dataset: TrainingSet, args: TrainingArguments) -> list:
     return [(1.0 - example.soft_target, example.soft_target) for example in dataset.examples]
 
 
+def _example_weights(dataset: TrainingSet, args: TrainingArguments) -> Optional[list[float]]:
+    """Per-example loss weights: `args.human_weight` for human labels, 1 for the rest (None: all equal)."""
+    if args.human_weight == 1.0:
+        return None
+    return [args.human_weight if example.is_human else 1.0 for example in dataset.examples]
+
+
 def _candidates(dataset: TrainingSet) -> list:
     """The examples' candidates with their tables' cues (kept as they are when the set already has them)."""
     return with_table_cues([example.candidate for example in dataset.examples])
@@ -120,6 +127,15 @@ def _parameter_groups(model, args: TrainingArguments) -> list[dict]:
     return groups
 
 
+def _weighted_mean(losses, targets, weights, class_weights):
+    """The batch loss with per-example weights, normalised as CrossEntropyLoss's "mean" is (by the
+    class weights of the targets, already inside `losses`), so weights of 1 give the plain loss."""
+    if targets.dim() != 1:  # soft targets: "mean" is over the batch
+        return (losses * weights).mean()
+    norm = weights * class_weights[targets] if class_weights is not None else weights
+    return (losses * weights).sum() / norm.sum()
+
+
 class _Loop:
     """The training loop's state, so each step is a small method."""
 
@@ -127,6 +143,7 @@ class _Loop:
         self.model, self.tokenizer, self.args, self.device = model, tokenizer, args, device
         self.progress, self.cancel, self.total_steps = progress, cancel, total_steps
         self.step, self.started = 0, time.perf_counter()
+        self.example_weights: Optional[list[float]] = None  # per example (human labels count more), else None
         self.optimizer = torch.optim.AdamW(_parameter_groups(model, args), weight_decay=args.weight_decay)
         from transformers import get_linear_schedule_with_warmup
 
@@ -144,16 +161,20 @@ class _Loop:
             index = order[start : start + self.args.batch_size]
             batch_features = features[index] if features is not None else None
             batch_texts = [texts[i] for i in index] if texts is not None else None
-            losses.append(self._step(batch_texts, [labels[i] for i in index], loss_fn, batch_features))
+            weights = [self.example_weights[i] for i in index] if self.example_weights is not None else None
+            losses.append(self._step(batch_texts, [labels[i] for i in index], loss_fn, batch_features, weights))
             self._report(epoch, losses[-1])
         return float(np.mean(losses)) if losses else 0.0
 
-    def _step(self, texts: Optional[list[str]], labels: list, loss_fn, features=None) -> float:
+    def _step(self, texts: Optional[list[str]], labels: list, loss_fn, features=None, weights=None) -> float:
         batch = encode(self.tokenizer, texts, self.args.max_tokens, self.device) if texts is not None else {}
         if features is not None:
             batch["features"] = features.to(self.device)
         logits = self.model(**batch).logits
-        loss = loss_fn(logits, torch.tensor(labels, device=self.device))
+        targets = torch.tensor(labels, device=self.device)
+        loss = loss_fn(logits, targets)
+        if weights is not None:
+            loss = _weighted_mean(loss, targets, torch.tensor(weights, device=self.device), loss_fn.weight)
         loss.backward()
         self.optimizer.step()
         self.scheduler.step()
@@ -231,9 +252,12 @@ def _fit(result: TrainResult, train_set: TrainingSet, args: TrainingArguments, d
     texts = student_inputs(candidates, args.representation, args.use_layout_prefix) if reads_text else None
     features = result.model.feature_tensor(candidates) if fused else None
     weights = torch.tensor(train_set.class_weights() if args.balance_classes else (1.0, 1.0), device=device)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=args.label_smoothing)
+    example_weights = _example_weights(train_set, args)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=args.label_smoothing,
+                                        reduction="mean" if example_weights is None else "none")
     steps_per_epoch = -(-len(labels) // args.batch_size)
     loop = _Loop(result.model, result.tokenizer, args, device, progress, cancel, steps_per_epoch * args.epochs)
+    loop.example_weights = example_weights
     epoch_losses = [loop.run_epoch(epoch, texts, labels, loss_fn, features) for epoch in range(args.epochs)]
     result.metrics.update({"train_loss": epoch_losses, "steps": loop.step,
                            "train_seconds": time.perf_counter() - loop.started})
