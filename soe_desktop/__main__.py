@@ -12,6 +12,7 @@ import ctypes.util
 import multiprocessing
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 APT_HINT = ("sudo apt-get install -y xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
@@ -44,7 +45,7 @@ def print_hint(problem: str) -> None:
     print("Meanwhile, here is a headless triage (same core as the app):", file=sys.stderr)
 
 
-def headless_triage(paths: list[str]) -> int:
+def headless_triage(paths: list[str], overrides: dict | None = None) -> int:
     """Triage each PDF (the sample protocol when none is given) and print its SoE pages."""
     from soe_desktop.core.errors import SoeError
     from soe_desktop.core.app.triage import triage
@@ -53,7 +54,7 @@ def headless_triage(paths: list[str]) -> int:
     if not paths:
         from soe_desktop.gui.first_run import ensure_sample
 
-        paths = [str(ensure_sample(load_settings().data_path))]
+        paths = [str(ensure_sample(replace(load_settings(), **(overrides or {})).data_path))]
     status = 0
     for path in paths:
         try:
@@ -69,24 +70,50 @@ def headless_triage(paths: list[str]) -> int:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from soe_desktop import __version__
+
     parser = argparse.ArgumentParser(prog="soe-desktop", description="Find the Schedule of Events in protocol PDFs.")
-    parser.add_argument("pdfs", nargs="*", help="PDF files or folders to open")
+    parser.add_argument("pdfs", nargs="*", help="PDF files or folders to open (as if dropped on the window)")
+    parser.add_argument("--version", action="version", version=f"SoE Desktop {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="use DIR as the data folder (library, models) for this run")
+    parser.add_argument("--offline", action="store_true", help="no network for this run (Gemini is not called)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation: run the whole workflow on the sample protocol, headless")
     parser.add_argument("--quit-after", type=float, metavar="SECONDS", help="quit after SECONDS (smoke runs)")
     parser.add_argument("--headless", action="store_true", help="do not open a window: triage and print")
     return parser.parse_args(argv)
 
 
+def run_overrides(args: argparse.Namespace) -> dict:
+    """Settings that hold for this run only (they are applied over the saved ones, not written)."""
+    overrides: dict = {}
+    if args.data_dir:
+        overrides["data_dir"] = str(Path(args.data_dir).expanduser().resolve())
+    if args.offline:
+        overrides["offline"] = True
+    return overrides
+
+
+def self_test() -> int:
+    """Exit 0 when every step passed; else 1 (the failing step is named on the last line)."""
+    from soe_desktop.core.app.self_test import run_self_test
+
+    return 0 if run_self_test(lambda line: print(line, flush=True)).ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()  # training runs in a spawned child, also in a PyInstaller build
     args = parse_args(argv)
+    if args.self_test:
+        return self_test()
     problem = "--headless was given" if args.headless else display_problem()
     if problem:
         if not args.headless:
             print_hint(problem)
-        return headless_triage(args.pdfs)
+        return headless_triage(args.pdfs, run_overrides(args))
     from soe_desktop.gui.app import run
 
-    return run(args.pdfs, args.quit_after)
+    return run(args.pdfs, args.quit_after, run_overrides(args))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import shiboken6
@@ -54,9 +55,11 @@ def share_the_gil_often() -> None:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
 
-def create_window(paths: list[str] | None = None, config_dir: Path | None = None, open_sample: bool = True):
+def create_window(paths: list[str] | None = None, config_dir: Path | None = None, open_sample: bool = True,
+                  overrides: dict | None = None):
     """Build the main window (an existing QApplication is required); queue `paths`, or the sample
-    protocol when the library is empty, so the app is never empty.
+    protocol when the library is empty, so the app is never empty. `overrides`: settings for this
+    run only (`--data-dir`, `--offline`), applied over the saved ones and not written on first run.
 
     The heavy imports are not done here: the window does them after its first paint and holds
     its ingest queue until then (`window.start_up`), so it shows within a fraction of a second.
@@ -68,9 +71,10 @@ def create_window(paths: list[str] | None = None, config_dir: Path | None = None
     config_dir = config_dir or default_config_dir()
     first_run = not settings_file(config_dir).exists()
     settings = load_settings(config_dir)
-    route_logs_to_file(settings.data_path)  # library warnings go to the log file, not the terminal
     if first_run:
         save_settings(settings, config_dir)
+    settings = replace(settings, **(overrides or {}))
+    route_logs_to_file(settings.data_path)  # library warnings go to the log file, not the terminal
     settings.data_path.mkdir(parents=True, exist_ok=True)
     store = Store(settings.db_path)
     window = MainWindow(settings, store, config_dir)
@@ -98,7 +102,7 @@ def start_rotating_backup(window, settings) -> None:
     window.queue.pool.start(Worker(back_up, "library backup"))
 
 
-def run(paths: list[str] | None = None, quit_after: float | None = None) -> int:
+def run(paths: list[str] | None = None, quit_after: float | None = None, overrides: dict | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
@@ -106,7 +110,7 @@ def run(paths: list[str] | None = None, quit_after: float | None = None) -> int:
     if not icon.isNull():
         app.setWindowIcon(QIcon(icon))
     splash = show_splash(app, icon)
-    window = create_window(paths)
+    window = create_window(paths, overrides=overrides)
     window.show()
     if splash is not None:
         splash.close()
