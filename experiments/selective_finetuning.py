@@ -317,7 +317,7 @@ def run(items: list[CorpusItem], page_rows: list, folds: list[list[str]], args, 
 ARGUMENT_FLAGS = {"epochs": int, "max_tokens": int, "learning_rate": float, "batch_size": int,
                   "validation_fraction": float, "head": str, "head_learning_rate": float, "head_hidden": int,
                   "label_smoothing": float, "weight_decay": float, "calibration_folds": int, "threads": int,
-                  "device": str}
+                  "device": str, "human_weight": float}
 SWITCHES = ("soft_targets", "tune_threshold", "use_screen_logit", "screen_offset", "use_teacher_votes",
             "teacher_offset", "use_layout_prefix", "balance_classes")
 
@@ -325,6 +325,10 @@ SWITCHES = ("soft_targets", "tune_threshold", "use_screen_logit", "screen_offset
 def parse_options(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=default_corpus_dir())
+    parser.add_argument("--mode", choices=("folds", "adaptation"), default="folds",
+                        help="folds: every method on sponsor-out/random folds; adaptation: the curve of a student "
+                             "against the shipped-style teacher as a group's protocols are reviewed "
+                             "(selective_finetuning_adaptation.py)")
     parser.add_argument("--folds", choices=("both", "sponsor", "random"), default="both",
                         help="sponsor-out folds (a sponsor's protocols never split), random folds by document, or both "
                              "(the report gives the gap); product defaults are judged on sponsor-out folds")
@@ -370,6 +374,10 @@ def main(argv: list[str] | None = None) -> int:
     by_source = {source: method for method, source in STUDENT_SOURCES.items()}
     students = tuple(by_source[source] for source in options.students.split(",") if source)
     items, page_rows = load_items(options.corpus, log, options.near_misses)
+    if options.mode == "adaptation":
+        from selective_finetuning_adaptation import adaptation_main
+
+        return adaptation_main(items, page_rows, args, options, log, started, argv)
     names, has_soe = [item.name for item in items], {item.name: item.document.has_soe for item in items}
     outcomes = {}
     for kind in ("sponsor", "random") if options.folds == "both" else (options.folds,):
