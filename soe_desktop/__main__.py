@@ -81,6 +81,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="check this installation: run the whole workflow on the sample protocol, headless")
     parser.add_argument("--quit-after", type=float, metavar="SECONDS", help="quit after SECONDS (smoke runs)")
     parser.add_argument("--headless", action="store_true", help="do not open a window: triage and print")
+    parser.add_argument("--report-startup", action="store_true", help=argparse.SUPPRESS)  # benchmarks/bundle.py
     return parser.parse_args(argv)
 
 
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return headless_triage(args.pdfs, run_overrides(args))
     from soe_desktop.gui.app import run
 
-    return run(args.pdfs, args.quit_after, run_overrides(args))
+    return run(args.pdfs, args.quit_after, run_overrides(args), args.report_startup)
 
 
 if __name__ == "__main__":

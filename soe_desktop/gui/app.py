@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
@@ -102,7 +102,29 @@ def start_rotating_backup(window, settings) -> None:
     window.queue.pool.start(Worker(back_up, "library backup"))
 
 
-def run(paths: list[str] | None = None, quit_after: float | None = None, overrides: dict | None = None) -> int:
+class StartupReport(QObject):
+    """`--report-startup`: print a line when the window first paints and one when start-up is done,
+    flushed at once, so a launcher (benchmarks/bundle.py) can time them from outside the process."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.painted = False
+        window.installEventFilter(self)
+        window.start_up.ready.connect(self.on_ready)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            print("startup: painted", flush=True)
+        return False
+
+    @Slot()
+    def on_ready(self) -> None:
+        print("startup: ready", flush=True)
+
+
+def run(paths: list[str] | None = None, quit_after: float | None = None, overrides: dict | None = None,
+        report_startup: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
@@ -111,6 +133,8 @@ def run(paths: list[str] | None = None, quit_after: float | None = None, overrid
         app.setWindowIcon(QIcon(icon))
     splash = show_splash(app, icon)
     window = create_window(paths, overrides=overrides)
+    if report_startup:
+        StartupReport(window)
     window.show()
     if splash is not None:
         splash.close()

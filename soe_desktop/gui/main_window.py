@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Train local model…", self.show_training, "Ctrl+T")
         self._action(tools, "&Dashboard", self.show_dashboard, "Ctrl+D")
+        from soe_desktop.gui.help_menu import HelpMenu
+
+        self.help = HelpMenu(self, bar.addMenu("&Help"))
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         for text, slot in (("Open…", self.open_files), ("Zoom −", self.page_view.zoom_out),
