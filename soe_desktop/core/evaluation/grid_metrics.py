@@ -229,6 +229,56 @@ def score_grid(predicted: Mapping, truth: Mapping, mark: Callable[[object], bool
     return GridMatch(rows=rows, columns=cols, scores=scores)
 
 
+@dataclass
+class FlagScores:
+    """How well the second reading's `uncertain` flags point at the wrong cells of one grid (or a
+    sum). Every cell of the predicted grid is judged: a mark is wrong unless the truth marks the
+    cell it maps to (rows and columns paired by `score_grid`), an empty cell is wrong where the
+    truth marks it. Truth marks in rows or columns the reading lost have no cell to flag."""
+
+    cells: int = 0  # predicted activities x visits
+    flagged: int = 0  # of those, flagged uncertain
+    wrong: int = 0  # matched cells whose mark disagrees with the truth
+    wrong_flagged: int = 0  # of the wrong cells, flagged
+    right_flagged: int = 0  # flagged although right
+
+    def __add__(self, other: "FlagScores") -> "FlagScores":
+        return FlagScores(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    @property
+    def flagged_share(self) -> float:
+        return _ratio(self.flagged, self.cells)
+
+    @property
+    def wrong_flagged_share(self) -> float:
+        """Of the wrong cells, the share flagged (1.0 when there is no wrong cell to flag)."""
+        return _ratio(self.wrong_flagged, self.wrong) if self.wrong else 1.0
+
+
+def flag_scores(predicted: Mapping, match: GridMatch, truth: Mapping, mark: Callable[[object], bool] = is_mark) -> FlagScores:
+    """Flags of `predicted` (rows' "uncertain" column ids, the grid JSON) against the truth, through
+    the row and column pairing of `score_grid` (`match`)."""
+    p_rows, t_rows = list(predicted.get("rows", [])), list(truth.get("rows", []))
+    p_cols, t_cols = list(predicted.get("columns", [])), list(truth.get("columns", []))
+    p_index = _column_index(p_cols)
+    p_cells = _marked_cells(p_rows, p_cols, mark)
+    t_cells = _marked_cells(t_rows, t_cols, mark)
+    flagged = {(i, p_index[str(cid)]) for i, row in enumerate(p_rows) for cid in row.get("uncertain") or []
+               if str(cid) in p_index}
+    scores = FlagScores(cells=len(p_rows) * len(p_cols), flagged=len(flagged))
+    for i in range(len(p_rows)):
+        for j in range(len(p_cols)):
+            ti, tj = match.rows.get(i), match.columns.get(j)
+            truth_marked = ti is not None and tj is not None and (ti, tj) in t_cells
+            # A predicted mark is wrong unless the truth marks the cell it maps to; an empty cell is
+            # wrong where it maps to a truth mark (a mark the reading lost at a known place).
+            is_wrong = ((i, j) in p_cells) != truth_marked
+            scores.wrong += is_wrong
+            scores.wrong_flagged += is_wrong and (i, j) in flagged
+            scores.right_flagged += (not is_wrong) and (i, j) in flagged
+    return scores
+
+
 def _column_index(columns: Sequence[Mapping]) -> dict[str, int]:
     return {str(c.get("id")): j for j, c in enumerate(columns)}
 

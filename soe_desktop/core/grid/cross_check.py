@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
 from rapidfuzz import fuzz
 
 from soe_desktop.core.grid.chars import Char, body_size, runs_of
-from soe_desktop.core.grid.marks import looks_like_refs, normalise_cell
+from soe_desktop.core.grid.marks import normalise_cell
 from soe_desktop.core.grid.model import MARK, Grid, Row
 from soe_desktop.core.grid.table import to_reading
 from soe_desktop.core.model import BBox
@@ -70,20 +71,48 @@ def reading_direction(column_boxes: Sequence[BBox], row_boxes: Sequence[BBox], s
 
 
 def _column_boxes(grid: Grid, page: int) -> dict[str, BBox]:
-    """Each visit's band on the page: its narrowest header box there (its own cell, not a spanning
-    period above it). A page that repeats the header, or prints none, keeps no header boxes of its
-    own (stitching matched them to the first page's): there the band is the middle one of the
-    column's cells on the page. A column with neither on the page is not checked there."""
+    """Each visit's band on the page: its lowest header box there (its own cell, not a spanning
+    period above it; the sources go top to bottom). A page that repeats the header, or prints none,
+    keeps no header boxes of its own (stitching matched them to the first page's): there the header
+    box where it was printed serves while most of the column's cells on the page lie in its band
+    (the same layout), else the box most of those cells share (a merged cell is wider and rarer);
+    so does a header box shared by several visits (no rule between them). A column with no band
+    on the page is not checked there."""
+    lowest = {column.id: [s.bbox for s in column.sources if s.page == page][-1:] for column in grid.columns}
+    shared = Counter(box[0] for box in lowest.values() if box)
+    own = Counter((c.sources[-1].page, c.sources[-1].bbox) for c in grid.columns if c.sources)
     boxes = {}
     for column in grid.columns:
-        mine = [source.bbox for source in column.sources if source.page == page]
-        if not mine:
-            mine = [row.cell_sources[column.id].bbox for row in grid.rows
-                    if column.id in row.cell_sources and row.cell_sources[column.id].page == page]
-            mine = [sorted(mine, key=lambda b: b[0] + b[2])[len(mine) // 2]] if mine else []
-        if mine:
-            boxes[column.id] = min(mine, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+        cells = [row.cell_sources[column.id].bbox for row in grid.rows
+                 if column.id in row.cell_sources and row.cell_sources[column.id].page == page]
+        mine = lowest[column.id]
+        if mine and shared[mine[0]] == 1:
+            boxes[column.id] = mine[0]
+        elif mine:  # one header box over several visits (no rule between them): their cells say where
+            if cells:
+                boxes[column.id] = _most_common(cells)
+        elif cells:
+            last = column.sources[-1] if column.sources else None
+            header = last.bbox if last is not None and own[(last.page, last.bbox)] == 1 else None
+            boxes[column.id] = header if header is not None and _in_band(cells, header) else _most_common(cells)
     return boxes
+
+
+def _in_band(cells: Sequence[BBox], header: BBox) -> bool:
+    """Whether most cells' centres lie across the header box's band (x for an upright table, y
+    for a sideways one: either axis, as the turn is decided later)."""
+    for axis in (0, 1):
+        inside = sum(header[axis] <= (b[axis] + b[axis + 2]) / 2 <= header[axis + 2] for b in cells)
+        if inside * 2 > len(cells):
+            return True
+    return False
+
+
+def _most_common(boxes: Sequence[BBox]) -> BBox:
+    """The box most of `boxes` have (to the point), the narrowest of those equally common."""
+    counts = Counter((round(b[0]), round(b[1]), round(b[2]), round(b[3])) for b in boxes)
+    return max(boxes, key=lambda b: (counts[(round(b[0]), round(b[1]), round(b[2]), round(b[3]))],
+                                     -(b[2] - b[0]) * (b[3] - b[1])))
 
 
 def _row_boxes(grid: Grid, page: int) -> dict[int, BBox]:
@@ -105,6 +134,17 @@ def _bands(boxes: Mapping[object, BBox], axis: int) -> list[_Band]:
     return sorted((_Band(key, box[axis], box[axis + 2]) for key, box in boxes.items()), key=lambda b: b.low)
 
 
+def _partition(bands: list[_Band]) -> list[_Band]:
+    """Visit columns side by side: each band reaches to where the next begins. A header cell can be
+    narrower than its column (a split sub-header) or wider (a spanning one kept for want of
+    another): the columns' left edges, in order, are what both agree on."""
+    parted = []
+    for band, after in zip(bands, bands[1:] + [None]):
+        high = band.high if after is None else after.low
+        parted.append(_Band(band.key, band.low, max(high, band.low)))
+    return parted
+
+
 def _find(bands: Sequence[_Band], lows: Sequence[float], value: float) -> Optional[object]:
     at = bisect.bisect_right(lows, value) - 1
     if at >= 0 and bands[at].low <= value <= bands[at].high:
@@ -113,14 +153,14 @@ def _find(bands: Sequence[_Band], lows: Sequence[float], value: float) -> Option
 
 
 def bin_chars(chars: Sequence[Char], columns: Mapping[str, BBox], rows: Mapping[int, BBox],
-              direction: int, size: tuple[float, float]) -> dict[tuple[int, str], list[Char]]:
-    """(row index, column id) -> the characters whose centre lies in that row band and column band
-    (bands and characters in the table's reading frame)."""
-    column_bands = _bands({key: to_reading(box, direction, size) for key, box in columns.items()}, 0)
+              direction: int, size: tuple[float, float]) -> dict[tuple[int, str], list[int]]:
+    """(row index, column id) -> indexes of the characters whose centre lies in that row band and
+    column band (bands and characters in the table's reading frame), in reading order."""
+    column_bands = _partition(_bands({key: to_reading(box, direction, size) for key, box in columns.items()}, 0))
     row_bands = _bands({key: to_reading(box, direction, size) for key, box in rows.items()}, 1)
     column_lows, row_lows = [b.low for b in column_bands], [b.low for b in row_bands]
-    bins: dict[tuple[int, str], list[Char]] = {}
-    for char in chars:
+    bins: dict[tuple[int, str], list[int]] = {}
+    for index, char in enumerate(chars):
         if char.generated or not char.text.strip():
             continue
         box = to_reading(char.bbox, direction, size)
@@ -128,20 +168,18 @@ def bin_chars(chars: Sequence[Char], columns: Mapping[str, BBox], rows: Mapping[
         column = _find(column_bands, column_lows, x)
         row = _find(row_bands, row_lows, y) if column is not None else None
         if row is not None:
-            bins.setdefault((row, column), []).append(char)
+            bins.setdefault((row, column), []).append(index)
     return bins
 
 
 def _second_value(chars: Sequence[Char], body: float, direction: int, size: tuple[float, float]) -> str:
-    """What the binned characters say: MARK, a text, or "" (nothing, or only footnote refs).
+    """What the binned characters say: MARK, a text, or "" (nothing, or only footnote refs printed
+    small), normalised as a cell is.
     The characters stay in pdfium's reading order (a raised marker would sort before its mark)."""
     if not chars:
         return ""
     runs = runs_of(chars, body, lambda box: to_reading(box, direction, size))
-    cell = normalise_cell(runs)
-    if not cell.value or (cell.value != MARK and looks_like_refs(cell.value)):
-        return ""
-    return cell.value
+    return normalise_cell(runs).value
 
 
 def _squeeze(text: str) -> str:
@@ -159,18 +197,33 @@ def agree(first: str, second: str) -> bool:
 
 
 def _spans(row: Row, column_ids: Sequence[str]) -> list[list[str]]:
-    """The row's columns, consecutive columns with one and the same text value joined: a merged
-    cell ("Continuous" over four visits) is printed once, in one of them."""
+    """The row's columns, a merged cell's columns joined: it is printed once, in one of them. A
+    merged cell is one cell box over consecutive visits (an "X" centred over two), or consecutive
+    visits read with one and the same text ("Continuous" over four)."""
     spans: list[list[str]] = []
-    previous = None
+    previous, previous_box = None, None
     for col in column_ids:
         value = row.marks.get(col, "")
-        if spans and value and value != MARK and value == previous:
+        source = row.cell_sources.get(col)
+        box = source.bbox if source is not None else None
+        same_text = value and value != MARK and value == previous
+        same_box = value and box is not None and box == previous_box
+        if spans and (same_text or same_box):
             spans[-1].append(col)
         else:
             spans.append([col])
-        previous = value
+        previous, previous_box = value, box
     return spans
+
+
+def _rows_by_box(grid: Grid, rows: Mapping[int, BBox]) -> dict[tuple[str, BBox], list[int]]:
+    """(column id, cell box) -> the rows sharing that cell: a cell merged down several activities
+    prints its mark once, between them."""
+    sharing: dict[tuple[str, BBox], list[int]] = {}
+    for index in rows:
+        for col, source in grid.rows[index].cell_sources.items():
+            sharing.setdefault((col, source.bbox), []).append(index)
+    return sharing
 
 
 def _check_page(grid: Grid, page: int, text: PageChars, flagged: dict[int, set[str]]) -> bool:
@@ -181,11 +234,14 @@ def _check_page(grid: Grid, page: int, text: PageChars, flagged: dict[int, set[s
     bins = bin_chars(text.chars, columns, rows, direction, text.size)
     body = body_size(text.chars)
     order = [column.id for column in grid.columns if column.id in columns]
+    merged = _rows_by_box(grid, rows)
     for index in rows:
         row = grid.rows[index]
         for span in _spans(row, order):
-            binned = [char for col in span for char in bins.get((index, col), [])]
-            second = _second_value(binned, body, direction, text.size)
+            source = row.cell_sources.get(span[0])
+            sharing = merged.get((span[0], source.bbox), [index]) if source is not None else [index]
+            binned = sorted({i for r in sharing for col in span for i in bins.get((r, col), [])})
+            second = _second_value([text.chars[i] for i in binned], body, direction, text.size)
             if not agree(row.marks.get(span[0], ""), second):
                 flagged.setdefault(index, set()).update(span)
     return True
