@@ -76,7 +76,10 @@ def is_shading(obj: dict) -> bool:
 
 
 def ruled_page(plumber_page):
-    """The page without its shading rectangles, so that only its rules make cell edges."""
+    """The page without its shading rectangles, so that only its rules make cell edges (the page
+    itself when it has none: filtering makes pdfplumber collect the page's objects again)."""
+    if not any(is_shading(rect) for rect in plumber_page.rects):
+        return plumber_page
     return plumber_page.filter(lambda obj: not is_shading(obj))
 
 

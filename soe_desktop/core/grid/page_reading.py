@@ -17,7 +17,8 @@ from soe_desktop.core.grid.page import PagePart, is_caption, read_page
 from soe_desktop.core.grid.table import PageTable, build_table
 from soe_desktop.core.model import Candidate
 from soe_desktop.core.pdf.candidates import PageReader
-from soe_desktop.core.pdf.rotation import frame_of, text_direction
+from soe_desktop.core.pdf.orientation import page_direction
+from soe_desktop.core.pdf.rotation import frame_of
 
 MIN_TEXT_CHARS = 40  # fewer visible characters than this in the table region: read it by OCR
 
@@ -29,7 +30,8 @@ class PageRead:
     ocr: bool = False
 
 
-def _read_text_page(reader: PageReader, candidate: Candidate, chars: list[Char], size) -> Optional[PageTable]:
+def _read_text_page(reader: PageReader, candidate: Candidate, chars: list[Char], size,
+                    direction: int) -> Optional[PageTable]:
     plumber_page = reader.plumber_page(candidate.page)
     if plumber_page is None:
         return None
@@ -39,8 +41,6 @@ def _read_text_page(reader: PageReader, candidate: Candidate, chars: list[Char],
         boxes, detector = camelot_geometry(reader.path, candidate.page, candidate.bbox), "camelot"
     if not boxes:
         return None
-    region = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    direction = text_direction(char for char in plumber_page.chars if inside(char, region))
     return build_table(candidate.page, boxes, chars, direction, size, detector)
 
 
@@ -58,7 +58,9 @@ def read_table_page(reader: PageReader, candidate: Candidate, ocr: bool, header:
         chars = page_chars(textpage, frame)
         region = [c for c in chars if not c.generated and c.text.strip() and inside(
             {"x0": c.bbox[0], "x1": c.bbox[2], "top": c.bbox[1], "bottom": c.bbox[3]}, candidate.bbox)]
-        table = _read_text_page(reader, candidate, chars, size) if region else None
+        # the page's one orientation decision, as every reader of the page takes it
+        direction = page_direction(textpage, frame)
+        table = _read_text_page(reader, candidate, chars, size, direction) if region else None
         if len(region) < MIN_TEXT_CHARS and (table is None or _text_chars(table) < MIN_TEXT_CHARS):
             # no text layer here (a candidate holding only a piece of a ruled table, its marks, is
             # read as the whole table above)
