@@ -71,10 +71,10 @@ def test_a_garbage_table_gives_a_suspect_grid(tmp_path):
 def _raising(page_numbers):
     original = page_reading._read_text_page
 
-    def finder(reader, candidate, chars, size):
+    def finder(reader, candidate, chars, size, *rest):
         if candidate.page in page_numbers:
             raise RuntimeError("table finder crashed")
-        return original(reader, candidate, chars, size)
+        return original(reader, candidate, chars, size, *rest)
     return finder
 
 
