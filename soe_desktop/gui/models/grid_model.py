@@ -1,7 +1,9 @@
 """The grid view's table model: one SoE grid (with the human edits applied) as rows x columns.
 
 Columns: the activity name, its section, then one per visit (flattened header label). Cells show
-'X', text, and footnote refs as '^a' (the form a person types back); edited cells are shaded.
+'X', text, and footnote refs as '^a' (the form a person types back); edited cells are shaded, and
+cells the two readings disagree on (`Row.uncertain`, not edited since) are hatched amber, in
+row order for the view's "Next uncertain cell".
 Editing does not change the model: it asks (`edit_requested`) and the view stores the edit through
 the core, then hands the model the grid again. Also maps between cells and where they were printed
 (page, box in PDF points), both ways, for the page highlight and page clicks.
@@ -19,6 +21,8 @@ from soe_desktop.core.grid.model import Grid, Row, Source
 
 ACTIVITY, SECTION, FIRST_VISIT = 0, 1, 2
 EDITED = QBrush(QColor(255, 243, 190))
+UNCERTAIN = QBrush(QColor(240, 150, 40), Qt.BrushStyle.BDiagPattern)  # hatched amber: check this cell
+DISAGREE = "the two readings disagree: check this cell against the page"
 Box = tuple[int, tuple[float, float, float, float]]  # (page, bbox)
 
 
@@ -73,7 +77,30 @@ class GridTableModel(QAbstractTableModel):
         edit = self._edit_at(row, column)
         if edit is not None:
             lines.append(f"edited by {edit.source} at {edit.created_at[:19].replace('T', ' ')}")
+        elif self.is_uncertain(row, column):
+            lines.append(DISAGREE)
         return "\n".join(lines)
+
+    def is_uncertain(self, row: int, column: int) -> bool:
+        """A visit cell the second reading disagrees on, and no person has edited since."""
+        if self.grid is None or column < FIRST_VISIT or not 0 <= row < len(self.grid.rows):
+            return False
+        col_id = self.grid.columns[column - FIRST_VISIT].id
+        return col_id in self.grid.rows[row].uncertain and self._edit_at(row, column) is None
+
+    def uncertain_cells(self) -> list[tuple[int, int]]:
+        """(row, model column) of every uncertain cell, row by row, left to right."""
+        if self.grid is None:
+            return []
+        index = {column.id: FIRST_VISIT + i for i, column in enumerate(self.grid.columns)}
+        return [(r, index[col]) for r, row in enumerate(self.grid.rows) for col in sorted(row.uncertain, key=index.get)
+                if col in index and self.is_uncertain(r, index[col])]
+
+    def next_uncertain(self, row: int, column: int) -> Optional[tuple[int, int]]:
+        """The first uncertain cell after (row, column) in reading order, wrapping round; None
+        when there is none."""
+        cells = self.uncertain_cells()
+        return next((cell for cell in cells if cell > (row, column)), cells[0] if cells else None)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self.grid is None:
@@ -85,6 +112,8 @@ class GridTableModel(QAbstractTableModel):
             return self._tooltip(row, column) or None
         if role == Qt.ItemDataRole.BackgroundRole and self._edit_at(row, column) is not None:
             return EDITED
+        if role == Qt.ItemDataRole.BackgroundRole and self.is_uncertain(row, column):
+            return UNCERTAIN
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= FIRST_VISIT:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

@@ -5,6 +5,11 @@ grid is extracted on a worker (cached per document and group) and shown with the
 edits applied. Selecting a cell asks the page to highlight where it was printed
 (`source_selected`); a click on the page selects the cell printed there (`select_at`).
 
+Cells the two readings disagree on are hatched amber; *Next uncertain cell* (F8) selects the next
+one and outlines it on the page, as selecting a cell does. A table that gave no grid shows its
+reason instead of a grid, and a suspect grid says so in the title: the same rules as `soe grid`
+(core/app/grid_edits.read_group -> core.grid.extract.read_table).
+
 Edits are stored at once through core/app/grid_edits (one append, as review decisions are, on the
 GUI thread) as QUndoCommands on a per-document stack: Ctrl+Z in the table undoes a grid edit (the
 table takes the shortcut before the window's review undo does). Exports run on a worker.
@@ -16,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -31,6 +36,7 @@ from soe_desktop.gui.models.grid_model import FIRST_VISIT, GridTableModel
 from soe_desktop.gui.workers import WorkerPool
 
 EXPORTS = GRID_EXPORTS  # the grid export registry: one button per format
+NEXT_UNCERTAIN_KEY = "F8"  # free in the window (A, R, J, K, U, Space and Ctrl+ keys are the review's)
 
 
 class GridEditCommand(QUndoCommand):
@@ -107,6 +113,7 @@ class GridView(QWidget):
         self.session = session  # the review session: store, actor, document, current candidate
         self.pool = WorkerPool(max_threads=1, parent=self)
         self.extracted: dict[tuple[str, str], Grid] = {}  # (sha256, group) -> grid as read
+        self.failures: dict[tuple[str, str], str] = {}  # (sha256, group) -> why the table gave no grid
         self._stacks: dict[str, QUndoStack] = {}
         self._reading: set[tuple[str, str]] = set()
         self.sha256, self.group = "", ""
@@ -133,6 +140,16 @@ class GridView(QWidget):
         self.table.horizontalHeader().setDefaultSectionSize(90)
         bar = QHBoxLayout()
         bar.addWidget(self.title, 1)
+        self.next_uncertain_button = QPushButton(f"Next uncertain cell ({NEXT_UNCERTAIN_KEY})")
+        self.next_uncertain_button.setToolTip("Select the next cell the two readings disagree on")
+        self.next_uncertain_button.clicked.connect(self.next_uncertain_cell)
+        self.next_uncertain_button.setEnabled(False)
+        bar.addWidget(self.next_uncertain_button)
+        self.next_uncertain_action = QAction("Next uncertain cell", self)
+        self.next_uncertain_action.setShortcut(QKeySequence(NEXT_UNCERTAIN_KEY))
+        self.next_uncertain_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.next_uncertain_action.triggered.connect(self.next_uncertain_cell)
+        self.addAction(self.next_uncertain_action)
         self.export_buttons = {}
         for fmt, export in EXPORTS.items():
             button = QPushButton(f"Export {export.title}…")
@@ -192,6 +209,9 @@ class GridView(QWidget):
         if (sha256, group) == (self.sha256, self.group) and self.model.grid is not None:
             return
         key = (sha256, group)
+        if key in self.failures:
+            self._show(sha256, group, f"No grid for this SoE table: {self.failures[key]}")
+            return
         if key in self.extracted:
             self._show(sha256, group)
             return
@@ -202,12 +222,18 @@ class GridView(QWidget):
             if document is None:
                 return
             path = document["stored_path"]
-            self.pool.run(lambda _progress, cancel: core.extract_group(path, members, cancel=cancel), name="grid",
-                          finished=lambda grid: self._on_read(key, grid), failed=lambda message: self._on_failed(key, message))
+            self.pool.run(lambda _progress, cancel: core.read_group(path, members, cancel=cancel), name="grid",
+                          finished=lambda reading: self._on_read(key, reading),
+                          failed=lambda message: self._on_failed(key, message))
 
-    def _on_read(self, key: tuple[str, str], grid: Grid) -> None:
+    def _on_read(self, key: tuple[str, str], reading) -> None:
         self._reading.discard(key)
-        self.extracted[key] = grid
+        if reading.grid is None:  # the table gave no grid: say why, as `soe grid` does
+            self.failures[key] = reading.failure.reason if reading.failure else "no grid was read"
+            if key == (self.sha256, self.group):
+                self._show(key[0], key[1], f"No grid for this SoE table: {self.failures[key]}")
+            return
+        self.extracted[key] = reading.grid
         if key == (self.sha256, self.group):
             self._show(*key)
 
@@ -226,6 +252,7 @@ class GridView(QWidget):
             self.refresh(sha256, group)
         for button in self.export_buttons.values():
             button.setEnabled(self.model.grid is not None)
+        self.next_uncertain_button.setEnabled(bool(self.model.uncertain_cells()))
 
     def refresh(self, sha256: str, group: str) -> None:
         """Apply the stored edits to the grid as read again (cheap: no re-extraction)."""
@@ -236,8 +263,13 @@ class GridView(QWidget):
         self.model.set_grid(edited)
         pages = ", ".join(map(str, edited.grid.pages))
         lost = f" · {len(edited.unmatched)} edits no longer match a cell" if edited.unmatched else ""
-        self.title.setText(f"Grid on page(s) {pages}: {len(edited.grid.rows)} activities × "
-                           f"{len(edited.grid.columns)} visits{lost}")
+        uncertain = len(self.model.uncertain_cells())
+        doubt = f" · {uncertain} uncertain cell{'s' if uncertain != 1 else ''}" if uncertain else ""
+        redacted = " · redacted: the body is blacked out, no marks" if edited.grid.redacted else ""
+        suspect = f"SUSPECT ({edited.grid.suspect}): check it against the page · " if edited.grid.suspect else ""
+        self.title.setText(f"{suspect}Grid on page(s) {pages}: {len(edited.grid.rows)} activities × "
+                           f"{len(edited.grid.columns)} visits{doubt}{redacted}{lost}")
+        self.next_uncertain_button.setEnabled(bool(uncertain))
         if current.isValid():
             self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
         if self._pending_point is not None:
@@ -272,6 +304,21 @@ class GridView(QWidget):
         else:
             self.table.selectionModel().setCurrentIndex(self.model.index(row, column),
                                                         QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        return True
+
+    @Slot()
+    def next_uncertain_cell(self) -> bool:
+        """Select the next cell the two readings disagree on (after the current one, wrapping
+        round); selecting it outlines it on the page. False when there is none."""
+        current = self.table.currentIndex()
+        at = (current.row(), current.column()) if current.isValid() else (-1, -1)
+        found = self.model.next_uncertain(*at)
+        if found is None:
+            self._message("No uncertain cell in this grid")
+            return False
+        index = self.model.index(*found)
+        self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table.scrollTo(index)
         return True
 
     # ----- editing ------------------------------------------------------------------------------
