@@ -36,7 +36,10 @@ log = logging.getLogger(__name__)
 
 NO_TEXT_NOTE = "No text layer on this page (scanned or image only)."
 PICTURE_NOTE = "The page is mostly a picture; its table, if any, has no text layer."
-OCR_NOTE = "No text layer on this page (or almost none): its text and cells were read by OCR."
+OCR_NOTE = "A pictured page (no text layer, or one covering little of its ink): its text and cells were read by OCR."
+# 1.0 on every candidate of a page read uncertainly (OCR'd, pictured, sideways, redacted: PageText.reading,
+# whose note opens the candidate's context), else 0.0. Labelers and the review rules read this key.
+READING_UNCERTAIN = "reading_uncertain"
 
 
 def candidate_id(sha256: str, page: int, index: int) -> str:
@@ -160,6 +163,8 @@ def page_candidates(
             found.append(_candidate(document, number, 0, detector, bbox, rows,
                                     page_context(pages, number, _fallback_note(detector, page))))
             found[-1].features["ocr"] = float(page.ocr)
+        for candidate in found:  # the labelers lower their confidence and auto-accept leaves it to a person
+            candidate.features[READING_UNCERTAIN] = float(page.reading_uncertain)
         return found
     finally:
         textpage.close()

@@ -92,22 +92,31 @@ def compose(
     return "\n".join(parts)[:MAX_CONTEXT_CHARS]
 
 
+def reading_line(page: PageText) -> str:
+    """'Reading: pictured: 11 characters over 0.4 % of the ink; read by OCR' when the page's reading
+    is uncertain ('' for a plain text page): the first line of its candidates' context, so a
+    reviewer and the labelers see why the words may be wrong."""
+    return f"Reading: {page.reading}" if page.reading else ""
+
+
 def table_context(
     textpage, frame: PageFrame, bbox: BBox, direction: int, pages: Sequence[PageText], page_number: int
 ) -> str:
-    """Heading, caption and the lines just above and below a table on its page."""
+    """Reading note, heading, caption and the lines just above and below a table on its page."""
     width, height = frame.displayed_size
     above_box, below_box = regions_around(bbox, direction, width, height)
     above, below = _region_lines(textpage, frame, above_box), _region_lines(textpage, frame, below_box)
     heading = last_heading(above) or inherited_heading(pages, page_number)
     caption = next((line for line in reversed(above) if is_caption(line)), None)
     caption = caption or next((line for line in below[:LINES_AROUND] if is_caption(line)), None)
-    return compose(heading, caption, above[-LINES_AROUND:], below[:LINES_AROUND])
+    note = reading_line(pages[page_number - 1]) if page_number - 1 < len(pages) else ""
+    return compose(heading, caption, above[-LINES_AROUND:], below[:LINES_AROUND], note)
 
 
 def page_context(pages: Sequence[PageText], page_number: int, note: str = "") -> str:
-    """Context of a whole-page candidate: heading and caption, and for a page without text
-    (whose rows are empty) the edges of the neighbouring pages, the only clue left."""
+    """Context of a whole-page candidate: its reading note and `note`, heading and caption, and for a
+    page without text (whose rows are empty) the edges of the neighbouring pages, the only clue left."""
+    note = "\n".join(part for part in (reading_line(pages[page_number - 1]), note) if part)
     lines = lines_of(pages[page_number - 1].text)
     heading = last_heading(lines) or inherited_heading(pages, page_number)
     caption = next((line for line in lines if is_caption(line)), None)

@@ -49,17 +49,18 @@ def test_pages_with_a_text_layer_and_pages_over_the_limit_are_not_read(tmp_path)
     assert read_text_less_pages(tmp_path / "never_opened.pdf", pages, [2], limit=0) == []
 
 
-def test_only_pages_the_screen_would_open_are_read_most_soe_like_first(monkeypatch):
-    text_less = {1, 3, 5, 8}
+def test_only_pages_the_screen_would_open_or_beside_a_table_page_are_read_most_soe_like_first(monkeypatch):
+    text_less = {1, 3, 5, 7, 8}
     pages = [PageText(n, 792, 612, 0, "" if n in text_less else "a text layer " * 15, n not in text_less)
              for n in range(1, 9)]
     scores = [0.5, 0.9, 0.01, 0.2, 0.95, 0.0, 0.0, features.FALLBACK_PAGE_THRESHOLD]
     asked = []
     monkeypatch.setattr(ocr, "read_text_less_pages",
-                        lambda path, pages, numbers, progress, cancel, sha256: asked.extend(numbers) or [])
+                        lambda path, pages, numbers, progress, cancel, limit, sha256: asked.extend(numbers) or [])
     singles = [features.single_page_features(p) for p in pages]
     assert ocr.read_pictured_pages("x.pdf", pages, singles, scores) == []
-    assert asked == [5, 1, 8]  # page 3 stays unread: its score would not open it
+    # Page 3 scores too low to be opened but sits between two table pages; page 7 is beside none.
+    assert asked == [5, 1, 8, 3]
 
 
 @needs_engine
