@@ -27,8 +27,9 @@ class HelpMenu(QObject):
 
         if self.guide is None:
             self.guide = UserGuideDialog(self.window)
+        if self.guide.isVisible():
+            self.guide.raise_()  # already open behind the window: bring it to the front
         self.guide.show()
-        self.guide.raise_()
 
     @Slot()
     def open_data_folder(self) -> bool:

@@ -111,7 +111,7 @@ def _train(run: _Run, head: str, epochs: int) -> str:
     from soe_desktop.core.training.arguments import TrainingArguments
 
     args = TrainingArguments.for_head(head, epochs=epochs, calibration_folds=0, validation_fraction=0.0,
-                                      device="cpu", max_tokens=32)
+                                      device="auto", max_tokens=32)  # auto: the line names the GPU when found
     outcome = train_and_register(run.settings, run.store, args, default_training_source(run.store),
                                  run.settings.filter_threshold, activate=False)
     if not outcome.completed:
