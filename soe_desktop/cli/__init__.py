@@ -25,9 +25,9 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
 
 def _register() -> None:
-    from soe_desktop.cli import audit, cloud, documents, exports, grid, labels_import, library, training
+    from soe_desktop.cli import audit, batch, cloud, documents, exports, grid, labels_import, library, training
 
-    for module in (documents, cloud, training, audit, library, grid, exports, labels_import):
+    for module in (documents, batch, cloud, training, audit, library, grid, exports, labels_import):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -9,7 +9,7 @@ store halves: the library sees the same documents, labels, statuses and audit ro
 Faults are left to Dask: a worker that dies mid-document has its task re-run elsewhere, up to
 `distributed.scheduler.allowed-failures` times (then the document is recorded failed, KilledWorker);
 a document still running `document_time_limit_s` + a grace after it started is cancelled, recorded
-failed, and its worker restarted by its nanny (the analysis stops itself at the limit, leaving pages
+failed, and its worker replaced by its nanny (the analysis stops itself at the limit, leaving pages
 unread as in `soe ingest`; the grace covers labelling, and the watchdog what no budget can stop).
 Ctrl+C cancels what is not finished; what was stored stays.
 """
@@ -20,13 +20,14 @@ import logging
 import os
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from soe_desktop.core.app.batch_worker import ComputedDocument, DocumentJob, StudentPlugin, compute_document, \
-    executing_keys
+    end_worker_process, executing_keys
 from soe_desktop.core.app.ingest import FINISHED, IngestResult, already_stored, finish, first_pass_settings, \
     open_or_discard, store_student_pass, store_teacher_pass, teach
 from soe_desktop.core.app.labelers import LABELERS, LabelerContext
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 
 WATCHDOG_GRACE_S = 120.0  # past document_time_limit_s, for labelling after the analysis's own stop
 DONE, SKIPPED, FAILED = "done", "skipped", "failed"
+# A worker holds only the document it runs (the default 1.1 queues a second one on it), so a worker
+# that dies is blamed for that document alone: Dask counts a death against every task it held.
+CLUSTER_CONFIG = {"distributed.scheduler.worker-saturation": 1.0}
 
 
 @dataclass
@@ -149,10 +153,14 @@ def connect(workers: int = 0, scheduler: str = "") -> Iterator[object]:
         with client:
             yield client
         return
+    import dask
+
     dashboard = ":0" if _has_bokeh() else None  # a free port, only when the dashboard can be served
-    with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                      dashboard_address=dashboard, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield client
+    with dask.config.set(CLUSTER_CONFIG):
+        with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                          dashboard_address=dashboard, silence_logs=logging.ERROR) as cluster, \
+                Client(cluster) as client:
+            yield client
 
 
 def _has_bokeh() -> bool:
@@ -214,6 +222,7 @@ def _submit_all(paths, settings: Settings, store, client, options: BatchOptions,
     if student_path:
         client.register_plugin(StudentPlugin(student_path))
     submitted = _Submitted()
+    run = uuid.uuid4().hex[:8]  # a key of its own per run: a key cancelled by the last run may still be releasing
     for path in paths:
         try:
             stored_path, sha256 = store_copy(Path(path), settings.documents_dir)
@@ -230,7 +239,7 @@ def _submit_all(paths, settings: Settings, store, client, options: BatchOptions,
             continue
         job = DocumentJob(str(stored_path), str(path), sha256, first_pass, options.ocr, teacher_here,
                           student_path, options.before)
-        futures[client.submit(compute_document, job, key=f"soe-document-{sha256}", pure=False)] = job
+        futures[client.submit(compute_document, job, key=f"soe-document-{run}-{sha256}", pure=False)] = job
     return submitted
 
 
@@ -342,7 +351,7 @@ def _recorded_failure(store, job: DocumentJob, reason: str) -> Outcome:
 
 class _Watchdog:
     """Cancels a document still running `limit + grace` seconds after a worker began it and
-    restarts that worker (its thread cannot be stopped otherwise). Dask has no task time limit of
+    has that worker replaced (its thread cannot be stopped otherwise). Dask has no task time limit of
     its own; this asks the workers what they execute (Client.run) and uses Dask's cancel/restart."""
 
     def __init__(self, client, futures: dict, limit_s: float, options: BatchOptions) -> None:
@@ -388,7 +397,9 @@ class _Watchdog:
                     self._restart(address)
 
     def _restart(self, address: str) -> None:
+        """The cancelled document's thread cannot be stopped: its process ends and its nanny
+        starts a fresh worker (a worker started without a nanny is gone for this batch)."""
         try:
-            self.client.restart_workers([address], raise_for_error=False)
-        except Exception as error:  # a worker without a nanny cannot be restarted: it stays busy
-            log.warning("could not restart worker %s: %s", address, error)
+            self.client.run(end_worker_process, workers=[address], wait=False)
+        except Exception as error:
+            log.warning("could not end worker %s: %s", address, error)

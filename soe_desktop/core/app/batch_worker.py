@@ -182,3 +182,10 @@ def executing_keys(dask_worker) -> list[str]:
     """The task keys a worker is running now (called through Client.run, on the worker's event
     loop, so it answers even while the document's thread is stuck)."""
     return [str(state.key) for state in dask_worker.state.executing]
+
+
+def end_worker_process(dask_worker) -> None:
+    """Ends a worker process whose thread is stuck in a document (Client.run, on its event loop):
+    its nanny starts a fresh one, as after any worker death. Dask's restart_workers races the
+    nanny's own restart when the stuck process has to be killed, and can leave the worker closed."""
+    os._exit(1)
