@@ -10,6 +10,9 @@ Why this catches what the first reading misses: a table finder that splits a row
 shifts a column, puts text into the wrong cell box; the header and activity positions do not move
 with it. Both readings share only the header and row positions, so an error in those is not seen.
 
+Errors of the grid's structure (a row cut in two, a column that is no visit) are invisible to it;
+structure_check.py flags the cells of rows and columns that look like them.
+
 Sideways grids are binned in the table's own reading frame: the turn in which the page's header
 boxes run along the rows and the activity boxes down them. Pages read by OCR carry no characters
 to bin and are not checked (`Grid.checked_pages` lists the pages that were).
@@ -28,6 +31,7 @@ from rapidfuzz import fuzz
 from soe_desktop.core.grid.chars import Char, body_size, runs_of
 from soe_desktop.core.grid.marks import normalise_cell
 from soe_desktop.core.grid.model import MARK, Grid, Row
+from soe_desktop.core.grid.structure_check import structure_doubts
 from soe_desktop.core.grid.table import to_reading
 from soe_desktop.core.model import BBox
 from soe_desktop.core.pdf.rotation import DOWN_THE_PAGE, UP_THE_PAGE, UPRIGHT
@@ -252,6 +256,8 @@ def cross_check(grid: Grid, pages: Mapping[int, PageChars]) -> Grid:
     (text-layer pages; OCR pages are left out by the caller). Returns the same grid."""
     flagged: dict[int, set[str]] = {}
     checked = [page for page in grid.pages if page in pages and _check_page(grid, page, pages[page], flagged)]
+    for index, columns in structure_doubts(grid).items():  # what binning by the grid's own rows cannot see
+        flagged.setdefault(index, set()).update(columns)
     order = {column.id: index for index, column in enumerate(grid.columns)}
     for index, row in enumerate(grid.rows):
         row.uncertain = sorted(flagged.get(index, set()), key=order.__getitem__)

@@ -1,0 +1,99 @@
+"""Doubts about the grid's structure, which binning by the grid's own rows and columns cannot see.
+
+The second reading (cross_check.py) shares the header and activity positions with the cell
+reading, so a row split in two or a column that is no visit looks right to it. Two signs of those
+errors are visible in the grid itself, and their cells are flagged `uncertain` too:
+- a row that continues the name above it: a name wrapped over two lines that the table finder
+  cut into two rows (a rule drawn between the lines, white rules between filled cells). Its name
+  starts as no name does ("(9.4)", "treatment (9)", "6)") or the cell above it is thinner than a
+  line of the page's rows (a cell cut out of a taller one), and the line above has no marks (it was
+  taken for a section or an empty row);
+- a column that holds no mark, only texts that differ from row to row ("Section 8.1", "Section
+  10.1.1"): a cross-reference or notes column read as a visit.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Optional
+
+from soe_desktop.core.grid.model import MARK, Grid, Row
+from soe_desktop.core.model import BBox
+
+# A name that starts with a lower-case word ("treatment (9)": not "eGFR", "hCG"), a bracket, a
+# punctuation mark or a list number's close ("6)").
+_CONTINUES = re.compile(r"^([a-z]+\b(?![A-Z])|[(\[.,;:)\]]|\d+\))")
+THIN_SHARE = 0.75  # a name cell under this share of the page's usual row height was cut from a taller one
+MIN_TEXT_CELLS = 3
+DISTINCT_SHARE = 0.6  # of a column's text cells, this share different from each other: references
+
+
+def _centre(box: BBox) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _axis(boxes: list[BBox]) -> int:
+    """The axis the page's rows follow each other along (1: down the page, 0: across a sideways one)."""
+    if len(boxes) < 2:
+        return 1
+    spread = [max(_centre(b)[a] for b in boxes) - min(_centre(b)[a] for b in boxes) for a in (0, 1)]
+    return 0 if spread[0] > spread[1] else 1
+
+
+def _lines(grid: Grid, page: int) -> list[tuple[float, float, Optional[Row]]]:
+    """The page's name cells (rows and section rows) as (position along the rows, extent along
+    them, row or None for a section), in order."""
+    named: list[tuple[BBox, Optional[Row]]] = [(row.source.bbox, row) for row in grid.rows
+                                               if row.source is not None and row.source.page == page]
+    named += [(section.source.bbox, None) for section in grid.sections
+              if section.source is not None and section.source.page == page]
+    axis = _axis([box for box, _ in named])
+    return sorted(((_centre(box)[axis], box[axis + 2] - box[axis], row) for box, row in named),
+                  key=lambda item: item[0])
+
+
+def continued_rows(grid: Grid) -> list[int]:
+    """Indexes of rows that look like the second line of the name above them."""
+    index = {id(row): i for i, row in enumerate(grid.rows)}
+    found: set[int] = set()
+    for page in grid.pages:
+        lines = _lines(grid, page)
+        usual = statistics.median(extent for _, extent, _ in lines) if lines else 0.0
+        for (_, extent, above), (_, _, row) in zip(lines, lines[1:]):
+            if row is None:
+                continue
+            if above is not None and above.marks:
+                continue  # the line above is an activity of its own
+            if extent < THIN_SHARE * usual or _CONTINUES.match(row.activity):
+                found.add(index[id(row)])
+        if lines and lines[0][2] is not None and _CONTINUES.match(lines[0][2].activity):
+            found.add(index[id(lines[0][2])])  # continues the last name of the page before
+    return sorted(found)
+
+
+def reference_columns(grid: Grid) -> list[str]:
+    """Ids of columns with no mark whose texts mostly differ from row to row."""
+    found = []
+    for column in grid.columns:
+        values = [row.marks[column.id] for row in grid.rows if column.id in row.marks]
+        texts = [value for value in values if value != MARK]
+        if len(values) != len(texts) or len(texts) < MIN_TEXT_CELLS:
+            continue
+        if len(set(texts)) >= DISTINCT_SHARE * len(texts):
+            found.append(column.id)
+    return found
+
+
+def structure_doubts(grid: Grid) -> dict[int, set[str]]:
+    """Row index -> column ids to flag: every marked cell of a continued row, every cell of a
+    reference column."""
+    doubts: dict[int, set[str]] = {}
+    for index in continued_rows(grid):
+        if grid.rows[index].marks:
+            doubts.setdefault(index, set()).update(grid.rows[index].marks)
+    for col in reference_columns(grid):
+        for index, row in enumerate(grid.rows):
+            if col in row.marks:
+                doubts.setdefault(index, set()).add(col)
+    return doubts

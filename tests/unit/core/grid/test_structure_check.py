@@ -1,0 +1,46 @@
+"""Structure doubts: a row cut from the name above it, a cross-reference column read as a visit."""
+
+from soe_desktop.core.grid import MARK, Column, Grid, Row, Section, Source
+from soe_desktop.core.grid.structure_check import continued_rows, reference_columns, structure_doubts
+
+
+def _row(name, top, height=15.0, marks=("c1",)):
+    return Row(activity=name, marks={col: MARK for col in marks}, source=Source(1, (50, top, 200, top + height)))
+
+
+def _grid(rows, sections=(), columns=("c1", "c2")):
+    return Grid(pages=[1], columns=[Column(id=c, label=f"Day {i}") for i, c in enumerate(columns, start=1)],
+                rows=list(rows), sections=list(sections))
+
+
+def test_plain_rows_raise_no_doubt():
+    rows = [_row("Vital signs", 100), _row("ECG", 115), _row("eGFR", 130), _row("Hematology", 145)]
+    grid = _grid(rows, [Section("Safety", source=Source(1, (50, 85, 200, 100)))])
+    assert continued_rows(grid) == [] and structure_doubts(grid) == {}
+
+
+def test_a_name_that_continues_an_unmarked_line_above_is_doubted():
+    rows = [_row("Vital signs", 100), _row("Randomisation criteria and", 115, marks=()),
+            _row("randomisation (6.3.2)", 130), _row("ECG", 145)]
+    grid = _grid(rows)
+    assert continued_rows(grid) == [2]
+    assert structure_doubts(grid) == {2: {"c1"}}
+
+
+def test_a_row_under_a_thin_section_cell_is_doubted():
+    """White rules between the lines of one name cut a thin 'section' out of the name's cell."""
+    rows = [_row("Short Form-36", 100), _row("Measure (WRSSM)", 124), _row("ECG", 139)]
+    grid = _grid(rows, [Section("Weight Related Sign and Symptom", source=Source(1, (50, 115, 200, 124)))])
+    assert continued_rows(grid) == [1]
+
+
+def test_a_lower_case_name_under_a_marked_row_is_an_activity():
+    rows = [_row("Study treatment", 100), _row("obinutuzumab", 115), _row("chemotherapy", 130)]
+    assert continued_rows(_grid(rows)) == []
+
+
+def test_a_column_of_differing_texts_without_marks_is_a_reference_column():
+    rows = [Row(activity=f"A{i}", marks={"c1": MARK, "c2": f"Section {i}.1"}) for i in range(5)]
+    assert reference_columns(_grid(rows)) == ["c2"]
+    same = [Row(activity=f"A{i}", marks={"c1": MARK, "c2": "Optional"}) for i in range(5)]
+    assert reference_columns(_grid(same)) == []  # one text repeated is a mark of its own kind
