@@ -1,0 +1,172 @@
+"""`soe batch` throughput: documents/minute at 1 and 2 Dask workers on the same corpus protocols in
+one run (and the ratio), peak memory per worker, and the scheduling overhead per document against
+`soe ingest`'s in-process loop on a batch of tiny generated PDFs; then a projection, on paper, for
+a 64-core machine and a 10-node cluster from the measured per-document cost.
+
+Reads `../shared/corpus` (skips cleanly when it is not there; the overhead part still runs).
+Prints a table and appends it to docs/BENCHMARKS.md.
+
+    nice -n 10 .venv/bin/python benchmarks/batch.py [--documents 20] [--no-ocr] [--tiny 40] [--no-append]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from publish import publish  # same folder
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CORPUS = Path(os.environ.get("SOE_CORPUS_DIR", ROOT.parent / "shared" / "corpus"))
+ARCHIVE, CLUSTER_CORES, CLUSTER_NODES, BIG_MACHINE = 10_000, 16, 10, 64  # the projection's assumptions
+
+
+def corpus_protocols(count: int) -> list[Path]:
+    """The `count` shortest labelled protocols (page count from INDEX.csv), a fixed choice."""
+    with open(CORPUS / "INDEX.csv", newline="", encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda row: (int(row["pages"]), row["folder"]))
+    return [CORPUS / row["folder"] / "protocol.pdf" for row in rows[:count]]
+
+
+def tiny_pdfs(folder: Path, count: int, prefix: str = "tiny") -> list[Path]:
+    """One-page PDFs, each with its own line (distinct bytes, distinct documents)."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen.canvas import Canvas
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"{prefix}_{number:03d}.pdf"
+        canvas = Canvas(str(path), pagesize=LETTER, invariant=1)
+        canvas.drawString(72, 720, f"Protocol appendix {prefix} {number}: study procedures as in the synopsis.")
+        canvas.save()
+        paths.append(path)
+    return paths
+
+
+def settings_for(folder: Path):
+    from soe_desktop.core.settings import Settings
+
+    return Settings(data_dir=str(folder))
+
+
+def batch_run(paths: list[Path], workers: int, ocr: bool, work: Path) -> dict:
+    """One `soe batch` run on a fresh library: its wall time and figures. The cluster's start and
+    each worker's first imports (paid once per worker, whatever the archive's size) are left out:
+    a warm-up batch of tiny documents runs first, in a library of its own."""
+    from soe_desktop.core.app.batch import BatchOptions, connect, run_batch
+    from soe_desktop.core.store import Store
+
+    folder = work / f"batch{workers}-{len(paths)}-{time.monotonic_ns()}"
+    started = time.perf_counter()
+    with connect(workers) as client, Store(folder / "soe.db") as store:
+        with Store(folder / "warm-up" / "soe.db") as warm:
+            run_batch(tiny_pdfs(folder / "warm-up", 2 * workers, "warm"), settings_for(folder / "warm-up"), warm,
+                      client, BatchOptions(ocr=ocr))
+        ready = time.perf_counter()
+        summary = run_batch(paths, settings_for(folder), store, client, BatchOptions(ocr=ocr))
+        wall = time.perf_counter() - ready
+    report = summary.to_json()
+    steps = sum(outcome.seconds for outcome in summary.outcomes)
+    return {"workers": workers, "start_s": ready - started, "wall_s": wall, "done": report["done"],
+            "failed": report["failed"], "per_min": len(paths) * 60 / wall, "step_s": steps,
+            "peak_mb": max(report["peak_rss_mb_per_worker"] or [0.0]), "ocr_pages": report["ocr_pages"]}
+
+
+def ingest_loop(paths: list[Path], ocr: bool, work: Path) -> float:
+    """`soe ingest`'s path: ingest_document on each file in this process. Returns the wall time."""
+    from soe_desktop.core.app.ingest import ingest_document
+    from soe_desktop.core.errors import SoeError
+    from soe_desktop.core.store import Store
+
+    folder = work / f"ingest-{time.monotonic_ns()}"
+    started = time.perf_counter()
+    with Store(folder / "soe.db") as store:
+        for path in paths:
+            try:
+                ingest_document(path, settings_for(folder), store, ocr=ocr)
+            except SoeError:
+                pass
+    return time.perf_counter() - started
+
+
+def projection(per_document_s: float, efficiency: float) -> list[str]:
+    """Hours for an archive at the measured single-worker cost per document, scaled by cores at
+    the measured parallel efficiency (speed-up / workers); paper figures, not measured."""
+    lines = []
+    for label, cores in ((f"one {BIG_MACHINE}-core machine", BIG_MACHINE),
+                         (f"{CLUSTER_NODES} nodes x {CLUSTER_CORES} cores", CLUSTER_NODES * CLUSTER_CORES)):
+        hours = ARCHIVE * per_document_s / (cores * efficiency) / 3600
+        lines.append(f"| {ARCHIVE:,} protocols on {label} | {hours:.1f} h |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=20, help="corpus protocols (the shortest first)")
+    parser.add_argument("--no-ocr", dest="ocr", action="store_false", help="leave pictured pages unread")
+    parser.add_argument("--tiny", type=int, default=40, help="tiny PDFs for the overhead")
+    parser.add_argument("--no-append", dest="append", action="store_false")
+    args = parser.parse_args()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines = [f"## soe batch: Dask workers ({datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
+             f"Machine: {platform.node()}, {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+             f"load average {load:.1f} at the start; Python {platform.python_version()}.",
+             f"Command: `{' '.join([Path(sys.executable).name, *sys.argv])}`", ""]
+    with tempfile.TemporaryDirectory() as temp:
+        work = Path(temp)
+        tiny = tiny_pdfs(work / "tiny", args.tiny)
+        ingest_loop(tiny[:2], False, work)  # imports and first-use costs out of the measured loop
+        loop_s = ingest_loop(tiny, False, work)
+        tiny_run = batch_run(tiny, 1, False, work)
+        overhead_ms = (tiny_run["wall_s"] - loop_s) / len(tiny) * 1000
+        lines += ["| measure | value |", "|---|---|",
+                  f"| {len(tiny)} one-page PDFs, `soe ingest` loop in-process | {loop_s:.2f} s |",
+                  f"| same, `soe batch` on 1 worker (cluster start and warm-up {tiny_run['start_s']:.1f} s apart) | "
+                  f"{tiny_run['wall_s']:.2f} s |",
+                  f"| scheduling overhead per document (batch - loop) / documents | {overhead_ms:.0f} ms "
+                  f"(target <= 50) |",
+                  f"| the worker's time between documents (wall - its step time) / documents | "
+                  f"{(tiny_run['wall_s'] - tiny_run['step_s']) / len(tiny) * 1000:.0f} ms |"]
+        if not (CORPUS / "INDEX.csv").exists():
+            lines += ["", f"Corpus not found at {CORPUS}: throughput not measured."]
+        else:
+            protocols = corpus_protocols(args.documents)
+            pages = sum(_page_count(path) for path in protocols)
+            runs = [batch_run(protocols, workers, args.ocr, work) for workers in (1, 2)]
+            ratio = runs[1]["per_min"] / runs[0]["per_min"]
+            lines += [f"| corpus: the {len(protocols)} shortest protocols, {pages} pages, OCR "
+                      f"{'on' if args.ocr else 'off (--no-ocr)'} | |"]
+            for run in runs:
+                lines.append(f"| {run['workers']} worker(s): documents/minute | {run['per_min']:.2f} "
+                             f"({run['wall_s']:.1f} s, {run['done']} done, {run['failed']} failed, "
+                             f"{run['ocr_pages']} OCR pages; start and warm-up {run['start_s']:.1f} s apart) |")
+                lines.append(f"| {run['workers']} worker(s): peak memory per worker | {run['peak_mb']:.0f} MB |")
+            lines.append(f"| speed-up 1 -> 2 workers | {ratio:.2f}x (target >= 1.7) |")
+            per_document = runs[0]["wall_s"] / len(protocols)
+            lines += ["", f"Projection on paper from {per_document:.1f} s per document on one worker and the "
+                          f"measured parallel efficiency {ratio / 2:.2f}:", "", "| archive | hours |", "|---|---|",
+                      *projection(per_document, ratio / 2)]
+    publish("\n".join(lines) + "\n", append=args.append)
+
+
+def _page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+if __name__ == "__main__":
+    main()
