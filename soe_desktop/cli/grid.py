@@ -44,7 +44,12 @@ def grid(settings: Settings, pdf: Path, as_json: bool, csv_out: Optional[Path], 
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     wanted = {fmt: out for fmt, out in (("csv", csv_out), ("xlsx", xlsx_out), ("usdm", usdm_out)) if out is not None}
     if wanted and not result.grids:
-        fail(f"{pdf.name}: no Schedule of Events grid found; nothing written")
+        why = "; ".join(f"pages {', '.join(map(str, f.pages))}: {f.reason}" for f in result.failed)
+        fail(f"{pdf.name}: no Schedule of Events grid found{f' ({why})' if why else ''}; nothing written")
+    for found in result.grids if wanted else []:
+        if found.suspect:  # written, but never as if it were a sound result
+            click.echo(f"warning: the grid on pages {', '.join(map(str, found.pages))} is suspect "
+                       f"({found.suspect}); it is exported as read", err=True)
     try:
         for fmt, out in wanted.items():
             _told(as_json, fmt.upper(), export_grids(result.grids, fmt, out, document=result.triage.document))
