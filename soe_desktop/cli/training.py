@@ -58,6 +58,9 @@ def _ctrl_c_cancels(token):
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--base-model", default=None, help="Local Hugging Face model folder or hub id (default: packaged MiniLM).")
 @click.option("--device", type=click.Choice(DEVICE_CHOICES), default="auto", show_default=True)
+@click.option("--with-lora/--no-lora", "with_lora", default=None,
+              help="Also train the LoRA transformer student after the layout-cue one, and let the gate choose "
+                   "(default: only when a CUDA or MPS GPU is present).")
 @click.option("--no-activate", is_flag=True, help="Register the new model without making it active.")
 @click.option("--activate-anyway", is_flag=True,
               help="Make the new model active even when it scores lower than the active labeler.")
@@ -65,12 +68,12 @@ def _ctrl_c_cancels(token):
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_obj
 def train_command(settings: Settings, source, threshold, head, epochs, batch_size, max_tokens, learning_rate, seed,
-                  base_model, device, no_activate, activate_anyway, as_json, quiet) -> None:
+                  base_model, device, with_lora, no_activate, activate_anyway, as_json, quiet) -> None:
     """Fine-tune a new student model version on the labels in the store.
 
     The new model becomes active only if its page F1 on human-reviewed documents it did not train
     on is at least that of the active labeler (the active student, else the heuristic teacher)."""
-    from soe_desktop.core.app.training import train_and_register
+    from soe_desktop.core.app.contenders import train_contenders
     from soe_desktop.core.jobs import CancelToken
 
     chosen = {"epochs": epochs} if epochs is not None else {}
@@ -85,8 +88,8 @@ def train_command(settings: Settings, source, threshold, head, epochs, batch_siz
         threshold = settings.filter_threshold if threshold is None else threshold
         token = CancelToken()
         with ProgressBar(not quiet, "train") as bar, _ctrl_c_cancels(token):
-            outcome = train_and_register(settings, store, args, source, threshold, progress=bar, cancel=token,
-                                         activate_anyway=activate_anyway, activate=not no_activate)
+            outcome = train_contenders(settings, store, args, source, threshold, progress=bar, cancel=token,
+                                       activate_anyway=activate_anyway, activate=not no_activate, with_lora=with_lora)
     except SoeError as error:
         _fail(str(error))
     finally:
@@ -95,6 +98,8 @@ def train_command(settings: Settings, source, threshold, head, epochs, batch_siz
     if outcome.completed and not as_json:
         click.echo(outcome.verdict())
         _print_differences(outcome.comparison or {})
+    if not as_json:
+        _print_contenders(outcome.contenders)
     if not outcome.completed:
         sys.exit(1 if outcome.status == "failed" else 130)
 
@@ -112,6 +117,15 @@ def _print_run(row: dict, error: str, as_json: bool) -> None:
     click.echo(line + (" [active]" if row["active"] else ""))
     if error:
         click.echo(f"error: {error}", err=True)
+
+
+def _print_contenders(contenders: list[dict]) -> None:
+    """The other runs of the same click, each with the gate's figure (the chosen one is printed above)."""
+    for other in contenders:
+        f1 = ((other.get("comparison") or {}).get("challenger") or {}).get("f1")
+        figure = f", page F1 {f1:.3f} on the fair documents" if f1 is not None else ""
+        click.echo(f"  also trained: model {other['version']} ({other['row'].get('args', {}).get('head', '?')}), "
+                   f"{other['status']}{figure}; not made active")
 
 
 def _soe(is_soe: bool) -> str:

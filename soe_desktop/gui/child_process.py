@@ -199,32 +199,33 @@ def run_in_child(service_class: type, payload, name: str, progress: Optional[Pro
 
 
 class TrainingService:
-    """Child side of a training run: `core.app.training.train_and_register` (the same workflow as
-    `soe train`: build the set, train, register, judge against the active labeler) with activation
-    left to the user; the payload is (settings fields, label source, filter threshold, arguments)."""
+    """Child side of a training run: `core.app.contenders.train_contenders` (the same workflow as
+    `soe train`: build the set, train every contender, register, judge against the active labeler)
+    with activation left to the user; the payload is (settings fields, label source, filter
+    threshold, arguments, with_lora)."""
 
     def __call__(self, payload, progress, cancel: CancelToken, _note) -> dict:
         # Imported here, in the child: the trainer imports torch, which the window's process never loads.
-        from soe_desktop.core.app.training import train_and_register
+        from soe_desktop.core.app.contenders import train_contenders
         from soe_desktop.core.settings import Settings
         from soe_desktop.core.store import Store
         from soe_desktop.core.training.arguments import TrainingArguments
 
-        fields, source, threshold, args = payload
+        fields, source, threshold, args, with_lora = payload
         settings = Settings(**fields)
         with Store(settings.db_path) as store:
-            outcome = train_and_register(settings, store, TrainingArguments.from_dict(args), source, threshold,
-                                         progress, cancel, activate=False)
+            outcome = train_contenders(settings, store, TrainingArguments.from_dict(args), source, threshold,
+                                       progress, cancel, activate=False, with_lora=with_lora)
         return outcome.to_dict()
 
 
-def training_in_child(settings, source: str, threshold: float, args):
+def training_in_child(settings, source: str, threshold: float, args, with_lora: Optional[bool] = None):
     """A core task `(progress, cancel) -> outcome dict` (TrainOutcome.to_dict) that trains in a
-    one-shot child. A cancel waits for the child: the trainer stops after its batch and the run is
-    recorded as cancelled."""
+    one-shot child (`with_lora` None: the LoRA student also trains where the child finds a GPU). A
+    cancel waits for the child: the trainer stops after its batch and the run is recorded as cancelled."""
     # The child reads the same library and models folder whatever its environment says.
     pinned = replace(settings, data_dir=str(settings.data_path), db_file=str(settings.db_path))
-    payload = (asdict(pinned), source, threshold, args.to_dict())
+    payload = (asdict(pinned), source, threshold, args.to_dict(), with_lora)
 
     def task(progress, cancel: CancelToken) -> dict:
         return run_in_child(TrainingService, payload, "training", progress, cancel)

@@ -218,3 +218,27 @@ def test_the_comparison_says_how_many_fair_documents_were_judged(panel):
     text = panel.comparison.fairness.text()
     assert "Judged on 2 fair reviewed document(s), 1 page(s) judged differently" in text
     assert "30 left out: the shipped teacher's page model was fitted on them" in text
+
+
+def test_the_lora_box_asks_the_child_for_the_transformer_contender(panel, qtbot, monkeypatch):
+    import soe_desktop.gui.views.training_panel as training_panel
+
+    asked = []
+
+    def fake_child(settings, source, threshold, args, with_lora=None):
+        asked.append(with_lora)
+        return lambda progress, cancel: {"status": "cancelled", "error": "", "version": "v0"}
+
+    monkeypatch.setattr(training_panel, "training_in_child", fake_child)
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=10_000)
+    panel.start()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=10_000)
+    panel.with_lora.setChecked(True)
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=10_000)
+    panel.start()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=10_000)
+    assert asked == [None, True]  # unticked: only where the child finds a GPU; ticked: always
+    panel.head.setCurrentIndex(panel.head.findData("text"))
+    assert not panel.with_lora.isEnabled()  # a LoRA head trains alone
+    assert "also trained v7 (features+text, gate page F1 0.910)" in training_panel.contenders_text(
+        [{"version": "v7", "row": {"args": {"head": "features+text"}}, "comparison": {"challenger": {"f1": 0.91}}}])

@@ -85,6 +85,7 @@ class TrainOutcome:
     metrics: dict = field(default_factory=dict)
     device: str = "cpu"
     seconds: float = 0.0
+    contenders: list[dict] = field(default_factory=list)  # the other runs of the same click (contenders.py)
 
     @property
     def completed(self) -> bool:

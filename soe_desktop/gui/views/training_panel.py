@@ -16,6 +16,7 @@ from typing import Optional
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -37,7 +38,8 @@ from soe_desktop.core.app.training_data import TrainingDataView, training_data_v
 from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.jobs import Progress
 from soe_desktop.core.store import Store
-from soe_desktop.core.training.arguments import DEFAULT_SOURCE, HEAD_TITLES, TRAINING_SOURCES, TrainingArguments
+from soe_desktop.core.training.arguments import (DEFAULT_SOURCE, FEATURES_HEAD, HEAD_TITLES, TRAINING_SOURCES,
+                                                 TrainingArguments)
 from soe_desktop.core.training.registry import ModelRegistry
 from soe_desktop.gui.child_process import training_in_child
 from soe_desktop.gui.views.gate_view import ComparisonView
@@ -87,6 +89,16 @@ def training_data_task(db_path, source: Optional[str], threshold: float):
             return training_data_view(store, source, threshold)
 
     return task
+
+
+def contenders_text(contenders: list[dict]) -> str:
+    """The click's other runs, which the gate did not choose (they stay in the model list)."""
+    parts = []
+    for other in contenders:
+        f1 = ((other.get("comparison") or {}).get("challenger") or {}).get("f1")
+        head = (other.get("row") or {}).get("args", {}).get("head", "?")
+        parts.append(f"{other['version']} ({head}" + (f", gate page F1 {f1:.3f})" if f1 is not None else ")"))
+    return "; also trained " + ", ".join(parts) if parts else ""
 
 
 def _metric(row: dict, name: str) -> str:
@@ -140,6 +152,10 @@ class TrainingPanel(QWidget):
         for head, title in HEAD_TITLES.items():
             self.head.addItem(title, head)
         self.head.currentIndexChanged.connect(self._on_head_changed)
+        # The paper's student as a contender: it always trains where the training child finds a GPU;
+        # on a CPU (minutes instead of seconds) only when ticked. The gate picks among them.
+        self.with_lora = QCheckBox("Also train the transformer (LoRA) and let the gate choose")
+        self.with_lora.setToolTip("Always done when a GPU is present; on a CPU it adds a few minutes.")
         if not self.unavailable:
             self.source.addItems(list(TRAINING_SOURCES))
             self.source.setCurrentText(DEFAULT_SOURCE)
@@ -149,6 +165,7 @@ class TrainingPanel(QWidget):
         form.addRow("Labels from", self.source)
         form.addRow("Filter threshold", self.threshold)
         form.addRow("Model", self.head)
+        form.addRow(self.with_lora)
         form.addRow("Epochs", self.epochs)
         self.data_box = TrainingDataBox()
         form.addRow(self.data_box)
@@ -250,6 +267,7 @@ class TrainingPanel(QWidget):
     def _on_head_changed(self) -> None:
         """Each model kind starts from the epochs it was measured with."""
         self.epochs.setValue(TrainingArguments.for_head(self.head.currentData()).epochs)
+        self.with_lora.setEnabled(self.head.currentData() == FEATURES_HEAD)  # a LoRA head trains alone
 
     @Slot()
     def start(self) -> None:
@@ -257,7 +275,7 @@ class TrainingPanel(QWidget):
             self.message.setText(self.unavailable or "A run is already in progress.")
             return
         task = training_in_child(self.settings, self.source.currentText(), self.threshold.value(),
-                                 self.training_arguments())
+                                 self.training_arguments(), with_lora=True if self.with_lora.isChecked() else None)
         self.plot.clear()
         self.progress.setValue(0)
         self.status.setText("Starting the training process and loading the base model…")
@@ -298,7 +316,8 @@ class TrainingPanel(QWidget):
             validation = outcome["metrics"].get("validation") or {}
             scores = ", ".join(f"{k} {validation[k]:.2f}" for k in ("precision", "recall", "f1") if validation.get(k) is not None)
             self.status.setText(f"Done in {outcome['seconds']:.0f} s on {outcome['device']}: model "
-                                f"{outcome['version']}" + (f" (validation {scores})" if scores else ""))
+                                f"{outcome['version']}" + (f" (validation {scores})" if scores else "")
+                                + contenders_text(outcome.get("contenders") or []))
             self.comparison.show_comparison(outcome["version"], outcome.get("comparison"))
             self.message.setText("Compared with the active labeler below: make it active from there.")
         else:

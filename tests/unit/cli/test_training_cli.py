@@ -85,7 +85,7 @@ def _outcome(winner: str, activated: bool, anyway: bool = False):
 
 @pytest.mark.parametrize("flags, anyway", [([], False), (["--activate-anyway"], True)])
 def test_train_says_which_model_won_and_why(monkeypatch, flags, anyway):
-    import soe_desktop.core.app.training as training
+    import soe_desktop.core.app.contenders as contenders
 
     seen = {}
 
@@ -93,7 +93,7 @@ def test_train_says_which_model_won_and_why(monkeypatch, flags, anyway):
         seen.update(activate_anyway=activate_anyway, **kw)
         return _outcome("champion", activated=activate_anyway, anyway=activate_anyway)
 
-    monkeypatch.setattr(training, "train_and_register", fake)
+    monkeypatch.setattr(contenders, "train_contenders", fake)
     result = CliRunner().invoke(cli, ["train", "--quiet", *flags])
     assert result.exit_code == 0, result.output
     assert seen["activate_anyway"] is anyway and seen["activate"] is True
@@ -126,3 +126,17 @@ def test_the_lora_transformer_is_one_option_away(tmp_path):
     assert row["status"] == "completed"
     args = json.loads((Path(row["path"]) / ARGS_FILE).read_text())
     assert args["head"] == "features+text" and args["epochs"] == 2 and (Path(row["path"]) / "adapter_config.json").exists()
+
+
+def test_with_lora_trains_the_transformer_student_after_the_layout_cue_one_and_the_gate_chooses():
+    pytest.importorskip("peft")
+    settings = Settings()
+    fill_store(settings, 4, teacher_labels=True)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["train", "--epochs", "1", "--quiet", "--device", "cpu", "--with-lora",
+                                 "--activate-anyway"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(runner.invoke(cli, ["models", "list", "--json"]).stdout)
+    assert sorted(row["args"]["head"] for row in rows) == ["features", "features+text"]
+    assert sum(row["active"] for row in rows) == 1 and all(row["status"] == "completed" for row in rows)
+    assert "also trained: model" in result.stdout and "not made active" in result.stdout
