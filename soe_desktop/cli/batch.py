@@ -86,9 +86,11 @@ class _Bar:
     def advance(self, outcome) -> None:
         if self.bar is None:
             return
+        elapsed = self.bar.format_dict.get("elapsed") or 0.0
+        rate = (self.bar.n + 1) * 60 / elapsed if elapsed else 0.0
+        self.bar.set_postfix_str(f"{rate:.1f} docs/min, {outcome.state}: {Path(outcome.path).name}"[:60],
+                                 refresh=False)
         self.bar.update(1)
-        rate = self.bar.format_dict.get("rate") or 0.0
-        self.bar.set_postfix_str(f"{rate * 60:.1f} docs/min, {outcome.state}: {Path(outcome.path).name}"[:60])
 
     def __exit__(self, *exc_info) -> None:
         if self.bar is not None:

@@ -237,3 +237,50 @@ def test_cli_bad_input_is_one_line_and_a_non_zero_exit(tmp_path):
         result = runner.invoke(main, ["--db", str(tmp_path / "x.db"), *args])
         assert result.exit_code == 1
         assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error: ")
+
+
+def _soe_batch_child(db: Path, folder: Path, address: str, err: Path):
+    import os
+    import subprocess
+    import sys
+
+    soe = Path(sys.executable).with_name("soe")
+    return subprocess.Popen([str(soe), "--db", str(db), "batch", str(folder), "--scheduler", address, "--no-ocr"],
+                            stdout=subprocess.PIPE, stderr=err.open("w"), text=True, env=dict(os.environ))
+
+
+def _after_first_result(child, err: Path) -> None:
+    import time
+
+    deadline = time.monotonic() + 240
+    while "done: " not in err.read_text() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def test_ctrl_c_and_a_killed_client_keep_what_finished_and_a_rerun_does_the_rest(client, tmp_path):
+    import signal
+
+    folder = tmp_path / "protocols"
+    for seed in range(6):
+        write_small_protocol(folder / f"p{seed}.pdf", seed=20 + seed)
+    db, err, address = tmp_path / "soe.db", tmp_path / "err.txt", client.scheduler.address
+    interrupted = _soe_batch_child(db, folder, address, err)
+    _after_first_result(interrupted, err)
+    interrupted.send_signal(signal.SIGINT)
+    out, _ = interrupted.communicate(timeout=120)
+    killed = _soe_batch_child(db, folder, address, err)
+    _after_first_result(killed, err)
+    killed.kill()
+    killed.wait(timeout=60)
+    with Store(db) as store:
+        finished = {row["sha256"] for row in store.documents() if row["status"] in ("needs review", "done")}
+    rerun = CliRunner().invoke(main, ["--db", str(db), "batch", str(folder), "--scheduler", address, "--json",
+                                      "--no-ocr", "--quiet"])
+    assert interrupted.returncode == 130 and "interrupted:" in out
+    assert rerun.exit_code == 0, rerun.output
+    report = json.loads(rerun.stdout)
+    assert 1 <= len(finished) < 6 and report["skipped"] == len(finished) and report["done"] == 6 - len(finished)
+    with Store(db) as store:
+        assert len(store.audit_entries(action="document.add")) == 6
+        assert all(row["status"] in ("needs review", "done") for row in store.documents())
+    assert integrity(db) == "ok"
