@@ -29,7 +29,8 @@ from soe_desktop.core.pdf.fallback import fallback_parts
 from soe_desktop.core.pdf.grouping import WHOLE_PAGE, assign_groups
 from soe_desktop.core.pdf.ingest import open_pdfium
 from soe_desktop.core.pdf.limits import NO_BUDGET, Budget
-from soe_desktop.core.pdf.rotation import frame_of
+from soe_desktop.core.pdf.redaction import REDACTED_SHARE, dark_fill_share
+from soe_desktop.core.pdf.rotation import UPRIGHT, frame_of
 from soe_desktop.core.pdf.table_cues import table_cues
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ OCR_NOTE = "A pictured page (no text layer, or one covering little of its ink): 
 # 1.0 on every candidate of a page read uncertainly (OCR'd, pictured, sideways, redacted: PageText.reading,
 # whose note opens the candidate's context), else 0.0. Labelers and the review rules read this key.
 READING_UNCERTAIN = "reading_uncertain"
+REDACTED = "redacted"  # 1.0 on a table candidate whose body is blacked out (redaction.py)
+REDACTED_SHARE_KEY = "redacted_share"
 
 
 def candidate_id(sha256: str, page: int, index: int) -> str:
@@ -108,8 +111,28 @@ def detect_tables(reader: PageReader, number: int, page: PageText) -> list[RawTa
             raise PageError(reader.failure)
         return []
     tables = find_tables(FinderInput(reader.path, number, page, plumber_page))
+    for table in tables:  # while pdfplumber's rects and images are parsed
+        table.extra[REDACTED_SHARE_KEY] = dark_fill_share(plumber_page.rects, plumber_page.images, _body_box(table))
     plumber_page.close()  # frees the parsed layout: protocols can have hundreds of pages
     return tables
+
+
+def _body_box(table: RawTable) -> BBox:
+    """The table below its first row (where a redaction blacks out the body and leaves the header);
+    the whole table when it is turned or has a single row."""
+    first = [cell for cell in table.cells[0] if cell] if table.cells else []
+    if table.direction != UPRIGHT or table.n_rows < 2 or not first:
+        return table.bbox
+    return table.bbox[0], max(cell[3] for cell in first), table.bbox[2], table.bbox[3]
+
+
+def _note_redaction(page: PageText, tables: Sequence[RawTable]) -> None:
+    """A table whose body is blacked out makes the page's reading uncertain: its header says what it
+    is, its marks are gone (a redacted SoE is still an SoE page)."""
+    share = max((table.extra.get(REDACTED_SHARE_KEY, 0.0) for table in tables), default=0.0)
+    if share >= REDACTED_SHARE and "redacted" not in page.reading:
+        note = f"redacted: {100 * share:.0f} % of the table body blacked out"
+        page.reading = f"{page.reading}; {note}" if page.reading else note
 
 
 def _candidate(document: Document, page: int, index: int, detector: str, bbox: BBox, rows, context: str) -> Candidate:
@@ -146,6 +169,7 @@ def page_candidates(
     tables = detect_tables(reader, number, page)
     if not tables and not want_fallback:
         return []
+    _note_redaction(page, tables)
     pdfium_page = reader.pdfium[number - 1]
     textpage = pdfium_page.get_textpage()
     try:
@@ -155,6 +179,7 @@ def page_candidates(
             rows = drop_empty_lines(read_rows(textpage, frame, table.cells))
             context = table_context(textpage, frame, table.bbox, table.direction, pages, number)
             found.append(_candidate(document, number, index, table.detector, table.bbox, rows, context))
+            found[-1].features[REDACTED] = float(table.extra.get(REDACTED_SHARE_KEY, 0.0) >= REDACTED_SHARE)
         if not found:
             if page.ocr:  # the whole page, as OCR read it: its boxes are the cells
                 detector, bbox, rows = WHOLE_PAGE, (0.0, 0.0, *frame.displayed_size), drop_empty_lines(page.ocr_rows)

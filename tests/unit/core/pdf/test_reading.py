@@ -103,3 +103,20 @@ def test_candidates_of_an_uncertain_page_say_why_and_carry_the_flag(run_protocol
                 and analysis.pages[c.page - 1].rotation == 0]
     assert sideways and all(c.features[READING_UNCERTAIN] == 1.0 for c in sideways)
     assert all(c.context.startswith("Reading: sideways: text runs up the page") for c in sideways)
+
+
+def test_a_redacted_soe_page_says_redacted(tmp_path):
+    from soe_desktop.core.synthetic.hard_layouts import REDACTED
+
+    path = tmp_path / "redacted.pdf"
+    hard = write_hard_layout_protocol(path, seed=2, main=4, appendix=0, prose_pages=2)
+    analysis = analyse(path, options=AnalysisOptions(ocr=False))
+    redacted = hard.pages_of(REDACTED)
+    found = [c for c in analysis.candidates if c.page in redacted]
+    assert {c.page for c in found} == set(redacted)
+    assert all(c.features["redacted"] == 1.0 and c.features[READING_UNCERTAIN] == 1.0 for c in found)
+    assert all(c.context.startswith("Reading: redacted: ") for c in found)
+    assert all(analysis.pages[n - 1].reading.startswith("redacted") for n in redacted)
+    plain = [c for c in analysis.candidates if c.page not in redacted and c.detector == "pdfplumber"
+             and analysis.pages[c.page - 1].rotation == 0 and c.page not in hard.layouts]
+    assert plain and all(c.features["redacted"] == 0.0 for c in plain)
