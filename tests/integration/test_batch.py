@@ -284,3 +284,55 @@ def test_ctrl_c_and_a_killed_client_keep_what_finished_and_a_rerun_does_the_rest
         assert len(store.audit_entries(action="document.add")) == 6
         assert all(row["status"] in ("needs review", "done") for row in store.documents())
     assert integrity(db) == "ok"
+
+
+@pytest.fixture(scope="module")
+def library_with_a_student(tmp_path_factory) -> Path:
+    """A library whose active student was trained (tiny, CPU) on teacher labels of two protocols."""
+    pytest.importorskip("torch")
+    from soe_desktop.core.app.training import train_and_register
+    from soe_desktop.core.training.arguments import TrainingArguments
+
+    folder = tmp_path_factory.mktemp("student")
+    settings = settings_in(folder)
+    with Store(folder / "soe.db") as store:
+        for seed in (30, 31):
+            ingest_document(write_small_protocol(folder / f"train{seed}.pdf", seed=seed), settings, store, ocr=False)
+        trained = train_and_register(settings, store, TrainingArguments(epochs=1, batch_size=8, max_tokens=16,
+                                                                        validation_fraction=0.34, device="cpu",
+                                                                        threads=1),
+                                     "teacher-all", 0.8, activate_anyway=True)
+        assert trained.activated, trained.error
+    return folder / "soe.db"
+
+
+def test_with_an_active_student_batch_labels_as_ingest_does(client, library_with_a_student, tmp_path):
+    import shutil
+
+    folder = tmp_path / "in"
+    paths = [write_small_protocol(folder / f"p{seed}.pdf", seed=seed) for seed in (40, 41)]
+    views = {}
+    for how in ("ingest", "batch"):
+        (tmp_path / how).mkdir()
+        shutil.copy(library_with_a_student, tmp_path / how / "soe.db")
+        settings = settings_in(tmp_path / how, page_time_limit_s=0, document_time_limit_s=0)
+        with Store(tmp_path / how / "soe.db") as store:
+            if how == "ingest":
+                for path in paths:
+                    ingest_document(path, settings, store, ocr=False)
+            else:
+                summary = run_batch(paths, settings, store, client, BatchOptions(ocr=False))
+                assert summary.count("done") == 2
+                active = store.active_model()["path"]
+
+                def loaded_students():
+                    from soe_desktop.core.app import batch_worker
+
+                    return list(batch_worker._STUDENTS)
+
+                # the plugin loaded it at each worker's setup: one student per worker process
+                assert list(client.run(loaded_students).values()) == [[active], [active]]
+            views[how] = library_view(store, tmp_path / how)
+            assert any(label.source.startswith("student") for label in store.labels())
+    for part in views["ingest"]:
+        assert views["batch"][part] == views["ingest"][part], part
