@@ -13,8 +13,9 @@ with it. Both readings share only the header and row positions, so an error in t
 Errors of the grid's structure (a row cut in two, a column that is no visit) are invisible to it;
 structure_check.py flags the cells of rows and columns that look like them.
 
-Sideways grids are binned in the table's own reading frame: the turn in which the page's header
-boxes run along the rows and the activity boxes down them. Pages read by OCR carry no characters
+Sideways grids are binned in the table's own reading frame: the page's one orientation decision
+(pdf/orientation.py, as every other reader of the page uses), or where none is given, the turn in
+which the page's header boxes run along the rows and the activity boxes down them. Pages read by OCR carry no characters
 to bin and are not checked (`Grid.checked_pages` lists the pages that were).
 """
 
@@ -42,10 +43,12 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 @dataclass(frozen=True)
 class PageChars:
-    """A page's characters (displayed, top-left boxes) and its displayed size."""
+    """A page's characters (displayed, top-left boxes), its displayed size and the page's one
+    orientation decision (pdf/orientation.py page_direction; None: judge from the grid's layout)."""
 
     chars: Sequence[Char]
     size: tuple[float, float]
+    direction: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,9 @@ def _check_page(grid: Grid, page: int, text: PageChars, flagged: dict[int, set[s
     columns, rows = _column_boxes(grid, page), _row_boxes(grid, page)
     if not columns or not rows:
         return False
-    direction = reading_direction(list(columns.values()), [rows[k] for k in sorted(rows)], text.size)
+    direction = text.direction
+    if direction is None:
+        direction = reading_direction(list(columns.values()), [rows[k] for k in sorted(rows)], text.size)
     bins = bin_chars(text.chars, columns, rows, direction, text.size)
     body = body_size(text.chars)
     order = [column.id for column in grid.columns if column.id in columns]

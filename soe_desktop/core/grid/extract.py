@@ -31,6 +31,7 @@ from soe_desktop.core.grid.stitch import stitch
 from soe_desktop.core.jobs import CancelToken, Cancelled, check
 from soe_desktop.core.model import Candidate, Label
 from soe_desktop.core.pdf.candidates import PageReader
+from soe_desktop.core.pdf.orientation import page_direction
 from soe_desktop.core.pdf.redaction import is_redacted
 from soe_desktop.core.pdf.rotation import frame_of
 
@@ -106,7 +107,7 @@ def _page_chars(reader: PageReader, number: int) -> PageChars:
     textpage = pdfium_page.get_textpage()
     try:
         frame = frame_of(pdfium_page)
-        return PageChars(page_chars(textpage, frame), frame.displayed_size)
+        return PageChars(page_chars(textpage, frame), frame.displayed_size, page_direction(textpage, frame))
     finally:
         textpage.close()
         pdfium_page.close()

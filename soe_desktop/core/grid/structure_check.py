@@ -6,7 +6,7 @@ errors are visible in the grid itself, and their cells are flagged `uncertain` t
 - a row that continues the name above it: a name wrapped over two lines that the table finder
   cut into two rows (a rule drawn between the lines, white rules between filled cells). Its name
   starts as no name does ("(9.4)", "treatment (9)", "6)") or the cell above it is thinner than a
-  line of the page's rows (a cell cut out of a taller one), and the line above has no marks (it was
+  one-line row of the page (a cell cut out of a taller one), and the line above has no marks (it was
   taken for a section or an empty row);
 - a column that holds no mark, only texts that differ from row to row ("Section 8.1", "Section
   10.1.1"): a cross-reference or notes column read as a visit.
@@ -15,7 +15,6 @@ errors are visible in the grid itself, and their cells are flagged `uncertain` t
 from __future__ import annotations
 
 import re
-import statistics
 from typing import Optional
 
 from soe_desktop.core.grid.model import MARK, Grid, Row
@@ -24,7 +23,7 @@ from soe_desktop.core.model import BBox
 # A name that starts with a lower-case word ("treatment (9)": not "eGFR", "hCG"), a bracket, a
 # punctuation mark or a list number's close ("6)").
 _CONTINUES = re.compile(r"^([a-z]+\b(?![A-Z])|[(\[.,;:)\]]|\d+\))")
-THIN_SHARE = 0.75  # a name cell under this share of the page's usual row height was cut from a taller one
+THIN_SHARE = 0.75  # a name cell under this share of a one-line row's height was cut from a taller one
 MIN_TEXT_CELLS = 3
 DISTINCT_SHARE = 0.6  # of a column's text cells, this share different from each other: references
 
@@ -53,13 +52,20 @@ def _lines(grid: Grid, page: int) -> list[tuple[float, float, Optional[Row]]]:
                   key=lambda item: item[0])
 
 
+def _line_height(lines: list[tuple[float, float, Optional[Row]]]) -> float:
+    """A one-line row's height on the page: the lower quartile of the marked rows' cells (many
+    rows wrap over several lines; a page's shortest rows hold one)."""
+    extents = sorted(extent for _, extent, row in lines if row is not None and row.marks)
+    return extents[len(extents) // 4] if extents else 0.0
+
+
 def continued_rows(grid: Grid) -> list[int]:
     """Indexes of rows that look like the second line of the name above them."""
     index = {id(row): i for i, row in enumerate(grid.rows)}
     found: set[int] = set()
     for page in grid.pages:
         lines = _lines(grid, page)
-        usual = statistics.median(extent for _, extent, _ in lines) if lines else 0.0
+        usual = _line_height(lines)
         for (_, extent, above), (_, _, row) in zip(lines, lines[1:]):
             if row is None:
                 continue
