@@ -5,6 +5,7 @@
         [--crop X0,TOP,X1,BOTTOM] [--corpus DIR]
     .venv/bin/python benchmarks/grid_truth/draft_validation.py draft FOLDER PAGE... [--sideways] [--corpus DIR]
     .venv/bin/python benchmarks/grid_truth/draft_validation.py build validation/FOLDER.txt [--corpus DIR]
+    .venv/bin/python benchmarks/grid_truth/draft_validation.py check [validation/FOLDER.json ...] [--corpus DIR]
 
 - survey: per labelled SoE page of the corpus, the traits the tuned grids lack (fill rectangles by
   colour, thin rules, non-upright glyphs, text layer size, images), to choose the grids.
@@ -18,6 +19,9 @@
 - build: the hand-checked transcription (a `.txt` kept beside the JSON) into the grid JSON shape that
   `core.evaluation.grid_metrics.score_grid` reads (see README.md). A row must give one token per
   column of its page, so a skipped cell is an error, not a silent shift.
+- check: per page, the mark tokens of the text layer (X, x, •, ▲, with a glued ref letter or
+  asterisks) against the single-symbol marks of the truth's rows printed only on that page; a
+  difference must be explained (a merged cell marked in several columns, a ref letter 'x', an arrow).
 
 Transcription format (one directive per line, `#` starts a comment line):
     document: FOLDER            pages: 11 12          caption: text printed above the grid
@@ -269,6 +273,26 @@ def build(source: Path, corpus: Path) -> Path:
     return target
 
 
+_MARK_TOKEN = re.compile(r"[Xx•▲]([a-z](,[a-z])*|\*+)?")
+
+
+def check(paths: list[Path], corpus: Path) -> None:
+    for path in paths:
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        pdf = corpus / truth["document"] / "protocol.pdf"
+        if not pdf.is_file():
+            continue
+        document = pypdfium2.PdfDocument(str(pdf))
+        sideways = any("sideways" in trait for trait in truth.get("layout", []))
+        for number in truth["pages"]:
+            tokens = sum(1 for w in page_words(document[number - 1], sideways) if _MARK_TOKEN.fullmatch(w[4]))
+            marks = sum(1 for r in truth["rows"] if r["pages"] == [number]
+                        for v in r["marks"].values() if v.strip() in ("X", "x", "•", "▲"))
+            flag = "" if tokens == marks else "  <- explain"
+            print(f"{truth['document'][:40]:40} p{number}: text-layer mark tokens {tokens:4d}, truth marks {marks:4d}{flag}")
+        document.close()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -284,6 +308,9 @@ def main(argv=None) -> int:
         p.add_argument("--sideways", action="store_true", help="text runs up an upright page")
         p.add_argument("--columns", default="", help="draft: column x centres (read off the header) "
                        "instead of clusters of mark tokens")
+    c = sub.add_parser("check")
+    c.add_argument("truths", nargs="*")
+    c.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     b = sub.add_parser("build")
     b.add_argument("source")
     b.add_argument("--corpus", default=str(DEFAULT_CORPUS))
@@ -298,6 +325,8 @@ def main(argv=None) -> int:
         render(corpus, args.folder, args.pages, args.scale, args.crop, args.sideways)
     elif args.command == "draft":
         draft(corpus, args.folder, args.pages, args.sideways, args.columns)
+    elif args.command == "check":
+        check([Path(t) for t in args.truths] or sorted((HERE / "validation").glob("*.json")), corpus)
     else:
         build(Path(args.source), corpus)
     return 0
