@@ -8,8 +8,8 @@ errors are visible in the grid itself, and their cells are flagged `uncertain` t
   starts as no name does ("(9.4)", "treatment (9)", "6)") or the cell above it is thinner than a
   one-line row of the page (a cell cut out of a taller one), and the line above has no marks (it was
   taken for a section or an empty row);
-- a column that holds no mark, only texts that differ from row to row ("Section 8.1", "Section
-  10.1.1"): a cross-reference or notes column read as a visit.
+- a column that holds no mark, only worded texts that differ from row to row ("Section 8.1",
+  "Section 10.1.1"): a cross-reference or notes column read as a visit.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ _CONTINUES = re.compile(r"^([a-z]+\b(?![A-Z])|[(\[.,;:)\]]|\d+\))")
 THIN_SHARE = 0.75  # a name cell under this share of a one-line row's height was cut from a taller one
 MIN_TEXT_CELLS = 3
 DISTINCT_SHARE = 0.6  # of a column's text cells, this share different from each other: references
+# ...and most of them worded ("Section 10.1.1", "Attachment 2"): time-point codes ("P, 1, 2h",
+# "24h") also differ from row to row, and are marks.
+MIN_REFERENCE_LENGTH = 10
+_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def _centre(box: BBox) -> tuple[float, float]:
@@ -79,14 +83,15 @@ def continued_rows(grid: Grid) -> list[int]:
 
 
 def reference_columns(grid: Grid) -> list[str]:
-    """Ids of columns with no mark whose texts mostly differ from row to row."""
+    """Ids of columns with no mark whose texts mostly differ from row to row and are worded."""
     found = []
     for column in grid.columns:
         values = [row.marks[column.id] for row in grid.rows if column.id in row.marks]
         texts = [value for value in values if value != MARK]
         if len(values) != len(texts) or len(texts) < MIN_TEXT_CELLS:
             continue
-        if len(set(texts)) >= DISTINCT_SHARE * len(texts):
+        worded = sum(bool(_WORD.search(text)) and len(text) >= MIN_REFERENCE_LENGTH for text in texts)
+        if len(set(texts)) >= DISTINCT_SHARE * len(texts) and worded * 2 > len(texts):
             found.append(column.id)
     return found
 

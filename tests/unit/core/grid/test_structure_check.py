@@ -44,3 +44,5 @@ def test_a_column_of_differing_texts_without_marks_is_a_reference_column():
     assert reference_columns(_grid(rows)) == ["c2"]
     same = [Row(activity=f"A{i}", marks={"c1": MARK, "c2": "Optional"}) for i in range(5)]
     assert reference_columns(_grid(same)) == []  # one text repeated is a mark of its own kind
+    times = [Row(activity=f"A{i}", marks={"c1": MARK, "c2": f"P, {i}h"}) for i in range(5)]
+    assert reference_columns(_grid(times)) == []  # time-point codes differ too, and are marks
