@@ -8,7 +8,8 @@
     .venv/bin/python benchmarks/grid_truth/draft_validation.py check [validation/FOLDER.json ...] [--corpus DIR]
 
 - survey: per labelled SoE page of the corpus, the traits the tuned grids lack (fill rectangles by
-  colour, thin rules, non-upright glyphs, text layer size, images), to choose the grids.
+  colour, thin rules, non-upright glyphs, text layer size, images, horizontal rules reaching past
+  the outermost verticals), to choose the grids.
 - render: pages as PNG (pypdfium2) under /tmp/soe_validation/ (never in the repository); --crop
   renders a region (PDF points, top-left origin of the upright page) at the scale, to read narrow
   columns; --sideways turns the image a quarter clockwise so a grid drawn up the page reads across.
@@ -72,7 +73,19 @@ def survey(corpus: Path) -> None:
                     fills[f"{kind}:{_colour(rect.get('non_stroking_color'))}"] += 1
                 sideways = sum(1 for c in page.chars if not c.get("upright"))
                 print(f"{folder.name} p{number} {page.width:.0f}x{page.height:.0f} chars={len(page.chars)} "
-                      f"sideways={sideways} images={len(page.images)} rects={dict(fills.most_common(4))}")
+                      f"sideways={sideways} images={len(page.images)} rects={dict(fills.most_common(4))}"
+                      f"{' OUTER-RULES-MISSING' if _rules_overhang(page) else ''}")
+
+
+def _rules_overhang(page) -> bool:
+    """Horizontal rules that reach past the outermost vertical rules: a grid drawn without (some
+    of) its outer verticals."""
+    horizontal = [e for e in page.edges if e["orientation"] == "h" and e["width"] > 3]
+    vertical = [e for e in page.edges if e["orientation"] == "v" and e["height"] > 3]
+    if not horizontal or not vertical:
+        return False
+    left, right = min(e["x0"] for e in vertical), max(e["x0"] for e in vertical)
+    return min(e["x0"] for e in horizontal) < left - 4 or max(e["x1"] for e in horizontal) > right + 4
 
 
 def _colour(value) -> str:
