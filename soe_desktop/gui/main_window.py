@@ -407,6 +407,7 @@ class MainWindow(QMainWindow):
         self.exports.shutdown()
         self.imports.shutdown()
         self.grid_view.shutdown()
+        self.help.shutdown()
 
     def closeEvent(self, event) -> None:
         self.shutdown()

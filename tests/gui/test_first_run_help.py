@@ -109,9 +109,9 @@ def _help_action(window, text):
     return next(action for action in menu.actions() if action.text() == text)
 
 
-def test_help_menu_has_the_guide_tips_data_folder_and_about(make_window):
+def test_help_menu_has_the_guide_tips_data_folder_backup_and_about(make_window):
     window = make_window()
-    for text in ("&User guide", "Show &tips", "Open &data folder", "&About SoE Desktop"):
+    for text in ("&User guide", "Show &tips", "Open &data folder", "&Back up the library…", "&About SoE Desktop"):
         assert _help_action(window, text) is not None
     assert window.menuBar().actions()[-1].text() == "&Help"
 
@@ -163,3 +163,16 @@ def test_about_names_the_active_model(make_window, qtbot, tiny_student):
     registry = ModelRegistry(window.store, window.settings.models_dir)
     registry.register(tiny_student, activate=True)
     assert active_model_text(window.store).startswith(tiny_student.version)
+
+
+def test_help_backs_up_the_library_off_the_gui_thread(make_window, qtbot, tmp_path):
+    from soe_desktop.core.store.backup import manifest_path, read_backup_state
+
+    window = make_window()
+    target = tmp_path / "backups" / "mine.db"
+    worker = window.help.back_up_to(target)
+    assert not window.help.backup_action.isEnabled()  # one at a time
+    qtbot.waitUntil(lambda: window.help.backup_action.isEnabled(), timeout=30_000)
+    assert worker is not None and target.is_file() and manifest_path(target).is_file()
+    assert read_backup_state(target)["schema"]  # a sound library
+    assert str(target) in window.statusBar().currentMessage()
