@@ -204,8 +204,9 @@ def single_page_features(page: PageText) -> dict[str, float]:
     values["landscape"] = 1.0 if page.is_landscape else 0.0
     values["rotated"] = 1.0 if page.rotation in (90, 270) else 0.0
     values["has_text"] = 1.0 if page.has_text else 0.0
-    # A pictured page not read yet is text-less for its neighbours, however many stamped characters it has.
-    values["low_text"] = 1.0 if len(page.text.strip()) < LOW_TEXT_CHARS or (page.pictured and not page.ocr) else 0.0
+    # By character count, as the page model was fitted: counting unread pictured pages as text-less too
+    # lowered the fold models' scores of pictured SoE pages (docs/BENCHMARKS.md, reading 2026-12-03).
+    values["low_text"] = 1.0 if len(page.text.strip()) < LOW_TEXT_CHARS else 0.0
     values["strong"] = _strong(values)
     return values
 

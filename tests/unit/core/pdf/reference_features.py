@@ -160,7 +160,7 @@ def single_page_features(page: PageText) -> dict[str, float]:
     values["landscape"] = 1.0 if page.is_landscape else 0.0
     values["rotated"] = 1.0 if page.rotation in (90, 270) else 0.0
     values["has_text"] = 1.0 if page.has_text_layer else 0.0
-    values["low_text"] = 1.0 if len(page.text.strip()) < LOW_TEXT_CHARS or (page.pictured and not page.ocr) else 0.0
+    values["low_text"] = 1.0 if len(page.text.strip()) < LOW_TEXT_CHARS else 0.0
     values["strong"] = _strong(values)
     return values
 
