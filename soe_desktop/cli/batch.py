@@ -18,7 +18,8 @@ from soe_desktop.core.settings import Settings
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes of the local cluster (default: one per core).")
 @click.option("--scheduler", default="", metavar="ADDRESS",
-              help="Use a running Dask cluster instead, e.g. tcp://host:8786 (its workers must see the library's folder).")
+              help="Use a running Dask cluster instead, e.g. tcp://host:8786 (its workers must see the "
+                   "library's folder).")
 @click.option("--resume", is_flag=True,
               help="Skip the documents already finished (what every run does; named for scripts that resume).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -102,10 +103,16 @@ def _text(report: dict) -> str:
              f"({report['repaired']} repaired, {report['ocr_pages']} pages read by OCR) of {report['total']} "
              f"in {report['seconds']:.1f} s on {report['workers']} workers "
              f"({report['documents_per_minute']:.1f} documents/minute)"]
-    lines += [f"failed: {Path(item['path']).name}: {item['reason']}" for item in report["failures"]]
+    lines += [f"failed: {_reason(item)}" for item in report["failures"]]
     if report["interrupted"]:
         lines.append(f"interrupted: {report['not_finished']} not finished (a rerun does them)")
     return "\n".join(lines)
+
+
+def _reason(item: dict) -> str:
+    """'name: reason', the name once (most reasons already begin with the file's name)."""
+    name = Path(item["path"]).name
+    return item["reason"] if item["reason"].startswith(f"{name}:") else f"{name}: {item['reason']}"
 
 
 COMMANDS = [batch]

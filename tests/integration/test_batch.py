@@ -5,7 +5,9 @@ and the JSON summary."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -199,6 +201,8 @@ def test_a_document_past_its_time_limit_is_stopped_and_recorded(client, tiny, tm
             time.sleep(300)
 
     settings = settings_in(tmp_path, document_time_limit_s=1.0)
+    client.wait_for_workers(2, timeout=60)
+    before = set(client.run(os.getpid).values())
     with Store(tmp_path / "soe.db") as store:
         summary = run_batch(batch_inputs(tiny), settings, store, client,
                             BatchOptions(ocr=False, before=hang_on_c, grace_s=2.0, poll_s=0.2))
@@ -208,7 +212,12 @@ def test_a_document_past_its_time_limit_is_stopped_and_recorded(client, tiny, tm
     assert row["status"] == "error" and "time limit" in row["error"]
     assert [states[name].state for name in ("a.pdf", "b.pdf", "d.pdf")] == ["done"] * 3
     assert summary.seconds < 120
-    client.wait_for_workers(2, timeout=60)
+    deadline = time.monotonic() + 60  # the stuck worker's process was ended and its nanny started another
+    while (len(client.run(os.getpid)) < 2 or before == set(client.run(os.getpid).values())) and \
+            time.monotonic() < deadline:
+        time.sleep(0.5)
+    after = set(client.run(os.getpid).values())
+    assert len(after) == 2 and len(after & before) == 1
 
 
 def test_cli_json_summary_on_a_running_cluster(client, tiny, tmp_path):
@@ -240,7 +249,6 @@ def test_cli_bad_input_is_one_line_and_a_non_zero_exit(tmp_path):
 
 
 def _soe_batch_child(db: Path, folder: Path, address: str, err: Path):
-    import os
     import subprocess
     import sys
 
@@ -250,8 +258,6 @@ def _soe_batch_child(db: Path, folder: Path, address: str, err: Path):
 
 
 def _after_first_result(child, err: Path) -> None:
-    import time
-
     deadline = time.monotonic() + 240
     while "done: " not in err.read_text() and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -26,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from soe_desktop.core.app.batch_worker import ComputedDocument, DocumentJob, StudentPlugin, compute_document, \
-    end_worker_process, executing_keys
+from soe_desktop.core.app.batch_worker import ComputedDocument, DocumentJob, StudentPlugin, Watchdog, \
+    compute_document
 from soe_desktop.core.app.ingest import FINISHED, IngestResult, already_stored, finish, first_pass_settings, \
     open_or_discard, store_student_pass, store_teacher_pass, teach
 from soe_desktop.core.app.labelers import LABELERS, LabelerContext
@@ -188,9 +187,10 @@ def run_batch(paths: list[Path], settings: Settings, store, client, options: Opt
         on_outcome(outcome)
 
     futures: dict = {}
-    watchdog = _Watchdog(client, futures, settings.document_time_limit_s, options)
+    watchdog = Watchdog(client, futures, settings.document_time_limit_s, options.grace_s, options.poll_s,
+                        should_stop)
     try:
-        submitted = _submit_all(paths, settings, store, client, options, futures, report)
+        submitted = _submit_all(paths, settings, store, client, options, futures, report, should_stop)
         watchdog.start()
         _collect(futures, submitted, store, settings, options, watchdog, report, should_stop)
         _record_repeats(submitted, store, report)
@@ -212,7 +212,8 @@ class _Submitted:
     repeats: list = field(default_factory=list)  # (path, sha256, stored path) of the later ones
 
 
-def _submit_all(paths, settings: Settings, store, client, options: BatchOptions, futures: dict, report) -> _Submitted:
+def _submit_all(paths, settings: Settings, store, client, options: BatchOptions, futures: dict, report,
+                should_stop) -> _Submitted:
     """Copy each file into the library and submit it, skipping those already finished."""
     first_pass = first_pass_settings(settings, store)
     entry = LABELERS.get(first_pass.teacher)
@@ -224,6 +225,8 @@ def _submit_all(paths, settings: Settings, store, client, options: BatchOptions,
     submitted = _Submitted()
     run = uuid.uuid4().hex[:8]  # a key of its own per run: a key cancelled by the last run may still be releasing
     for path in paths:
+        if should_stop():
+            raise KeyboardInterrupt
         try:
             stored_path, sha256 = store_copy(Path(path), settings.documents_dir)
         except BadInputError as error:
@@ -261,18 +264,18 @@ def _record_repeats(submitted: _Submitted, store, report) -> None:
 
 
 def _collect(futures: dict, submitted: _Submitted, store, settings: Settings, options: BatchOptions,
-             watchdog: "_Watchdog", report, should_stop) -> None:
+             watchdog: "Watchdog", report, should_stop) -> None:
     from distributed import as_completed
 
     for future in as_completed(list(futures)):
+        if should_stop():  # the watchdog cancelled the rest: they are not failures
+            raise KeyboardInterrupt
         job = futures[future]
         if future.status == "finished":
             report(_stored_outcome(store, settings, options, future.result()))
         else:
             reason = watchdog.reasons.get(future.key) or _one_line(future)
             report(_recorded_failure(store, job, reason))
-        if should_stop():
-            raise KeyboardInterrupt
 
 
 def _one_line(future) -> str:
@@ -347,59 +350,3 @@ def _recorded_failure(store, job: DocumentJob, reason: str) -> Outcome:
             opened.close()
     store.set_status(job.sha256, "error", reason)
     return Outcome(job.original_path, FAILED, reason)
-
-
-class _Watchdog:
-    """Cancels a document still running `limit + grace` seconds after a worker began it and
-    has that worker replaced (its thread cannot be stopped otherwise). Dask has no task time limit of
-    its own; this asks the workers what they execute (Client.run) and uses Dask's cancel/restart."""
-
-    def __init__(self, client, futures: dict, limit_s: float, options: BatchOptions) -> None:
-        self.client, self.futures = client, futures
-        self.limit_s = limit_s + options.grace_s if limit_s else 0.0
-        self.poll_s = options.poll_s
-        self.reasons: dict[str, str] = {}
-        self.began: dict[str, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="soe-batch-watchdog", daemon=True)
-
-    def start(self) -> None:
-        if self.limit_s:
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        by_key = {future.key: future for future in list(self.futures)}
-        while not self._stop.wait(self.poll_s):
-            try:
-                running = self.client.run(executing_keys, on_error="ignore")
-            except Exception as error:  # a worker restarting, the cluster closing: ask again later
-                log.debug("watchdog: %s", error)
-                continue
-            self._check(running, by_key)
-
-    def _check(self, running: dict, by_key: dict) -> None:
-        now = time.monotonic()
-        for address, keys in running.items():
-            for key in keys:
-                future = by_key.get(key)
-                if future is None or future.done():
-                    continue
-                began = self.began.setdefault(key, now)
-                if now - began > self.limit_s:
-                    self.reasons[key] = (f"ran past the document time limit ({self.limit_s:.0f} s with the "
-                                         f"grace for labelling); stopped")
-                    future.cancel()
-                    self._restart(address)
-
-    def _restart(self, address: str) -> None:
-        """The cancelled document's thread cannot be stopped: its process ends and its nanny
-        starts a fresh worker (a worker started without a nanny is gone for this batch)."""
-        try:
-            self.client.run(end_worker_process, workers=[address], wait=False)
-        except Exception as error:
-            log.warning("could not end worker %s: %s", address, error)

@@ -5,13 +5,16 @@ once per worker process (StudentPlugin at the worker's start, student_at's cache
 step returns plain data (ComputedDocument) that the client stores through ingest.py's store
 halves, so the client stays the only writer to the library. A failure is caught here and comes
 back as a one-line reason with the document it concerns, so the client can record it; only a
-dying worker or a stopped task reaches the client as Dask's own error.
+dying worker or a stopped task reaches the client as Dask's own error. The client's Watchdog, also
+here, asks the workers what they run and stops a document past its time limit.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,8 @@ from soe_desktop.core.pdf.ingest import document_of
 from soe_desktop.core.pdf.repair import open_or_repair
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store.rows import candidate_to_row, row_to_candidate
+
+log = logging.getLogger(__name__)
 
 try:  # distributed is the optional [batch] extra: without it the step still runs in-process
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -184,8 +189,70 @@ def executing_keys(dask_worker) -> list[str]:
     return [str(state.key) for state in dask_worker.state.executing]
 
 
-def end_worker_process(dask_worker) -> None:
+async def end_worker_process(dask_worker) -> None:
     """Ends a worker process whose thread is stuck in a document (Client.run, on its event loop):
-    its nanny starts a fresh one, as after any worker death. Dask's restart_workers races the
+    its nanny starts a fresh one, as after any worker death. A coroutine: Client.run(wait=False)
+    takes no other kind, and waiting would wait on a process that ends. Dask's restart_workers races the
     nanny's own restart when the stuck process has to be killed, and can leave the worker closed."""
     os._exit(1)
+
+
+class Watchdog:
+    """Cancels a document still running `limit + grace` seconds after a worker began it and
+    has that worker replaced (its thread cannot be stopped otherwise). Dask has no task time limit of
+    its own; this asks the workers what they execute (Client.run) and uses Dask's cancel. It also
+    cancels everything once `should_stop()` (the window's Cancel), without waiting for a result."""
+
+    def __init__(self, client, futures: dict, limit_s: float, grace_s: float, poll_s: float, should_stop) -> None:
+        self.client, self.futures, self.should_stop = client, futures, should_stop
+        self.limit_s = limit_s + grace_s if limit_s else 0.0
+        self.poll_s = poll_s
+        self.reasons: dict[str, str] = {}
+        self.began: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="soe-batch-watchdog", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        by_key = {future.key: future for future in list(self.futures)}
+        while not self._stop.wait(self.poll_s):
+            if self.should_stop():
+                self.client.cancel([future for future in by_key.values() if not future.done()])
+                return
+            if not self.limit_s:
+                continue
+            try:
+                running = self.client.run(executing_keys, on_error="ignore")
+            except Exception as error:  # a worker restarting, the cluster closing: ask again later
+                log.debug("watchdog: %s", error)
+                continue
+            self._check(running, by_key)
+
+    def _check(self, running: dict, by_key: dict) -> None:
+        now = time.monotonic()
+        for address, keys in running.items():
+            for key in keys:
+                future = by_key.get(key)
+                if future is None or future.done():
+                    continue
+                began = self.began.setdefault(key, now)
+                if now - began > self.limit_s:
+                    self.reasons[key] = (f"ran past the document time limit ({self.limit_s:.0f} s with the "
+                                         f"grace for labelling); stopped")
+                    future.cancel()
+                    self._restart(address)
+
+    def _restart(self, address: str) -> None:
+        """The cancelled document's thread cannot be stopped: its process ends and its nanny
+        starts a fresh worker (a worker started without a nanny is gone for this batch)."""
+        try:
+            self.client.run(end_worker_process, workers=[address], wait=False)
+        except Exception as error:
+            log.warning("could not end worker %s: %s", address, error)
