@@ -5,17 +5,23 @@ Each document runs in its own Worker (its own CancelToken), so cancelling one or
 failing leaves the rest of the queue running. The worker opens its own Store: sqlite
 connections belong to the thread that made them. The active student labels in its child
 process (student_process.py), so the window's process never imports torch.
+
+A folder, or more than BATCH_AT files, goes to the batch runner instead (core/app/batch.py, Dask
+distributed, one worker process per core) when the [batch] extra is installed: one Worker runs
+the batch, and each document's row is updated as its result arrives; Cancel on any of its rows
+stops the batch's unfinished documents (finished ones stay).
 """
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from soe_desktop.core.app.ingest import IngestResult, ingest_document
-from soe_desktop.core.jobs import CancelToken, Partial, Progress
+from soe_desktop.core.jobs import CancelToken, Partial, Progress, ProgressCallback
 from soe_desktop.core.model import LabelSource
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
@@ -56,6 +62,35 @@ def expand_paths(paths: list[str]) -> list[str]:
     return result
 
 
+BATCH_AT = 4  # more files than this in one drop (or any folder) go to the batch runner
+
+
+def batch_available() -> bool:
+    return importlib.util.find_spec("distributed") is not None
+
+
+def batch_task(paths: list[str], settings: Settings, allow_cloud: bool):
+    """The batch run by one worker (no Qt inside): a local Dask cluster, the batch's outcomes
+    reported one by one as Partial items, the token's cancel stopping the rest."""
+    snapshot = replace(settings)
+
+    def task(progress: ProgressCallback, cancel: CancelToken):
+        from soe_desktop.core.app.batch import BatchOptions, connect, run_batch
+
+        done = []
+
+        def report(outcome) -> None:
+            done.append(outcome)
+            progress(Progress("batch", len(done), len(paths), partial=Partial((outcome,))))
+
+        with Store(snapshot.db_path) as store, connect() as client:
+            return run_batch([Path(path) for path in paths], snapshot, store, client,
+                             BatchOptions(allow_cloud=allow_cloud), on_outcome=report,
+                             should_stop=lambda: cancel.cancelled)
+
+    return task
+
+
 def ingest_task(path: str, settings: Settings, allow_cloud: bool, student: StudentProcess):
     """The core task run by the worker (no Qt inside): the one ingest workflow, with the settings
     as they were when the file was queued and the student in its child process."""
@@ -82,13 +117,17 @@ class IngestQueue(QObject):
         self.model = QueueModel(self)
         self.pool = WorkerPool(max_threads=1, parent=self)  # 2-core machines: one document at a time
         self._workers: dict[int, Worker] = {}
+        self._batches: dict[int, dict[str, int]] = {}  # a batch's signals id -> {path: queue key}
         self.student = StudentProcess()  # the active student, loaded once in its own process
 
     def add_paths(self, paths: list[str], allow_cloud: bool = False) -> list[int]:
         """Queue every PDF in `paths` (files or folders); `allow_cloud` is the user's consent for
         these documents (used only when the teacher is Gemini). Returns the queue keys."""
+        files = expand_paths(paths)
+        if batch_available() and (len(files) > BATCH_AT or any(Path(path).is_dir() for path in paths)):
+            return self._add_batch(files, allow_cloud)
         keys = []
-        for path in expand_paths(paths):
+        for path in files:
             entry = self.model.add(path)
             task = ingest_task(path, self.settings, allow_cloud, self.student)
             worker = Worker(task, name=Path(path).name)
@@ -104,6 +143,20 @@ class IngestQueue(QObject):
             keys.append(entry.key)
         return keys
 
+    def _add_batch(self, files: list[str], allow_cloud: bool) -> list[int]:
+        """One Worker for the whole batch; its rows share it (a Cancel on one stops the batch)."""
+        keys = [self.model.add(path).key for path in files]
+        worker = Worker(batch_task(files, self.settings, allow_cloud), name=f"batch of {len(files)}")
+        self._batches[id(worker.signals)] = dict(zip((str(Path(path)) for path in files), keys))  # as Outcome.path
+        worker.signals.setProperty("batch_id", id(worker.signals))
+        worker.signals.partial.connect(self._on_batch_outcome)
+        worker.signals.failed.connect(self._on_batch_failed)
+        worker.signals.ended.connect(self._on_batch_ended)
+        for key in keys:
+            self._workers[key] = worker
+        self.pool.start(worker)
+        return keys
+
     def add_known(self, path: str, sha256: str, status: str, message: str = "") -> None:
         """Show a document already in the library (app start)."""
         entry = self.model.add(path, status=status, sha256=sha256)
@@ -114,8 +167,10 @@ class IngestQueue(QObject):
         if worker is not None:
             worker.cancel()
             if self.pool.take(worker):  # not started yet (queued or held by the start-up gate): it never runs
-                self.model.update(key, status=CANCELLED, message="cancelled before it started")
-                self._workers.pop(key, None)
+                for shared in [k for k, held in self._workers.items() if held is worker]:  # a batch's rows too
+                    self.model.update(shared, status=CANCELLED, message="cancelled before it started")
+                    self._workers.pop(shared, None)
+                self._batches.pop(id(worker.signals), None)
                 self._check_idle()
 
     def is_busy(self) -> bool:
@@ -166,6 +221,47 @@ class IngestQueue(QObject):
     @Slot()
     def _on_ended(self) -> None:
         self._workers.pop(self._key(), None)
+        self._check_idle()
+
+    def _batch_keys(self) -> dict[str, int]:
+        sender = self.sender()
+        return self._batches.get(int(sender.property("batch_id")), {}) if sender is not None else {}
+
+    @Slot(object)
+    def _on_batch_outcome(self, partial: Partial) -> None:
+        from soe_desktop.core.app.batch import FAILED
+
+        keys = self._batch_keys()
+        for outcome in partial.items:
+            key = keys.get(outcome.path)
+            if key is None:
+                continue
+            result = outcome.result
+            if outcome.state == FAILED or result is None:
+                self.model.update(key, status=ERROR, fraction=1.0, message=outcome.reason)
+                continue
+            status = result.status if result.status in (NEEDS_REVIEW, DONE) else NEEDS_REVIEW
+            message = "already in the library" if result.duplicate else damage_note(result)
+            self.model.update(key, status=status, fraction=1.0, sha256=result.sha256,
+                              soe_pages=result.soe_pages, message=message)
+            self.document_ready.emit(result.sha256)
+
+    @Slot(str)
+    def _on_batch_failed(self, message: str) -> None:
+        for key in self._batch_keys().values():
+            entry = self.model.entry(key)
+            if entry is not None and entry.status in ACTIVE:
+                self.model.update(key, status=ERROR, message=message)
+
+    @Slot()
+    def _on_batch_ended(self) -> None:
+        """Rows the batch did not reach (cancelled, or the batch failed) say so."""
+        keys = self._batches.pop(int(self.sender().property("batch_id")), {})
+        for key in keys.values():
+            entry = self.model.entry(key)
+            if entry is not None and entry.status in ACTIVE:
+                self.model.update(key, status=CANCELLED, message="cancelled with its batch")
+            self._workers.pop(key, None)
         self._check_idle()
 
     def _check_idle(self) -> None:
