@@ -6,7 +6,7 @@ failing leaves the rest of the queue running. The worker opens its own Store: sq
 connections belong to the thread that made them. The active student labels in its child
 process (student_process.py), so the window's process never imports torch.
 
-A folder, or more than BATCH_AT files, goes to the batch runner instead (core/app/batch.py, Dask
+A drop of more than BATCH_AT files (a folder's PDFs counted) goes to the batch runner instead (core/app/batch.py, Dask
 distributed, one worker process per core) when the [batch] extra is installed: one Worker runs
 the batch, and each document's row is updated as its result arrives; Cancel on any of its rows
 stops the batch's unfinished documents (finished ones stay).
@@ -62,7 +62,9 @@ def expand_paths(paths: list[str]) -> list[str]:
     return result
 
 
-BATCH_AT = 4  # more files than this in one drop (or any folder) go to the batch runner
+# More files than this in one drop (a folder's PDFs counted) go to the batch runner: fewer do not
+# repay a cluster's start (seconds, a few hundred MB a worker) and keep the early boxes of one-by-one.
+BATCH_AT = 4
 
 
 def batch_available() -> bool:
@@ -124,7 +126,7 @@ class IngestQueue(QObject):
         """Queue every PDF in `paths` (files or folders); `allow_cloud` is the user's consent for
         these documents (used only when the teacher is Gemini). Returns the queue keys."""
         files = expand_paths(paths)
-        if batch_available() and (len(files) > BATCH_AT or any(Path(path).is_dir() for path in paths)):
+        if len(files) > BATCH_AT and batch_available():
             return self._add_batch(files, allow_cloud)
         keys = []
         for path in files:
