@@ -1,12 +1,14 @@
 """`soe batch` throughput: documents/minute at 1 and 2 Dask workers on the same corpus protocols in
 one run (and the ratio), peak memory per worker, and the scheduling overhead per document against
 `soe ingest`'s in-process loop on a batch of tiny generated PDFs; then a projection, on paper, for
-a 64-core machine and a 10-node cluster from the measured per-document cost.
+a 64-core machine and a 10-node cluster from the measured per-document cost. With `--gui N`, the
+longest GUI-thread stall while the window runs a drop of N generated protocols as a batch (a
+10 ms QTimer probe, as benchmarks/gui_responsiveness.py measures), against the idle window's.
 
 Reads `../shared/corpus` (skips cleanly when it is not there; the overhead part still runs).
 Prints a table and appends it to docs/BENCHMARKS.md.
 
-    nice -n 10 .venv/bin/python benchmarks/batch.py [--documents 20] [--no-ocr] [--tiny 40] [--no-append]
+    nice -n 10 .venv/bin/python benchmarks/batch.py [--documents 20] [--no-ocr] [--tiny 40] [--gui 20] [--no-append]
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=20, help="corpus protocols (the shortest first)")
     parser.add_argument("--no-ocr", dest="ocr", action="store_false", help="leave pictured pages unread")
     parser.add_argument("--tiny", type=int, default=40, help="tiny PDFs for the overhead")
+    parser.add_argument("--gui", type=int, default=0, help="also: GUI stall during a drop of N protocols")
     parser.add_argument("--no-append", dest="append", action="store_false")
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -136,9 +139,17 @@ def main() -> None:
                   f"(target <= 50) |",
                   f"| the worker's time between documents (wall - its step time) / documents | "
                   f"{(tiny_run['wall_s'] - tiny_run['step_s']) / len(tiny) * 1000:.0f} ms |"]
+        if args.gui:
+            gui = gui_stall(args.gui, work)
+            for mode in ("batch", "one by one"):
+                run = gui[mode]
+                lines += [f"| window: a drop of {gui['count']} generated protocols (17 pages each), {mode} | "
+                          f"{run['finished']} finished in {run['seconds']:.1f} s{'' if run['ok'] else ' (timed out)'}; "
+                          f"longest GUI-thread stall {run['stall_ms']:.0f} ms (idle {gui['idle_ms']:.0f} ms; "
+                          f"target <= 50){'; worst: ' + run['worst'] if run['worst'] else ''} |"]
         if not (CORPUS / "INDEX.csv").exists():
             lines += ["", f"Corpus not found at {CORPUS}: throughput not measured."]
-        else:
+        elif args.documents:
             protocols = corpus_protocols(args.documents)
             pages = sum(_page_count(path) for path in protocols)
             runs = [batch_run(protocols, workers, args.ocr, work) for workers in (1, 2)]
@@ -156,6 +167,62 @@ def main() -> None:
                           f"measured parallel efficiency {ratio / 2:.2f}:", "", "| archive | hours |", "|---|---|",
                       *projection(per_document, ratio / 2)]
     publish("\n".join(lines) + "\n", append=args.append)
+
+
+def gui_stall(count: int, work: Path) -> dict:
+    """Longest GUI-thread stall (ms) of the idle window, then while it runs a drop of `count`
+    generated protocols as a batch, then a drop of `count` others one by one (the queue's own
+    path, the batch runner turned off): the same window, no document open before each drop."""
+    os.environ["QT_QPA_PLATFORM"] = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    os.environ["SOE_DESKTOP_DATA_DIR"] = str(work / "gui-data")
+    os.environ["SOE_DESKTOP_CONFIG_DIR"] = str(work / "gui-config")
+    from PySide6.QtWidgets import QApplication
+
+    from gui_responsiveness import StallProbe, run_until  # same folder
+    from soe_desktop.gui import ingest_queue
+    from soe_desktop.gui.app import close_window, create_window
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = create_window(open_sample=False)
+    window.resize(1400, 900)
+    window.show()
+    window.start_up.finish_now()
+    probe = StallProbe()
+    run_until(lambda: False, 1.0)
+    probe.start()
+    run_until(lambda: False, 3.0)
+    figures = {"idle_ms": probe.stop(), "count": count}
+    batch_at = ingest_queue.BATCH_AT
+    for mode, seeds in (("batch", range(100, 100 + count)), ("one by one", range(200, 200 + count))):
+        ingest_queue.BATCH_AT = batch_at if mode == "batch" else 10 ** 9
+        figures[mode] = _drop_and_probe(window, probe, _protocols(work / mode.replace(" ", "-"), seeds), run_until)
+    ingest_queue.BATCH_AT = batch_at
+    close_window(window)
+    del app
+    return figures
+
+
+def _protocols(folder: Path, seeds) -> Path:
+    from soe_desktop.core.synthetic.damaged import write_small_protocol
+
+    for seed in seeds:
+        write_small_protocol(folder / f"protocol_{seed}.pdf", seed=seed)
+    return folder
+
+
+def _drop_and_probe(window, probe, folder: Path, run_until) -> dict:
+    window.show_nothing()
+    run_until(lambda: False, 0.5)
+    before = len(window.queue.model.entries)
+    probe.context = lambda: ", ".join(sorted({entry.status for entry in window.queue.model.entries[before:]}))
+    started = time.perf_counter()
+    probe.start()
+    window.add_paths([str(folder)])
+    ok = run_until(lambda: not window.queue.is_busy(), 1800)
+    stall = probe.stop()
+    entries = window.queue.model.entries[before:]
+    return {"ok": ok, "stall_ms": stall, "seconds": time.perf_counter() - started, "worst": probe.worst(3),
+            "finished": sum(entry.status in ("needs review", "done") for entry in entries)}
 
 
 def _page_count(path: Path) -> int:
