@@ -136,6 +136,8 @@ def plumber_geometry(plumber_page, bbox: BBox, detector: str) -> Optional[list[B
         else:
             page = ruled_page(plumber_page)
             tables = page.find_tables({"explicit_vertical_lines": outer_lines(page, bbox)})
+            if page is not plumber_page and best(tables, bbox, lambda t: t.bbox) is None:
+                tables = plumber_page.find_tables()  # a table drawn by its fills alone, no rules
     except Exception as error:  # pdfminer raises on damaged content streams
         log.warning("pdfplumber failed on page %s: %s", plumber_page.page_number, error)
         return None

@@ -77,3 +77,20 @@ def test_best_takes_a_table_that_holds_the_candidate_whole():
     whole, other = _Table((0, 0, 100, 100)), _Table((0, 200, 100, 300))
     assert best([whole, other], (10, 10, 30, 30), lambda t: t.bbox) is whole  # IoU 0.04, inside it
     assert best([other], (10, 10, 30, 30), lambda t: t.bbox) is None
+
+
+def test_a_table_drawn_by_its_fills_alone_keeps_them_as_edges(tmp_path):
+    """No rule at all, only light cells side by side: without the fills there is no table, so the
+    fills are its edges after all."""
+    path = tmp_path / "fills.pdf"
+    canvas = Canvas(str(path), pagesize=(500, 400))
+    for r in range(3):
+        for c in range(3):
+            canvas.setFillColorRGB(0.9, 0.9, 0.9) if (r + c) % 2 else canvas.setFillColorRGB(0.8, 0.85, 0.95)
+            canvas.rect(100 + 100 * c, 300 - 30 * r - 30, 100, 30, stroke=0, fill=1)
+            canvas.setFillColorRGB(0, 0, 0)
+            canvas.drawString(105 + 100 * c, 300 - 30 * r - 20, f"r{r} c{c}")
+    canvas.save()
+    with pdfplumber.open(path) as pdf:
+        boxes = plumber_geometry(pdf.pages[0], (100.0, 100.0, 400.0, 190.0), "pdfplumber")
+    assert boxes is not None and len(boxes) == 9
