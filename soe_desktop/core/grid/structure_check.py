@@ -9,7 +9,12 @@ errors are visible in the grid itself, and their cells are flagged `uncertain` t
   one-line row of the page (a cell cut out of a taller one), and the line above has no marks (it was
   taken for a section or an empty row);
 - a column that holds no mark, only worded texts that differ from row to row ("Section 8.1",
-  "Section 10.1.1"): a cross-reference or notes column read as a visit.
+  "Section 10.1.1"): a cross-reference or notes column read as a visit;
+- a visit read twice: a column whose label is another's without its top level ("V1 | -1" beside
+  "Screening | V1 | -1"), marked in the very rows of the other or in none of them (one visit's
+  cells read as two columns, or a page that lost the period row): its marks belong to the other;
+- a page whose text layer is fragmentary (a scan's hidden text with its words split into letters:
+  "A d verse e ve nt"): nothing read from it can be trusted, so every cell of its rows is flagged.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ DISTINCT_SHARE = 0.6  # of a column's text cells, this share different from each
 # "24h") also differ from row to row, and are marks.
 MIN_REFERENCE_LENGTH = 10
 _WORD = re.compile(r"[A-Za-z]{4,}")
+_LETTERS = re.compile(r"[A-Za-z]+")
+MIN_NAME_WORDS = 10  # words in a page's activity names before their spelling is judged
+FRAGMENT_SHARE = 0.5  # of those words, this share one or two letters long: words split into letters
 
 
 def _centre(box: BBox) -> tuple[float, float]:
@@ -96,14 +104,42 @@ def reference_columns(grid: Grid) -> list[str]:
     return found
 
 
+def fragmentary_pages(grid: Grid) -> list[int]:
+    """Pages whose activity names are mostly one- or two-letter pieces of words."""
+    found = []
+    for page in grid.pages:
+        words = [word for row in grid.rows if row.source is not None and row.source.page == page
+                 for word in _LETTERS.findall(row.activity)]
+        if len(words) >= MIN_NAME_WORDS and sum(len(word) <= 2 for word in words) > FRAGMENT_SHARE * len(words):
+            found.append(page)
+    return found
+
+
+def duplicate_columns(grid: Grid) -> list[str]:
+    """Ids of columns that repeat another's visit without its top header level."""
+    marked = {column.id: {i for i, row in enumerate(grid.rows) if column.id in row.marks} for column in grid.columns}
+    found = []
+    for short in grid.columns:
+        for full in grid.columns:
+            same_or_apart = marked[short.id] == marked[full.id] or marked[short.id].isdisjoint(marked[full.id])
+            if full is not short and short.label and full.label.endswith(" | " + short.label) and same_or_apart:
+                found.append(short.id)
+                break
+    return found
+
+
 def structure_doubts(grid: Grid) -> dict[int, set[str]]:
     """Row index -> column ids to flag: every marked cell of a continued row, every cell of a
-    reference column."""
+    reference column or of a visit read twice, every cell of a row on a fragmentary page."""
     doubts: dict[int, set[str]] = {}
+    fragmentary = set(fragmentary_pages(grid))
+    for index, row in enumerate(grid.rows):
+        if row.source is not None and row.source.page in fragmentary:
+            doubts.setdefault(index, set()).update(column.id for column in grid.columns)
     for index in continued_rows(grid):
         if grid.rows[index].marks:
             doubts.setdefault(index, set()).update(grid.rows[index].marks)
-    for col in reference_columns(grid):
+    for col in reference_columns(grid) + duplicate_columns(grid):
         for index, row in enumerate(grid.rows):
             if col in row.marks:
                 doubts.setdefault(index, set()).add(col)

@@ -1,7 +1,8 @@
 """Structure doubts: a row cut from the name above it, a cross-reference column read as a visit."""
 
 from soe_desktop.core.grid import MARK, Column, Grid, Row, Section, Source
-from soe_desktop.core.grid.structure_check import continued_rows, reference_columns, structure_doubts
+from soe_desktop.core.grid.structure_check import (continued_rows, duplicate_columns, fragmentary_pages,
+                                                   reference_columns, structure_doubts)
 
 
 def _row(name, top, height=15.0, marks=("c1",)):
@@ -46,3 +47,24 @@ def test_a_column_of_differing_texts_without_marks_is_a_reference_column():
     assert reference_columns(_grid(same)) == []  # one text repeated is a mark of its own kind
     times = [Row(activity=f"A{i}", marks={"c1": MARK, "c2": f"P, {i}h"}) for i in range(5)]
     assert reference_columns(_grid(times)) == []  # time-point codes differ too, and are marks
+
+
+def test_a_page_of_words_split_into_letters_has_every_cell_of_its_rows_doubted():
+    rows = [_row("A d verse e ve nt / Seri o us AE", 100), _row("C o nc o mita nt me dicati o n", 115, marks=())]
+    plain = [Row(activity="Vital signs and body weight", marks={"c1": MARK}, source=Source(2, (50, 100, 200, 115)))]
+    grid = _grid(rows + plain)
+    grid.pages = [1, 2]
+    assert fragmentary_pages(grid) == [1]
+    assert structure_doubts(grid) == {0: {"c1", "c2"}, 1: {"c1", "c2"}}
+
+
+def test_a_visit_read_twice_without_its_period_is_doubted():
+    columns = [Column(id="c1", label="Screening | V1 | -1"), Column(id="c2", label="V1 | -1"), Column(id="c3", label="V2")]
+    rows = [Row(activity="A", marks={"c1": MARK, "c3": MARK}), Row(activity="B", marks={"c2": MARK})]
+    grid = Grid(pages=[1], columns=columns, rows=rows)
+    assert duplicate_columns(grid) == ["c2"]
+    assert structure_doubts(grid) == {1: {"c2"}}
+    rows[0].marks["c2"] = MARK  # marked in one row both, in another only one: two visits after all
+    assert duplicate_columns(grid) == []
+    rows[1].marks["c1"] = MARK  # the same rows: one visit read as two columns
+    assert duplicate_columns(grid) == ["c2"]
