@@ -145,8 +145,20 @@ def calibration(run: ModeRun, documents, hard) -> tuple[str, str]:
         truth.update(corpus_truth([c for c, _ in pairs], document.soe_pages, document.not_scored_pages))
         labels += [label for _, label in pairs]
         on_hard += [label for c, label in pairs if c.page in hard[document.name]]
-    return tuple(f"{ece([untempered(lab) for lab in subset], truth)} / {ece(subset, truth)} ({len(subset)} labels)"
+    return tuple(f"{ece([untempered(lab) for lab in subset], truth)} / {ece(subset, truth)} ({len(subset)} labels; "
+                 f"accuracy {share_correct(subset, truth)}, mean confidence {mean_confidence(subset, truth, untempered)}"
+                 f" / {mean_confidence(subset, truth)})"
                  for subset in (labels, on_hard))
+
+
+def share_correct(labels, truth) -> str:
+    judged = [label.is_soe == truth[label.candidate_id] for label in labels if label.candidate_id in truth]
+    return f"{sum(judged) / len(judged):.3f}" if judged else "-"
+
+
+def mean_confidence(labels, truth, view=lambda label: label) -> str:
+    judged = [view(label).confidence for label in labels if label.candidate_id in truth]
+    return f"{sum(judged) / len(judged):.3f}" if judged else "-"
 
 
 def flagged(run: ModeRun, hard) -> tuple[int, int]:
@@ -180,7 +192,7 @@ def mode_rows(run: ModeRun, documents, hard, threshold: float) -> dict[str, str]
         "misread pages with a candidate / flagged reading_uncertain": f"{with_candidate} / {marked} of {misread}",
         f"misread pages auto-accepted (rule at {threshold:.2f}; target 0)": str(now),
         "... with the rule as it was (confidence alone, labels before the calibration)": str(before),
-        "ECE before / after calibration, all judged labels": ece_all,
+        "ECE before / after calibration, all judged labels (confidence in the verdict)": ece_all,
         "ECE before / after calibration, labels on misread pages": ece_hard,
         "wall / CPU ms per page": f"{1000 * run.seconds / run.pages:.1f} / {1000 * run.cpu_seconds / run.pages:.1f}",
         "pages read by OCR": str(run.ocr_pages),
