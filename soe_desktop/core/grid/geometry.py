@@ -92,14 +92,13 @@ def _linked(upper: float, lower: float, verticals: Sequence[dict], ends: tuple[f
                and edge["bottom"] >= lower - SNAP for edge in verticals)
 
 
-def outer_lines(page, bbox: BBox) -> list[dict]:
+def _open_ends(edges: Sequence[dict], bbox: BBox) -> list[dict]:
     """Vertical lines at the ends of the table's horizontal rules, for a grid printed without
     its outer vertical rules (its label column and last visit column would have no edge on one
     side, and each section row spanning the table cuts it in pieces for the finder). The table's
     rules are those with the same ends as the longest rule across the box, from the box's
     rules up and down while consecutive rules stay linked; where the outer rules are printed the
     lines fall on them."""
-    edges = page.edges
     horizontal = [edge for edge in edges if edge["orientation"] == "h"]
     across = [edge for edge in horizontal if bbox[1] - OUTER_SLACK <= edge["top"] <= bbox[3] + OUTER_SLACK
               and edge["x0"] < bbox[2] and edge["x1"] > bbox[0]]
@@ -125,6 +124,24 @@ def outer_lines(page, bbox: BBox) -> list[dict]:
              "bottom": bottom, "width": 0.0, "height": bottom - top} for x in ends]
 
 
+def _transposed(edge: dict) -> dict:
+    """The edge mirrored over the page's diagonal (x <-> y): a grid drawn sideways has its rows'
+    rules vertical on the page, so the same reasoning runs on the mirrored edges."""
+    return {**edge, "x0": edge["top"], "x1": edge["bottom"], "top": edge["x0"], "bottom": edge["x1"],
+            "width": edge.get("height", 0.0), "height": edge.get("width", 0.0),
+            "orientation": "h" if edge["orientation"] == "v" else "v"}
+
+
+def outer_lines(page, bbox: BBox) -> tuple[list[dict], list[dict]]:
+    """(vertical, horizontal) explicit lines at the open ends of the table's rules: vertical
+    lines at the ends of its horizontal rules (an upright grid without outer vertical rules) and
+    horizontal lines at the ends of its vertical rules (the same grid drawn sideways)."""
+    edges = page.edges
+    vertical = _open_ends(edges, bbox)
+    mirrored = _open_ends([_transposed(edge) for edge in edges], (bbox[1], bbox[0], bbox[3], bbox[2]))
+    return vertical, [_transposed(line) for line in mirrored]
+
+
 def plumber_geometry(plumber_page, bbox: BBox, detector: str) -> Optional[list[BBox]]:
     """Cell boxes of the ruled table pdfplumber finds at `bbox` (text strategy for a text block).
     Shading rectangles are left out and the outer verticals implied (see `outer_lines`)."""
@@ -135,7 +152,8 @@ def plumber_geometry(plumber_page, bbox: BBox, detector: str) -> Optional[list[B
             tables = plumber_page.crop(box).find_tables(TEXT_SETTINGS) if box else []
         else:
             page = ruled_page(plumber_page)
-            tables = page.find_tables({"explicit_vertical_lines": outer_lines(page, bbox)})
+            vertical, horizontal = outer_lines(page, bbox)
+            tables = page.find_tables({"explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal})
             if page is not plumber_page and best(tables, bbox, lambda t: t.bbox) is None:
                 tables = plumber_page.find_tables()  # a table drawn by its fills alone, no rules
     except Exception as error:  # pdfminer raises on damaged content streams

@@ -51,8 +51,10 @@ def test_outer_lines_fall_at_the_ends_of_the_rules(tmp_path):
     _grid_pdf(path, outer=False, white_boxes=False)
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
-        lines = outer_lines(page, (150.0, 110.0, 350.0, 180.0))  # the candidate: a piece of it
-        assert [(line["x0"], line["top"], line["bottom"]) for line in lines] == [(100, 100, 190), (400, 100, 190)]
+        vertical, horizontal = outer_lines(page, (150.0, 110.0, 350.0, 180.0))  # the candidate: a piece of it
+        assert [(line["x0"], line["top"], line["bottom"]) for line in vertical] == [(100, 100, 190), (400, 100, 190)]
+        # the inner verticals' ends: on the top and bottom rules that are printed
+        assert [(line["top"], line["x0"], line["x1"]) for line in horizontal] == [(100, 200, 300), (190, 200, 300)]
         boxes = plumber_geometry(page, (150.0, 110.0, 350.0, 180.0), "pdfplumber")
     assert len(boxes) == 9 and min(box[0] for box in boxes) == 100 and max(box[2] for box in boxes) == 400
 

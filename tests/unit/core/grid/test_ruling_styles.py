@@ -76,3 +76,13 @@ def test_sideways_grid_over_pages_keeps_its_caption_out_of_the_labels(tmp_path, 
 def test_upright_caption_row_goes_to_the_caption(tmp_path):
     grid, truth = _extract(tmp_path, 16, GridOptions(caption=FLOW_CHART, caption_row=True, pages=2))
     _assert_read_back(grid, truth)
+
+
+@pytest.mark.parametrize("options", [
+    GridOptions(layout="sideways", outer_rules=False, white_fills=True, pages=2),
+    GridOptions(layout="sideways", turned_header=True, pages=2),
+], ids=["open-sided-white-fills", "turned-header"])
+def test_sideways_grids_in_the_misread_styles(tmp_path, options):
+    """Drawn sideways, the rules a grid leaves out are horizontal on the page."""
+    grid, truth = _extract(tmp_path, 17, options)
+    _assert_read_back(grid, truth)
