@@ -28,6 +28,13 @@ archive="$DIST/soe-desktop-$version-$platform.tar.gz"
 
 started=$(date +%s)
 "$PYTHON" -m PyInstaller --noconfirm --log-level WARN --distpath "$DIST" --workpath "$WORK" packaging/soe_desktop.spec
+# Strip the symbol tables of torch's own libraries (libtorch_cpu.so: 434 -> 345 MB); the dynamic
+# symbols they link by stay. Only those: libraries repaired by auditwheel (numpy's and scipy's
+# OpenBLAS) no longer load once stripped.
+if [ "$(uname -s)" = Linux ] && command -v strip >/dev/null && [ -d "$DIST/soe-desktop/_internal/torch/lib" ]; then
+    find "$DIST/soe-desktop/_internal/torch/lib" -name 'lib*.so*' \( -name 'libtorch*' -o -name 'libc10*' -o -name 'libshm*' \) \
+        -exec strip --strip-unneeded {} +
+fi
 built=$(date +%s)
 # The installer and the menu entry travel inside the folder, so an unpacked download installs itself.
 install -m755 packaging/install.sh "$DIST/soe-desktop/install.sh"
