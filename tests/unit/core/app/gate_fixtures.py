@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from soe_desktop.core.jobs import Progress
 from soe_desktop.core.model import Candidate, Document, Label
 from soe_desktop.core.store import Store
+from soe_desktop.core.training.registry import read_run_record
+from soe_desktop.core.training.trainer import TrainResult, new_version
 
 PAGES = 6  # pages 1-3 hold SoE-like tables, 4-6 look-alikes
 
@@ -59,3 +62,40 @@ def oracle(name: str = "oracle", truth=lambda page: page <= PAGES // 2) -> PageL
 
 def contrarian(name: str = "contrarian", truth=lambda page: page <= PAGES // 2) -> PageLabeler:
     return PageLabeler(name, lambda _sha, page: not truth(page))
+
+
+class _Saveable:
+    def save_pretrained(self, folder: str) -> None:
+        (Path(folder) / "weights.bin").write_bytes(b"fake")
+
+
+class FakeRuns:
+    """Stands in for the trainer and the student: records each run's documents; a loaded student
+    calls pages as `calls[version]` says (default `default_calls`)."""
+
+    def __init__(self) -> None:
+        self.training_sets: list[set[str]] = []
+        self.calls: dict[str, PageLabeler] = {}
+        self.default_calls = oracle()
+        self.status = "completed"
+
+    def train(self, dataset, args, progress=None, cancel=None) -> TrainResult:
+        self.training_sets.append(set(dataset.documents))
+        if progress:
+            progress(Progress("training", 1, 1, "epoch 1/1 loss 0.500", {"loss": 0.5}))
+        return TrainResult(self.status, new_version(), args, dataset.summary(), model=_Saveable(),
+                           tokenizer=_Saveable(), error="" if self.status == "completed" else "boom")
+
+    def student(self, folder, device="auto"):
+        version = read_run_record(folder)["version"]
+        behaviour = self.calls.get(version, self.default_calls)
+        return PageLabeler(f"student:{version}", behaviour.calls)
+
+
+def install_fake_runs(monkeypatch, fake: FakeRuns) -> FakeRuns:
+    """The training workflow trains and loads students through `fake` (a real run takes a minute)."""
+    import soe_desktop.core.app.training as training
+
+    monkeypatch.setattr(training, "train", fake.train)
+    monkeypatch.setattr(training, "StudentLabeler", fake.student)
+    return fake

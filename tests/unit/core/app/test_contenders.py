@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 import soe_desktop.core.app.contenders as contenders
-import soe_desktop.core.app.training as training
 from soe_desktop.core.app.contenders import LORA_CONTENDER, best_contender, contender_arguments, train_contenders
 from soe_desktop.core.app.training import GatePlan, TrainOutcome
 from soe_desktop.core.settings import Settings
@@ -15,8 +14,7 @@ from soe_desktop.core.store import Store
 from soe_desktop.core.training.arguments import FEATURES_HEAD, TrainingArguments
 from soe_desktop.core.training.registry import read_run_record
 
-from gate_fixtures import PAGES, PageLabeler, build_library, contrarian, oracle
-from test_train_and_register import FakeRuns
+from gate_fixtures import PAGES, FakeRuns, PageLabeler, build_library, contrarian, install_fake_runs, oracle
 
 ARGS = TrainingArguments(epochs=1, device="cpu")
 PLAN = GatePlan(min_fair_documents=1)
@@ -43,10 +41,7 @@ class HeadRuns(FakeRuns):
 
 @pytest.fixture
 def runs(monkeypatch):
-    fake = HeadRuns()
-    monkeypatch.setattr(training, "train", fake.train)
-    monkeypatch.setattr(training, "StudentLabeler", fake.student)
-    return fake
+    return install_fake_runs(monkeypatch, HeadRuns())
 
 
 @pytest.fixture

@@ -14,18 +14,14 @@ from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
 from soe_desktop.core.training.arguments import TrainingArguments
 
-from gate_fixtures import build_library, contrarian, sha_of
-from test_train_and_register import FakeRuns
+from gate_fixtures import FakeRuns, build_library, contrarian, install_fake_runs, sha_of
 
 ARGS = TrainingArguments(epochs=1, device="cpu")
 
 
 @pytest.fixture
 def runs(monkeypatch):
-    fake = FakeRuns()
-    monkeypatch.setattr(training, "train", fake.train)
-    monkeypatch.setattr(training, "StudentLabeler", fake.student)
-    return fake
+    return install_fake_runs(monkeypatch, FakeRuns())
 
 
 @pytest.fixture

@@ -7,59 +7,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-import soe_desktop.core.app.training as training
 from soe_desktop.core.app.promotion import CHALLENGER, CHAMPION
 from soe_desktop.core.app.training import GATE_ACTOR, GatePlan, train_and_register
-from soe_desktop.core.jobs import Progress
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
 from soe_desktop.core.training.arguments import TrainingArguments
-from soe_desktop.core.training.registry import PROMOTION_FILE, ModelRegistry, read_run_record
-from soe_desktop.core.training.trainer import TrainResult, new_version
+from soe_desktop.core.training.registry import PROMOTION_FILE, ModelRegistry
 
-from gate_fixtures import PAGES, PageLabeler, build_library, contrarian, oracle, sha_of
+from gate_fixtures import PAGES, FakeRuns, build_library, contrarian, install_fake_runs, oracle, sha_of
 
 TRUE_PAGES = lambda page: page <= PAGES // 2  # noqa: E731 - the truth build_library's reviewers give
 
 
-class _Saveable:
-    def save_pretrained(self, folder: str) -> None:
-        (Path(folder) / "weights.bin").write_bytes(b"fake")
-
-
-class FakeRuns:
-    """Stands in for the trainer and the student: records each run's documents; a loaded student
-    calls pages as `calls[version]` says (default `default_calls`)."""
-
-    def __init__(self) -> None:
-        self.training_sets: list[set[str]] = []
-        self.calls: dict[str, PageLabeler] = {}
-        self.default_calls = oracle()
-        self.status = "completed"
-
-    def train(self, dataset, args, progress=None, cancel=None) -> TrainResult:
-        self.training_sets.append(set(dataset.documents))
-        if progress:
-            progress(Progress("training", 1, 1, "epoch 1/1 loss 0.500", {"loss": 0.5}))
-        return TrainResult(self.status, new_version(), args, dataset.summary(), model=_Saveable(),
-                           tokenizer=_Saveable(), error="" if self.status == "completed" else "boom")
-
-    def student(self, folder, device="auto"):
-        version = read_run_record(folder)["version"]
-        behaviour = self.calls.get(version, self.default_calls)
-        return PageLabeler(f"student:{version}", behaviour.calls)
-
-
 @pytest.fixture
 def runs(monkeypatch):
-    fake = FakeRuns()
-    monkeypatch.setattr(training, "train", fake.train)
-    monkeypatch.setattr(training, "StudentLabeler", fake.student)
-    return fake
+    return install_fake_runs(monkeypatch, FakeRuns())
 
 
 @pytest.fixture
