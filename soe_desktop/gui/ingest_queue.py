@@ -206,11 +206,15 @@ class IngestQueue(QObject):
             self.model.update(key, status=DUPLICATE, fraction=1.0, sha256=outcome.sha256,
                               message=f"same file as {earlier.name}", soe_pages=outcome.soe_pages)
         else:
-            status = outcome.status if outcome.status in (NEEDS_REVIEW, DONE) else NEEDS_REVIEW
-            message = "already in the library" if outcome.duplicate else damage_note(outcome)
-            self.model.update(key, status=status, fraction=1.0, sha256=outcome.sha256,
-                              soe_pages=outcome.soe_pages, message=message)
+            self._show_result(key, outcome)
         self.document_ready.emit(outcome.sha256)
+
+    def _show_result(self, key, result: IngestResult) -> None:
+        """A stored document's row: needs review or done, and what was duplicate or damaged about it."""
+        status = result.status if result.status in (NEEDS_REVIEW, DONE) else NEEDS_REVIEW
+        message = "already in the library" if result.duplicate else damage_note(result)
+        self.model.update(key, status=status, fraction=1.0, sha256=result.sha256,
+                          soe_pages=result.soe_pages, message=message)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -242,10 +246,7 @@ class IngestQueue(QObject):
             if outcome.state == FAILED or result is None:
                 self.model.update(key, status=ERROR, fraction=1.0, message=outcome.reason)
                 continue
-            status = result.status if result.status in (NEEDS_REVIEW, DONE) else NEEDS_REVIEW
-            message = "already in the library" if result.duplicate else damage_note(result)
-            self.model.update(key, status=status, fraction=1.0, sha256=result.sha256,
-                              soe_pages=result.soe_pages, message=message)
+            self._show_result(key, result)
             self.document_ready.emit(result.sha256)
 
     @Slot(str)

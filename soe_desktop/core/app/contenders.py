@@ -16,9 +16,8 @@ from dataclasses import replace
 from typing import Optional
 
 from soe_desktop.core.app.promotion import CHALLENGER
-from soe_desktop.core.app.review import reviewer
 from soe_desktop.core.app import training
-from soe_desktop.core.app.training import GATE_ACTOR, GatePlan, TrainOutcome
+from soe_desktop.core.app.training import GatePlan, TrainOutcome
 from soe_desktop.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.settings import Settings
@@ -59,7 +58,7 @@ def _f1(outcome: TrainOutcome) -> float:
 def best_contender(outcomes: list[TrainOutcome], anyway: bool = False) -> Optional[TrainOutcome]:
     """The completed challenger with the best page F1 among those the gate chose over the champion
     (`anyway`: among every completed one); the earlier run on a tie."""
-    eligible = [o for o in outcomes if o.completed and (anyway or (o.comparison or {}).get("winner") == CHALLENGER)]
+    eligible = [o for o in outcomes if o.completed and (anyway or o.won_gate)]
     if not eligible:
         return None
     return max(eligible, key=lambda o: (_f1(o), -outcomes.index(o)))
@@ -105,10 +104,6 @@ def train_contenders(
     chosen = best_contender(outcomes) or (best_contender(outcomes, anyway=True) if activate_anyway else None)
     primary = chosen or outcomes[0]
     if activate and chosen is not None:
-        wins = (chosen.comparison or {}).get("winner") == CHALLENGER
-        registry = ModelRegistry(store, settings.models_dir)
-        registry.activate(chosen.version, actor=GATE_ACTOR if wins else reviewer())
-        chosen.activated, chosen.activated_anyway = True, not wins
-        chosen.row = registry.get(chosen.version)
+        training.activate_outcome(ModelRegistry(store, settings.models_dir), chosen)
     primary.contenders = [outcome.to_dict() for outcome in outcomes if outcome is not primary]
     return primary

@@ -91,6 +91,10 @@ class TrainOutcome:
     def completed(self) -> bool:
         return self.status == "completed"
 
+    @property
+    def won_gate(self) -> bool:
+        return (self.comparison or {}).get("winner") == CHALLENGER
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -261,9 +265,15 @@ def train_and_register(
                                fairness, plan.min_fair_documents)
     registry.record_comparison(result.version, comparison.to_dict())
     outcome.comparison = comparison.to_dict()
-    wins = comparison.winner == CHALLENGER
-    if activate and (wins or activate_anyway):
-        registry.activate(result.version, actor=GATE_ACTOR if wins else reviewer())
-        outcome.activated, outcome.activated_anyway = True, not wins
+    if activate and (outcome.won_gate or activate_anyway):
+        activate_outcome(registry, outcome)
     outcome.row = registry.get(result.version)
     return outcome
+
+
+def activate_outcome(registry: ModelRegistry, outcome: TrainOutcome) -> None:
+    """Make the run's model active: by the gate when it won, else by the user who insisted."""
+    wins = outcome.won_gate
+    registry.activate(outcome.version, actor=GATE_ACTOR if wins else reviewer())
+    outcome.activated, outcome.activated_anyway = True, not wins
+    outcome.row = registry.get(outcome.version)
