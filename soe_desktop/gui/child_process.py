@@ -147,6 +147,8 @@ class ChildProcess:
                 reply_id, kind, value = replies.get(timeout=POLL_S)
             except queue_module.Empty:
                 if not process.is_alive():
+                    if self.closed:  # close() ended it on purpose, before the queue was shut
+                        raise Cancelled()
                     if dead_once:  # one more read after it died: what it sent last is read first
                         raise ChildDied(f"the {self.name} process ended unexpectedly (exit code {process.exitcode})")
                     dead_once = True
