@@ -35,9 +35,7 @@ def client():
     import dask
     from distributed import Client, LocalCluster
 
-    from soe_desktop.core.app.batch import CLUSTER_CONFIG
-
-    with dask.config.set({**CLUSTER_CONFIG, "distributed.scheduler.allowed-failures": 1}):
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                           silence_logs=40) as cluster, Client(cluster) as client:
             yield client
@@ -190,26 +188,33 @@ def test_a_killed_worker_costs_only_its_document(client, tiny, tmp_path):
             open(marker, "w").close()
             os._exit(1)
 
+    states, _rows, adds = _batch_with(tmp_path, tiny, client, kill_b_once, "once.db")
+    assert {name: states[name].state for name in states} == dict.fromkeys(("a.pdf", "b.pdf", "c.pdf", "d.pdf"),
+                                                                          "done")
+    assert len(adds) == 4 and integrity(tmp_path / "once.db") == "ok"
+
+
+def test_a_document_that_always_kills_its_worker_fails_alone(client, tmp_path):
+    """d.pdf kills every worker that runs it, among three times as many documents as workers: only
+    it fails (KilledWorker, after allowed-failures). The others, which would be queued on the dying
+    workers were they all submitted at once, are each stored once."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    names = [f"{letter}.pdf" for letter in "abcdef"]
+    for count, name in enumerate(names, start=1):
+        write_many_pages(folder / name, count=count)
+
     def kill_d_always(name: str) -> None:
         import os
 
         if name == "d.pdf":
             os._exit(1)
 
-    states, _rows, adds = _batch_with(tmp_path, tiny, client, kill_b_once, "once.db")
-    assert {name: states[name].state for name in states} == dict.fromkeys(("a.pdf", "b.pdf", "c.pdf", "d.pdf"),
-                                                                          "done")
-    assert len(adds) == 4 and integrity(tmp_path / "once.db") == "ok"
-    # As many documents as workers: Dask assigns every document at once, and one queued on a worker
-    # that dies twice is blamed with it (its suspicious count), which this batch keeps out of the test.
-    pair = tmp_path / "pair"
-    pair.mkdir()
-    for name in ("a.pdf", "d.pdf"):
-        (pair / name).write_bytes((tiny / name).read_bytes())
-    states, rows, adds = _batch_with(tmp_path, pair, client, kill_d_always, "always.db")
-    assert {name: states[name].state for name in states} == {"a.pdf": "done", "d.pdf": "failed"}
+    states, rows, adds = _batch_with(tmp_path, folder, client, kill_d_always, "always.db")
+    assert {name: states[name].state for name in states} == {**dict.fromkeys(names, "done"), "d.pdf": "failed"}
     assert "KilledWorker" in states["d.pdf"].reason and rows["d.pdf"]["status"] == "error"
-    assert len(adds) == 2 and integrity(tmp_path / "always.db") == "ok"
+    assert len(adds) == len(names) and len({entry["document_sha256"] for entry in adds}) == len(names)
+    assert integrity(tmp_path / "always.db") == "ok"
 
 
 def test_a_document_past_its_time_limit_is_stopped_and_recorded(client, tiny, tmp_path):

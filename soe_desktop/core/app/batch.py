@@ -2,12 +2,13 @@
 
 The client copies each file into the library (fingerprinting it, as `soe ingest` does), skips the
 documents already finished, and submits the rest to Dask workers, which run batch_worker's
-per-document step. Results are stored as they arrive, by the client alone, through ingest.py's
+per-document step: as many at a time as the cluster has worker threads, the next as a result arrives. Results are stored as they arrive, by the client alone, through ingest.py's
 store halves: the library sees the same documents, labels, statuses and audit rows as from
 `soe ingest` on the same files, and a rerun (or `--resume`) skips what was finished.
 
 Faults are left to Dask: a worker that dies mid-document has its task re-run elsewhere, up to
-`distributed.scheduler.allowed-failures` times (then the document is recorded failed, KilledWorker);
+`distributed.scheduler.allowed-failures` times (then the document is recorded failed, KilledWorker;
+the bound on documents in flight keeps others from being queued on it and blamed with it);
 a document still running `document_time_limit_s` + a grace after it started is cancelled, recorded
 failed, and its worker replaced by its nanny (the analysis stops itself at the limit, leaving pages
 unread as in `soe ingest`; the grace covers labelling, and the watchdog what no budget can stop).
@@ -40,9 +41,6 @@ log = logging.getLogger(__name__)
 
 WATCHDOG_GRACE_S = 120.0  # past document_time_limit_s, for labelling after the analysis's own stop
 DONE, SKIPPED, FAILED = "done", "skipped", "failed"
-# A worker holds only the document it runs (the default 1.1 queues a second one on it), so a worker
-# that dies is blamed for that document alone: Dask counts a death against every task it held.
-CLUSTER_CONFIG = {"distributed.scheduler.worker-saturation": 1.0}
 
 
 @dataclass
@@ -152,14 +150,11 @@ def connect(workers: int = 0, scheduler: str = "") -> Iterator[object]:
         with client:
             yield client
         return
-    import dask
-
     dashboard = ":0" if _has_bokeh() else None  # a free port, only when the dashboard can be served
-    with dask.config.set(CLUSTER_CONFIG):
-        with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                          dashboard_address=dashboard, silence_logs=logging.ERROR) as cluster, \
-                Client(cluster) as client:
-            yield client
+    with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                      dashboard_address=dashboard, silence_logs=logging.ERROR) as cluster, \
+            Client(cluster) as client:
+        yield client
 
 
 def _has_bokeh() -> bool:
@@ -186,13 +181,14 @@ def run_batch(paths: list[Path], settings: Settings, store, client, options: Opt
         summary.outcomes.append(outcome)
         on_outcome(outcome)
 
-    futures: dict = {}
+    futures: dict = {}  # every future submitted -> its job (the watchdog reads it too)
     watchdog = Watchdog(client, futures, settings.document_time_limit_s, options.grace_s, options.poll_s,
                         should_stop)
+    submitted = _Submitted()
     try:
-        submitted = _submit_all(paths, settings, store, client, options, futures, report, should_stop)
+        jobs = _jobs(paths, settings, store, client, options, submitted, report, should_stop)
         watchdog.start()
-        _collect(futures, submitted, store, settings, options, watchdog, report, should_stop)
+        _run_bounded(jobs, client, futures, store, settings, options, watchdog, report, should_stop)
         _record_repeats(submitted, store, report)
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -212,9 +208,11 @@ class _Submitted:
     repeats: list = field(default_factory=list)  # (path, sha256, stored path) of the later ones
 
 
-def _submit_all(paths, settings: Settings, store, client, options: BatchOptions, futures: dict, report,
-                should_stop) -> _Submitted:
-    """Copy each file into the library and submit it, skipping those already finished."""
+def _jobs(paths, settings: Settings, store, client, options: BatchOptions, submitted: _Submitted, report,
+          should_stop) -> Iterator[DocumentJob]:
+    """The documents to compute, one at a time as workers free up: each file is copied into the
+    library when its turn comes (so the first ones start at once), and those already finished are
+    reported skipped instead."""
     first_pass = first_pass_settings(settings, store)
     entry = LABELERS.get(first_pass.teacher)
     teacher_here = entry is None or not entry.needs_network
@@ -222,8 +220,6 @@ def _submit_all(paths, settings: Settings, store, client, options: BatchOptions,
     student_path = str(active["path"]) if active and active.get("path") else ""
     if student_path:
         client.register_plugin(StudentPlugin(student_path))
-    submitted = _Submitted()
-    run = uuid.uuid4().hex[:8]  # a key of its own per run: a key cancelled by the last run may still be releasing
     for path in paths:
         if should_stop():
             raise KeyboardInterrupt
@@ -240,10 +236,47 @@ def _submit_all(paths, settings: Settings, store, client, options: BatchOptions,
         if row is not None and row.get("status") in FINISHED:
             report(_skip(store, Document(str(path), sha256, int(row["page_count"])), stored_path))
             continue
-        job = DocumentJob(str(stored_path), str(path), sha256, first_pass, options.ocr, teacher_here,
+        yield DocumentJob(str(stored_path), str(path), sha256, first_pass, options.ocr, teacher_here,
                           student_path, options.before)
-        futures[client.submit(compute_document, job, key=f"soe-document-{run}-{sha256}", pure=False)] = job
-    return submitted
+
+
+def _run_bounded(jobs: Iterator[DocumentJob], client, futures: dict, store, settings: Settings,
+                 options: BatchOptions, watchdog: "Watchdog", report, should_stop) -> None:
+    """Keep as many documents in flight as the cluster has worker threads, submitting the next as
+    each result arrives. Submitting all at once would have Dask queue them on the workers, and a
+    worker that dies is blamed for every task it held: a document queued on a worker that died twice
+    would fail with KilledWorker although it never ran. Bounded, a death costs the running document."""
+    from distributed import as_completed
+
+    run = uuid.uuid4().hex[:8]  # a key of its own per run: a key cancelled by the last run may still be releasing
+    in_flight = as_completed()
+    _top_up(jobs, client, futures, in_flight, run, should_stop)
+    for future in in_flight:
+        if should_stop():  # the watchdog cancelled the rest: they are not failures
+            raise KeyboardInterrupt
+        job = futures.pop(future)
+        if future.status == "finished":
+            report(_stored_outcome(store, settings, options, future.result()))
+        else:
+            reason = watchdog.reasons.get(future.key) or _one_line(future)
+            report(_recorded_failure(store, job, reason))
+        future.release()  # its result is stored: the cluster need not keep it
+        _top_up(jobs, client, futures, in_flight, run, should_stop)
+
+
+def _top_up(jobs: Iterator[DocumentJob], client, futures: dict, in_flight, run: str, should_stop) -> None:
+    """Submit documents until every worker thread the cluster has now holds one (a worker being
+    replaced is not counted, so its documents wait rather than queue on the others)."""
+    slots = max(1, sum(client.nthreads().values()))
+    while in_flight.count() < slots:
+        if should_stop():
+            raise KeyboardInterrupt
+        job = next(jobs, None)
+        if job is None:
+            return
+        future = client.submit(compute_document, job, key=f"soe-document-{run}-{job.sha256}", pure=False)
+        futures[future] = job
+        in_flight.add(future)
 
 
 def _skip(store, document: Document, stored_path: Path) -> Outcome:
@@ -261,21 +294,6 @@ def _record_repeats(submitted: _Submitted, store, report) -> None:
             report(Outcome(str(path), FAILED, f"same file as {Path(submitted.first[sha256]).name}, which failed"))
             continue
         report(_skip(store, Document(str(path), sha256, int(row["page_count"])), stored_path))
-
-
-def _collect(futures: dict, submitted: _Submitted, store, settings: Settings, options: BatchOptions,
-             watchdog: "Watchdog", report, should_stop) -> None:
-    from distributed import as_completed
-
-    for future in as_completed(list(futures)):
-        if should_stop():  # the watchdog cancelled the rest: they are not failures
-            raise KeyboardInterrupt
-        job = futures[future]
-        if future.status == "finished":
-            report(_stored_outcome(store, settings, options, future.result()))
-        else:
-            reason = watchdog.reasons.get(future.key) or _one_line(future)
-            report(_recorded_failure(store, job, reason))
 
 
 def _one_line(future) -> str:

@@ -221,8 +221,8 @@ class Watchdog:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        by_key = {future.key: future for future in list(self.futures)}
         while not self._stop.wait(self.poll_s):
+            by_key = {future.key: future for future in list(self.futures)}  # the client submits as it goes
             if self.should_stop():
                 self.client.cancel([future for future in by_key.values() if not future.done()])
                 return
