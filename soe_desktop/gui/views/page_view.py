@@ -1,35 +1,39 @@
 """The page view: QtPdf pages in a QGraphicsScene with candidate boxes drawn in PDF points.
 
-Scene units are PDF points (top-left origin, page as displayed), so an overlay rectangle is the
-candidate's bbox offset by its page's position, and stays exact at every zoom and rotation:
-zoom and rotate only change the view's transform. Pages are rendered lazily (visible ones only)
-at the current zoom, a few ms each on the GUI thread. Pages are also laid out a chunk per
-event-loop turn: asking QtPdf for a page's size costs ~0.2 ms, so laying out a 150-page protocol
-at once held the GUI thread 30-70 ms right at the drop. Anything that needs a page not laid out
-yet (an overlay, a jump) lays out up to it first, so callers never see the difference.
+Scene units are PDF points, each page placed as displayed (page_layout.PageLayout: turned by the
+document's rotation, always stacked one below the other), so an overlay rectangle is the
+candidate's bbox through its page's transform and stays exact at every zoom: zoom only changes
+the view's transform, a rotation lays the pages out again. The rotation belongs to the document:
+it is remembered per file for the session (the store keeps one copy per sha256, named after it),
+so turning one document does not turn the next one opened. Pages are rendered lazily (visible
+ones only) at the current zoom, a few ms each on the GUI thread. Pages are also laid out a chunk
+per event-loop turn: asking QtPdf for a page's size costs ~0.2 ms, so laying out a 150-page
+protocol at once held the GUI thread 30-70 ms right at the drop. Anything that needs a page not
+laid out yet (an overlay, a jump) lays out up to it first, so callers never see the difference.
 
-The view opens the PDF file itself and hands QtPdf the open file: QPdfDocument.close() keeps
-a file it opened by name open until the next load, and an open file is locked on Windows (the
-user could not move or delete the PDF they dropped). `reopen` moves to the store's copy of the
-same bytes without laying out or rendering anything again.
+The view holds the PDF file open itself (pdf_file.HeldPdfFile: an open file is locked on
+Windows), and `reopen` moves to the store's copy of the same bytes without laying out or
+rendering anything again. Page images are page_images.PageImages; what is drawn over the pages
+is overlays.OverlayLayer.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import QFile, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView)
+from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsView
 
-from soe_desktop.gui.views.overlays import STATE_COLOURS, STATE_TEXT, CandidateItem, OverlayBox
+from soe_desktop.gui.views.overlays import (STATE_COLOURS, STATE_TEXT, CandidateItem, OverlayBox, OverlayLayer,
+                                            PageTag)
+from soe_desktop.gui.views.page_images import PageImages
+from soe_desktop.gui.views.pdf_file import HeldPdfFile
+from soe_desktop.gui.views.page_layout import PAGE_GAP, PageLayout
 
 __all__ = ["STATE_COLOURS", "STATE_TEXT", "CandidateItem", "OverlayBox", "PdfPageView", "LAYOUT_CHUNK"]
 
-PAGE_GAP = 14.0  # points between stacked pages
-MAX_CACHED_PAGES = 24
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
 LAYOUT_CHUNK = 25  # pages laid out per event-loop turn (~5 ms)
 
@@ -49,16 +53,13 @@ class PdfPageView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.pdf = QPdfDocument(self)
-        self._file: QFile | None = None  # the open PDF file QtPdf reads from
+        self._file = HeldPdfFile(self.pdf)
         self.zoom = 1.0
-        self.rotation = 0
-        self._page_rects: list[QRectF] = []
-        self._pixmaps: dict[int, QGraphicsPixmapItem] = {}
-        self._rendered_scale: dict[int, float] = {}
-        self._boxes: dict[str, CandidateItem] = {}
-        self._group_items: list[QGraphicsItem] = []
-        self._selected = ""  # candidate id
-        self._highlight: QGraphicsRectItem | None = None  # a grid cell's box (the grid view's selection)
+        self._layout = PageLayout()
+        self._rotations: dict[str, int] = {}  # file -> the rotation the user gave that document
+        self._sheets: list[QGraphicsRectItem] = []  # the white page backgrounds
+        self._images = PageImages(self.scene(), self.pdf, self.page_rect)
+        self._overlays = OverlayLayer(self.scene(), self._existing_page_rect, self._place)
         self._current_page = 0
         self._render_timer = QTimer(self, singleShot=True, interval=0)
         self._render_timer.timeout.connect(self._render_visible)
@@ -69,75 +70,61 @@ class PdfPageView(QGraphicsView):
 
     # ----- document -------------------------------------------------------------------
     def load(self, path: str) -> bool:
-        """Load a PDF and lay its pages out; False when QtPdf cannot open it."""
+        """Load a PDF and lay its pages out, turned as the user last left this document; False
+        when QtPdf cannot open it."""
         self.clear()
-        if not self._open(path):
+        if not self._file.open(path):
             return False
+        self._layout.set_rotation(self._rotations.get(path, 0))
         self._lay_out(LAYOUT_CHUNK)
         self.fit_width()
-        if len(self._page_rects) < self.page_count:
+        if len(self._layout) < self.page_count:
             self._layout_timer.start()
         return True
 
     def reopen(self, path: str) -> bool:
         """Read the same bytes from another file (the store's copy of a dropped PDF) and let the
-        first one go; layout, overlays and rendered pages stay. False when it cannot be opened."""
+        first one go; layout, rotation, overlays and rendered pages stay, and the rotation is
+        remembered for the new file too. False when it cannot be opened."""
         if path == self.source_path:
             return True
         pages = self.page_count
-        if not self._open(path) or self.page_count != pages:
+        if not self._file.open(path) or self.page_count != pages:
             return False
+        self._rotations[path] = self.rotation
         return True
-
-    def _open(self, path: str) -> bool:
-        """Open `path` and give it to QtPdf, then close the file it read before (if any)."""
-        previous, file = self._file, QFile(path)
-        if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-            return False
-        self.pdf.load(file)
-        if self.pdf.status() != QPdfDocument.Status.Ready:
-            self.pdf.close()
-            file.close()
-            self._close_file(previous)
-            return False
-        self._file = file
-        self._close_file(previous)
-        return True
-
-    def _close_file(self, file: QFile | None) -> None:
-        if file is not None:
-            file.close()
-        if file is self._file:
-            self._file = None
 
     @property
     def source_path(self) -> str:
         """The file the view reads its pages from ('' when none is open)."""
-        return self._file.fileName() if self._file is not None else ""
+        return self._file.path
 
     def _lay_out(self, count: int) -> None:
         """Stack the next `count` pages below those already laid out."""
-        start = len(self._page_rects)
+        start = len(self._layout)
         end = min(self.page_count, start + count)
         if end <= start:
             return
-        y = self._page_rects[-1].bottom() + PAGE_GAP if self._page_rects else 0.0
-        no_pen, white = QPen(Qt.PenStyle.NoPen), QBrush(Qt.GlobalColor.white)
         for index in range(start, end):
-            size = self.pdf.pagePointSize(index)
-            rect = QRectF(0.0, y, size.width(), size.height())
-            self.scene().addRect(rect, no_pen, white).setZValue(0)
-            self._page_rects.append(rect)
-            y += size.height() + PAGE_GAP
-        self.scene().setSceneRect(QRectF(-PAGE_GAP, -PAGE_GAP, self._max_width() + 2 * PAGE_GAP, y + PAGE_GAP))
+            self._add_sheet(self._layout.add(self.pdf.pagePointSize(index)))
+        self._update_scene_rect()
+
+    def _add_sheet(self, rect: QRectF) -> None:
+        sheet = self.scene().addRect(rect, QPen(Qt.PenStyle.NoPen), QBrush(Qt.GlobalColor.white))
+        sheet.setZValue(0)
+        self._sheets.append(sheet)
+
+    def _update_scene_rect(self) -> None:
+        width = self._layout.max_width() + 2 * PAGE_GAP
+        self.scene().setSceneRect(QRectF(-PAGE_GAP, -PAGE_GAP, width, self._layout.bottom() + PAGE_GAP))
 
     @Slot()
     def _lay_out_more(self) -> None:
-        widest = (self._max_width(), self._max_page_height())
+        widest = (self._layout.max_width(), self._layout.max_height())
         self._lay_out(LAYOUT_CHUNK)
-        if len(self._page_rects) >= self.page_count:
+        if len(self._layout) >= self.page_count:
             self._layout_timer.stop()
-        grew = (self._max_width(), self._max_page_height()) != widest
+        grew = (self._layout.max_width(), self._layout.max_height()) != widest
         if grew and self.fits_width:  # a wider page came in: still fit the width
             self.fit_width()
         self._schedule_render()
@@ -145,40 +132,47 @@ class PdfPageView(QGraphicsView):
     def clear(self) -> None:
         self._layout_timer.stop()
         self.scene().clear()
-        self.pdf.close()
-        self._close_file(self._file)
-        self._page_rects.clear()
-        self._pixmaps.clear()
-        self._rendered_scale.clear()
-        self._boxes.clear()
-        self._group_items.clear()
-        self._highlight = None
+        self._file.close()
+        self._layout.clear()
+        self._sheets.clear()
+        self._images.forget()
+        self._overlays.forget()
         self._current_page = 0
-        self._selected = ""
 
     @property
     def page_count(self) -> int:
         """Pages of the loaded PDF (laid out or not yet)."""
         return self.pdf.pageCount()
 
-    def _max_width(self) -> float:
-        return max((rect.width() for rect in self._page_rects), default=612.0)
+    @property
+    def _pixmaps(self) -> dict[int, QGraphicsPixmapItem]:
+        """The rendered page images, by 1-based page."""
+        return self._images.items
+
+    @property
+    def _page_rects(self) -> list[QRectF]:
+        """The pages laid out so far, in the scene (as displayed)."""
+        return self._layout.rects
 
     def page_rect(self, page: int) -> QRectF:
-        if page > len(self._page_rects):
-            self._lay_out(page - len(self._page_rects))
-        return self._page_rects[page - 1]
+        """A page's rectangle in the scene (turned as displayed), laying it out first if need be."""
+        if page > len(self._layout):
+            self._lay_out(page - len(self._layout))
+        return self._layout.rects[page - 1]
+
+    def _existing_page_rect(self, page: int) -> QRectF | None:
+        return self.page_rect(page) if 1 <= page <= self.page_count else None
+
+    def _place(self, page: int, bbox: tuple[float, float, float, float]) -> QRectF | None:
+        """A box in page points as a scene rectangle; None for a page this document lacks."""
+        if self._existing_page_rect(page) is None:
+            return None
+        return self._layout.scene_rect(page, bbox)
 
     # ----- overlays -------------------------------------------------------------------
     def set_overlays(self, boxes: list[OverlayBox]) -> None:
         """Replace all candidate boxes (cheap: a few items per page)."""
-        for item in self._boxes.values():
-            self.scene().removeItem(item)
-        self._boxes.clear()
-        for box in boxes:
-            self._add_box(box)
-        self._draw_groups()
-        self.select_candidate(self._selected, scroll=False)
+        self._overlays.set_boxes(boxes)
 
     def add_overlays(self, boxes: list[OverlayBox]) -> None:
         """Draw more boxes, keeping those already drawn (replacing any with the same id).
@@ -187,113 +181,51 @@ class PdfPageView(QGraphicsView):
         every box for each page cost O(n²) Qt calls on the GUI thread while the worker held
         the GIL most of the time.
         """
-        touched = {box.group for box in boxes if self._add_box(box)}
-        spans = [{item.box.page for item in self._boxes.values() if item.box.group == group} for group in touched]
-        if any(len(pages) > 1 for pages in spans):
-            self._draw_groups()
+        self._overlays.add_boxes(boxes)
 
-    def _add_box(self, box: OverlayBox) -> bool:
-        """One candidate's box on its page; False when the page is not in this document."""
-        if not 1 <= box.page <= self.page_count:
-            return False
-        old = self._boxes.pop(box.candidate_id, None)
-        if old is not None:
-            self.scene().removeItem(old)
-        origin = self.page_rect(box.page).topLeft()
-        x0, top, x1, bottom = box.bbox
-        rect = QRectF(origin.x() + x0, origin.y() + top, max(x1 - x0, 1.0), max(bottom - top, 1.0))
-        item = CandidateItem(box, rect)
-        self.scene().addItem(item)
-        self._boxes[box.candidate_id] = item
-        return True
-
-    def _draw_groups(self) -> None:
-        """A bracket in the margin joins the boxes of a table that continues over pages."""
-        for item in self._group_items:
-            self.scene().removeItem(item)
-        self._group_items.clear()
-        groups: dict[str, list[CandidateItem]] = {}
-        for item in self._boxes.values():
-            groups.setdefault(item.box.group, []).append(item)
-        for members in groups.values():
-            pages = {item.box.page for item in members}
-            if len(pages) < 2:
-                continue
-            top = min(item.sceneBoundingRect().top() for item in members)
-            bottom = max(item.sceneBoundingRect().bottom() for item in members)
-            colour = STATE_COLOURS.get(members[0].box.state, STATE_COLOURS["unlabelled"])
-            bar = self.scene().addRect(QRectF(-9, top, 5, bottom - top), QPen(Qt.PenStyle.NoPen), QBrush(colour))
-            bar.setToolTip(f"One table over pages {min(pages)}–{max(pages)}")
-            bar.setZValue(5)
-            self._group_items.append(bar)
+    @property
+    def _group_items(self) -> list:
+        """The brackets joining a table's pages."""
+        return self._overlays.group_items
 
     def flag_image_only(self, pages: list[int], read_by_ocr: Sequence[int] = ()) -> None:
         """Mark pages without a text layer (only neighbour context or OCR can judge them), and
         say which were read by OCR: their words may hold recognition errors."""
         for page in pages:
-            self._tag_page(page, "image only – read by OCR" if page in read_by_ocr else "image only – no text layer",
-                           QColor(190, 110, 0))
+            text = "image only – read by OCR" if page in read_by_ocr else "image only – no text layer"
+            self._overlays.add_tag(PageTag(page, text, QColor(190, 110, 0)))
 
     def flag_unreadable(self, reasons: dict[int, str]) -> None:
         """Mark pages that could not be read and were skipped (no candidate can be on them); the
         tooltip says why."""
         for page, reason in reasons.items():
-            self._tag_page(page, "unreadable – skipped", QColor(200, 30, 30), reason)
-
-    def _tag_page(self, page: int, text: str, colour: QColor, tooltip: str = "") -> None:
-        if not 1 <= page <= self.page_count:
-            return
-        rect = self.page_rect(page)
-        tag = QGraphicsSimpleTextItem(text)
-        tag.setFont(QFont("Sans", 9, QFont.Weight.Bold))
-        tag.setBrush(QBrush(colour))
-        tag.setToolTip(tooltip)
-        tag.setPos(rect.right() - tag.boundingRect().width() - 6, rect.top() + 4)
-        tag.setZValue(20)
-        self.scene().addItem(tag)
+            self._overlays.add_tag(PageTag(page, "unreadable – skipped", QColor(200, 30, 30), reason))
 
     def select_candidate(self, candidate_id: str, scroll: bool = True) -> None:
         """Highlight a candidate and the rest of its group; bring it into view."""
-        self._selected = candidate_id
-        target = self._boxes.get(candidate_id)
-        group = target.box.group if target else ""
-        for item in self._boxes.values():
-            item.set_selected(target is not None and item.box.group == group)
+        target = self._overlays.select(candidate_id)
         if target is not None and scroll:
             self.ensureVisible(target, 40, 40)
             self._schedule_render()
 
     def overlay_items(self) -> dict[str, CandidateItem]:
-        return dict(self._boxes)
+        return dict(self._overlays.boxes)
 
     def highlight_source(self, page: int, bbox: tuple[float, float, float, float]) -> None:
         """Outline one printed box (a grid cell) and bring it into view; page 0 clears it."""
-        if self._highlight is not None:
-            self.scene().removeItem(self._highlight)
-            self._highlight = None
-        if not 1 <= page <= self.page_count:
-            return
-        origin = self.page_rect(page).topLeft()
-        x0, top, x1, bottom = bbox
-        rect = QRectF(origin.x() + x0, origin.y() + top, max(x1 - x0, 1.0), max(bottom - top, 1.0))
-        pen = QPen(QColor(255, 120, 0), 2.5)
-        pen.setCosmetic(True)
-        self._highlight = self.scene().addRect(rect, pen, QBrush(QColor(255, 160, 0, 70)))
-        self._highlight.setZValue(15)
-        self.ensureVisible(self._highlight, 60, 60)
-        self._schedule_render()
+        if self._overlays.highlight(page, bbox) is not None:
+            self.ensureVisible(self._overlays.highlight_item, 60, 60)
+            self._schedule_render()
 
     @property
     def highlighted(self) -> QRectF | None:
         """The highlighted box in scene units (None when there is none)."""
-        return self._highlight.rect() if self._highlight is not None else None
+        item = self._overlays.highlight_item
+        return item.rect() if item is not None else None
 
     def page_point(self, scene_point: QPointF) -> tuple[int, float, float] | None:
         """(1-based page, x, y in PDF points) under a scene point; None between pages."""
-        for number, rect in enumerate(self._page_rects, start=1):
-            if rect.contains(scene_point):
-                return number, scene_point.x() - rect.left(), scene_point.y() - rect.top()
-        return None
+        return self._layout.page_point(scene_point)
 
     def mousePressEvent(self, event) -> None:
         point = self.page_point(self.mapToScene(event.position().toPoint()))
@@ -308,12 +240,11 @@ class PdfPageView(QGraphicsView):
             self.page_clicked.emit(*point)
         super().mousePressEvent(event)
 
-    # ----- navigation -----------------------------------------------------------------
+    # ----- zoom, fit and rotation -----------------------------------------------------
     def set_zoom(self, zoom: float) -> None:
         self.zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
         self.resetTransform()
         self.scale(self.zoom, self.zoom)
-        self.rotate(self.rotation)
         self._schedule_render()
 
     def zoom_in(self) -> None:
@@ -323,14 +254,14 @@ class PdfPageView(QGraphicsView):
         self.set_zoom(self.zoom / 1.25)
 
     def fit_width(self) -> None:
-        """Zoom so the widest page and its margins fill the width: nothing to scroll sideways.
+        """Zoom so the widest page (as displayed, turned) and its margins fill the width: nothing
+        to scroll sideways.
 
         The room is measured as if the vertical scroll bar were shown (a multi-page document
         always has one), so its appearing after the zoom cannot bring a horizontal one.
         """
-        width = self._max_width() if self.rotation % 180 == 0 else self._max_page_height()
         room = self.maximumViewportSize().width() - self.verticalScrollBar().sizeHint().width()
-        self.set_zoom(room / (max(width, 1.0) + 2 * PAGE_GAP))
+        self.set_zoom(room / (max(self._layout.max_width(), 1.0) + 2 * PAGE_GAP))
         self._fitted_zoom = self.zoom
 
     @property
@@ -339,22 +270,39 @@ class PdfPageView(QGraphicsView):
         return abs(self.zoom - self._fitted_zoom) < 1e-9
 
     def fit_page(self) -> None:
+        """Zoom so the current page, as displayed (turned), fits whole in the viewport."""
         page = max(self._current_page, 1)
-        if not self._page_rects:
+        if not self._layout.rects:
             return
         rect = self.page_rect(page)
-        w, h = (rect.width(), rect.height()) if self.rotation % 180 == 0 else (rect.height(), rect.width())
-        view = self.viewport().size()
-        self.set_zoom(min((view.width() - 2 * PAGE_GAP) / w, (view.height() - 2 * PAGE_GAP) / h))
+        room = self.viewport().size()
+        self.set_zoom(min((room.width() - 2 * PAGE_GAP) / rect.width(),
+                          (room.height() - 2 * PAGE_GAP) / rect.height()))
         self.go_to_page(page)
 
-    def _max_page_height(self) -> float:
-        return max((rect.height() for rect in self._page_rects), default=792.0)
+    @property
+    def rotation(self) -> int:
+        """Degrees clockwise this document's pages are turned."""
+        return self._layout.rotation
 
     def rotate_clockwise(self) -> None:
-        self.rotation = (self.rotation + 90) % 360
-        self.set_zoom(self.zoom)
+        """Turn this document's pages a quarter turn (remembered for it, not for the next one
+        opened), keeping the page at the top and the fit to width if the user had it."""
+        page = max(self._current_page, 1)
+        self._layout.set_rotation(self.rotation + 90)
+        if self.source_path:
+            self._rotations[self.source_path] = self.rotation
+        for sheet, rect in zip(self._sheets, self._layout.rects):
+            sheet.setRect(rect)
+        self._images.drop_all()
+        self._update_scene_rect()
+        self._overlays.redraw()
+        if self.fits_width:
+            self.fit_width()
+        self.go_to_page(page)
+        self._schedule_render()
 
+    # ----- navigation -----------------------------------------------------------------
     def go_to_page(self, page: int) -> None:
         if 1 <= page <= self.page_count:
             rect = self.page_rect(page)
@@ -372,7 +320,7 @@ class PdfPageView(QGraphicsView):
         """A document opened before the window took its size (the first-run sample is loaded
         before the window shows) is fitted again, so it does not open cut off at the side."""
         super().resizeEvent(event)
-        if self._page_rects and self.fits_width:
+        if self._layout.rects and self.fits_width:
             self.fit_width()
         self._schedule_render()
 
@@ -386,44 +334,14 @@ class PdfPageView(QGraphicsView):
     # ----- rendering ------------------------------------------------------------------
     def visible_pages(self) -> list[int]:
         area = self.mapToScene(self.viewport().rect()).boundingRect()
-        return [i + 1 for i, rect in enumerate(self._page_rects) if rect.intersects(area)]
+        return [i + 1 for i, rect in enumerate(self._layout.rects) if rect.intersects(area)]
 
     @Slot()
     def _render_visible(self) -> None:
         visible = self.visible_pages()
         if not visible:
             return
-        scale = self.zoom * self.devicePixelRatioF()
-        for page in visible:
-            if abs(self._rendered_scale.get(page, 0.0) - scale) > 1e-3:
-                self._render_page(page, scale)
-        self._evict(visible)
+        self._images.show(visible, self.zoom * self.devicePixelRatioF(), self.rotation)
         if visible[0] != self._current_page:
             self._current_page = visible[0]
             self.current_page_changed.emit(visible[0])
-
-    def _render_page(self, page: int, scale: float) -> None:
-        rect = self.page_rect(page)
-        size = QSize(max(1, round(rect.width() * scale)), max(1, round(rect.height() * scale)))
-        image = self.pdf.render(page - 1, size)
-        item = self._pixmaps.get(page)
-        if item is None:
-            item = QGraphicsPixmapItem()
-            item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-            item.setZValue(1)
-            self.scene().addItem(item)
-            self._pixmaps[page] = item
-        item.setPixmap(QPixmap.fromImage(image))
-        item.setScale(rect.width() / size.width())
-        item.setPos(QPointF(rect.left(), rect.top()))
-        self._rendered_scale[page] = scale
-
-    def _evict(self, keep: list[int]) -> None:
-        """Drop far-away page images so a 300-page protocol does not hold 300 bitmaps."""
-        if len(self._pixmaps) <= MAX_CACHED_PAGES:
-            return
-        centre = keep[0]
-        for page in sorted(self._pixmaps, key=lambda p: -abs(p - centre))[: len(self._pixmaps) - MAX_CACHED_PAGES]:
-            if page not in keep:
-                self.scene().removeItem(self._pixmaps.pop(page))
-                self._rendered_scale.pop(page, None)
