@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 from sqlite_utils import Database
 
 from soe_desktop.core.model import Candidate, Document, Label, LabelSource, PageText, utc_now
+from soe_desktop.core.pdf.protocol_identity import FIRST_PAGES, read_identity
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import rows
 from soe_desktop.core.store.audit import AuditMixin
@@ -195,6 +196,15 @@ class Store(CandidatesMixin, RecordsMixin, GridEditsMixin, AuditMixin):
             self.db["pages"].insert_all(
                 (rows.page_to_row(sha256, page) for page in pages), pk=("document_sha256", "number"), replace=True
             )
+            if any(page.number <= FIRST_PAGES for page in pages):
+                self._read_identity(sha256)
+
+    def _read_identity(self, sha256: str) -> None:
+        """Keep the protocol number and title its first pages print (display names, store/names.py)."""
+        texts = [row["text"] for row in self._read(
+            "SELECT text FROM pages WHERE document_sha256 = ? AND number <= ? ORDER BY number", [sha256, FIRST_PAGES])]
+        identity = read_identity(texts)
+        self._update_document(sha256, {"protocol_number": identity.number, "title": identity.title})
 
     def pages(self, sha256: str) -> list[PageText]:
         found = self._read("SELECT * FROM pages WHERE document_sha256 = ? ORDER BY number", [sha256])
@@ -304,16 +314,22 @@ class Store(CandidatesMixin, RecordsMixin, GridEditsMixin, AuditMixin):
     def soe_pages(self, sha256: str) -> list[int]:
         """Pages holding a candidate whose effective label says SoE (current candidates, plus any
         candidate a human labelled even if re-detection no longer finds it)."""
+        return self.soe_pages_by_document(sha256).get(sha256, [])
+
+    def soe_pages_by_document(self, sha256: str | None = None) -> dict[str, list[int]]:
+        """`soe_pages` of every document (or of one) in one pass over the labels: the queue fills
+        its SoE-pages column from this when the app starts. Documents without any are left out."""
         effective = self.effective_labels(sha256)
-        pages = set()
+        pages: dict[str, set[int]] = {}
         for candidate, current in self._candidates_with_current(sha256):
             label = effective.get(candidate.id)
             if label is not None and label.is_soe and (current or label.is_human):
-                pages.add(candidate.page)
-        return sorted(pages)
+                pages.setdefault(candidate.document_sha256, set()).add(candidate.page)
+        return {document: sorted(found) for document, found in pages.items()}
 
-    def _candidates_with_current(self, sha256: str) -> list[tuple[Candidate, bool]]:
-        found = self._read("SELECT * FROM candidates WHERE document_sha256 = ? ORDER BY page", [sha256])
+    def _candidates_with_current(self, sha256: str | None) -> list[tuple[Candidate, bool]]:
+        where, params = ("WHERE document_sha256 = ?", [sha256]) if sha256 else ("", [])
+        found = self._read(f"SELECT * FROM candidates {where} ORDER BY document_sha256, page", params)
         return [(rows.row_to_candidate(row), bool(row["current"])) for row in found]
 
 

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, TextIO
 
 from soe_desktop.core.model import LabelKind
 from soe_desktop.core.store.database import Store
+from soe_desktop.core.store.names import document_name
 from soe_desktop.core.store.safe_text import SafeDictWriter, text_cells
 
 # One sheet: its name, its columns and its rows (dicts keyed by column).
@@ -82,11 +83,14 @@ LABEL_COLUMNS = (
     "agree",
     "retracted",
     "effective",
+    "document",
 )
-SOE_PAGE_COLUMNS = ("filename", "sha256", "page_count", "status", "soe_pages")
+# "document" is the name the app shows (store/names.py: the file name and the protocol number its
+# first pages print), last so that readers of the earlier columns by position are not disturbed.
+SOE_PAGE_COLUMNS = ("filename", "sha256", "page_count", "status", "soe_pages", "document")
 # The effective label of each candidate: what a person reviewing the library needs in one row.
 EFFECTIVE_COLUMNS = ("document_sha256", "filename", "page", "x0", "top", "x1", "bottom", "detector", "is_soe",
-                     "confidence", "source", "reviewer", "created_at", "candidate_id", "group")
+                     "confidence", "source", "reviewer", "created_at", "candidate_id", "group", "document")
 
 
 def export_labels(
@@ -103,12 +107,13 @@ def export_labels(
     """
     export_format = format_for(out_path, fmt)
     candidates = {c.id: c for c in store.candidates(sha256, include_stale=True)}
-    filenames = {doc["sha256"]: doc["filename"] for doc in store.documents()}
+    filenames, names = _names(store)
     effective = store.effective_labels(sha256)
     effective_ids = {label.id for label in effective.values()}
     labels = list(effective.values()) if effective_only else store.labels(sha256=sha256)
     labels.sort(key=lambda label: label.id or 0)
-    records = [_label_record(label, candidates[label.candidate_id], filenames, effective_ids) for label in labels]
+    records = [_label_record(label, candidates[label.candidate_id], filenames, effective_ids)
+               | {"document": names.get(candidates[label.candidate_id].document_sha256, "")} for label in labels]
     _write(out_path, export_format, [("labels", LABEL_COLUMNS, records)])
     return len(records)
 
@@ -118,12 +123,19 @@ def export_effective_labels(store: Store, out_path: str | Path, sha256: str | No
     """One row per current candidate of one or all documents: its effective label (the one that
     counts: a person's over the rule's over a machine's), who gave it and when."""
     export_format = format_for(out_path, fmt)
-    filenames = {doc["sha256"]: doc["filename"] for doc in store.documents()}
+    filenames, names = _names(store)
     effective = store.effective_labels(sha256)
     records = [_effective_record(candidate, effective.get(candidate.id), filenames)
-               for candidate in store.candidates(sha256)]
+               | {"document": names.get(candidate.document_sha256, "")} for candidate in store.candidates(sha256)]
     _write(out_path, export_format, [("labels", EFFECTIVE_COLUMNS, records)])
     return len(records)
+
+
+def _names(store: Store) -> tuple[dict[str, str], dict[str, str]]:
+    """Per sha256, the file name and the name the app shows."""
+    documents = store.documents()
+    return ({doc["sha256"]: doc["filename"] for doc in documents},
+            {doc["sha256"]: document_name(doc) for doc in documents})
 
 
 def _effective_record(candidate, label, filenames: dict[str, str]) -> dict:
@@ -155,6 +167,7 @@ def export_soe_pages(store: Store, out_path: str | Path, fmt: str | None = None)
             "page_count": doc["page_count"],
             "status": doc["status"],
             "soe_pages": store.soe_pages(doc["sha256"]),
+            "document": document_name(doc),
         }
         for doc in store.documents()
     ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from soe_desktop.core.pdf.protocol_identity import FIRST_PAGES, read_identity
+
 MIGRATION_SET = "soe_desktop"
 
 DOCUMENT_STATUSES = (
@@ -257,6 +259,23 @@ def m006_repaired_documents_unreadable_pages(db: Database) -> None:
             "ALTER TABLE pages ADD COLUMN unreadable TEXT NOT NULL DEFAULT ''",
         ],
     )
+
+
+@migrations()
+def m008_document_identity(db: Database) -> None:
+    """How each document names itself on its first pages (core/pdf/protocol_identity.py): its
+    protocol number and title, so files called alike ("protocol.pdf") can be told apart. Documents
+    stored before this migration get them from their stored page text."""
+    _run(db, ["ALTER TABLE documents ADD COLUMN protocol_number TEXT NOT NULL DEFAULT ''",
+              "ALTER TABLE documents ADD COLUMN title TEXT NOT NULL DEFAULT ''"])
+    first_pages: dict[str, list[str]] = {}
+    for row in db.query("SELECT document_sha256, text FROM pages WHERE number <= ? ORDER BY document_sha256, number",
+                        [FIRST_PAGES]):
+        first_pages.setdefault(row["document_sha256"], []).append(row["text"])
+    for sha256, texts in first_pages.items():
+        identity = read_identity(texts)
+        db.execute("UPDATE documents SET protocol_number = ?, title = ? WHERE sha256 = ?",
+                   [identity.number, identity.title, sha256])
 
 
 def apply_migrations(db: Database) -> list[str]:
