@@ -3,7 +3,8 @@ one run (and the ratio), peak memory per worker, and the scheduling overhead per
 `soe ingest`'s in-process loop on a batch of tiny generated PDFs; then a projection, on paper, for
 a 64-core machine and a 10-node cluster from the measured per-document cost. With `--gui N`, the
 longest GUI-thread stall while the window runs a drop of N generated protocols as a batch (a
-10 ms QTimer probe, as benchmarks/gui_responsiveness.py measures), against the idle window's.
+10 ms QTimer probe, as benchmarks/gui_responsiveness.py measures), against the idle window's, the
+same batch run in the window's own process (as before gui/batch_runner.py) and one by one.
 
 Reads `../shared/corpus` (skips cleanly when it is not there; the overhead part still runs).
 Prints a table and appends it to docs/BENCHMARKS.md.
@@ -141,7 +142,7 @@ def main() -> None:
                   f"{(tiny_run['wall_s'] - tiny_run['step_s']) / len(tiny) * 1000:.0f} ms |"]
         if args.gui:
             gui = gui_stall(args.gui, work)
-            for mode in ("batch", "one by one"):
+            for mode in GUI_MODES:
                 run = gui[mode]
                 lines += [f"| window: a drop of {gui['count']} generated protocols (17 pages each), {mode} | "
                           f"{run['finished']} finished in {run['seconds']:.1f} s{'' if run['ok'] else ' (timed out)'}; "
@@ -169,10 +170,15 @@ def main() -> None:
     publish("\n".join(lines) + "\n", append=args.append)
 
 
+GUI_MODES = ("batch", "batch in the window's process", "one by one")
+
+
 def gui_stall(count: int, work: Path) -> dict:
     """Longest GUI-thread stall (ms) of the idle window, then while it runs a drop of `count`
-    generated protocols as a batch, then a drop of `count` others one by one (the queue's own
-    path, the batch runner turned off): the same window, no document open before each drop."""
+    generated protocols as a batch (its own child process, as the window does), the same as a batch
+    run in the window's process (the queue's worker thread, as before the child: for comparison), and
+    one by one (the queue's own path, the batch runner turned off): the same window, other
+    protocols each time, no document open before each drop."""
     os.environ["QT_QPA_PLATFORM"] = os.environ.get("QT_QPA_PLATFORM", "offscreen")
     os.environ["SOE_DESKTOP_DATA_DIR"] = str(work / "gui-data")
     os.environ["SOE_DESKTOP_CONFIG_DIR"] = str(work / "gui-config")
@@ -192,14 +198,42 @@ def gui_stall(count: int, work: Path) -> dict:
     probe.start()
     run_until(lambda: False, 3.0)
     figures = {"idle_ms": probe.stop(), "count": count}
-    batch_at = ingest_queue.BATCH_AT
-    for mode, seeds in (("batch", range(100, 100 + count)), ("one by one", range(200, 200 + count))):
-        ingest_queue.BATCH_AT = batch_at if mode == "batch" else 10 ** 9
-        figures[mode] = _drop_and_probe(window, probe, _protocols(work / mode.replace(" ", "-"), seeds), run_until)
-    ingest_queue.BATCH_AT = batch_at
+    batch_at, batch_task = ingest_queue.BATCH_AT, ingest_queue.batch_task
+    for number, mode in enumerate(GUI_MODES):
+        ingest_queue.BATCH_AT = 10 ** 9 if mode == "one by one" else batch_at
+        ingest_queue.batch_task = _batch_in_this_process if "window's process" in mode else batch_task
+        seeds = range(100 * (number + 1), 100 * (number + 1) + count)
+        figures[mode] = _drop_and_probe(window, probe, _protocols(work / f"gui-{number}", seeds), run_until)
+    ingest_queue.BATCH_AT, ingest_queue.batch_task = batch_at, batch_task
     close_window(window)
     del app
     return figures
+
+
+def _batch_in_this_process(paths: list[str], settings, allow_cloud: bool):
+    """The queue's batch task as it was before gui/batch_runner.py: the Dask client, the local
+    cluster's scheduler and the store writes in the window's process, on the queue's worker thread."""
+    from dataclasses import replace
+
+    from soe_desktop.core.app.batch import BatchOptions, connect, run_batch
+    from soe_desktop.core.jobs import Partial, Progress
+    from soe_desktop.core.store import Store
+
+    snapshot = replace(settings)
+
+    def task(progress, cancel):
+        done = []
+
+        def report(outcome) -> None:
+            done.append(outcome)
+            progress(Progress("batch", len(done), len(paths), partial=Partial((outcome,))))
+
+        with Store(snapshot.db_path) as store, connect() as client:
+            return run_batch([Path(path) for path in paths], snapshot, store, client,
+                             BatchOptions(allow_cloud=allow_cloud), on_outcome=report,
+                             should_stop=lambda: cancel.cancelled).to_json()
+
+    return task
 
 
 def _protocols(folder: Path, seeds) -> Path:
