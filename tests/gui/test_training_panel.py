@@ -242,3 +242,95 @@ def test_the_lora_box_asks_the_child_for_the_transformer_contender(panel, qtbot,
     assert not panel.with_lora.isEnabled()  # a LoRA head trains alone
     assert "also trained v7 (features+text, gate page F1 0.910)" in training_panel.contenders_text(
         [{"version": "v7", "row": {"args": {"head": "features+text"}}, "comparison": {"challenger": {"f1": 0.91}}}])
+
+
+def _fake_run(reports, outcome):
+    """A training task that reports `reports` (done, total) then returns `outcome`, as the child does."""
+    from soe_desktop.core.jobs import Progress
+
+    def fake_child(*_args, **_kwargs):
+        def task(progress, _cancel):
+            for done, total in reports:
+                progress(Progress("training", done, total, extra={"loss": 0.5}))
+            return outcome
+
+        return task
+
+    return fake_child
+
+
+def _completed(version: str, comparison: dict) -> dict:
+    return {"status": "completed", "error": "", "version": version, "seconds": 3.0, "device": "cpu",
+            "metrics": {"validation": {"f1": 0.9}}, "comparison": comparison, "contenders": [], "activated": False}
+
+
+def test_the_progress_bar_is_full_at_done_and_empty_again_when_a_new_run_starts(panel, qtbot, monkeypatch):
+    import soe_desktop.gui.views.training_panel as training_panel
+
+    # Two of three steps reported, as when the gate's last check does not report its end.
+    monkeypatch.setattr(training_panel, "training_in_child", _fake_run([(1, 3), (2, 3)], _completed("v1", {})))
+    qtbot.waitUntil(panel.start_button.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(panel.run_finished, timeout=10_000):
+        panel.start()
+    assert panel.status.text().startswith("Done") and panel.progress.value() == panel.progress.maximum() == 3
+    assert panel.progress.text() == "100%"
+    qtbot.waitUntil(lambda: panel.worker is None and panel.start_button.isEnabled(), timeout=10_000)
+    monkeypatch.setattr(training_panel, "training_in_child", _fake_run([], {"status": "cancelled", "error": "",
+                                                                            "version": "v2"}))
+    panel.start()
+    assert panel.progress.value() == 0 and panel.progress.text() == "0%"
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=10_000)
+
+
+def test_after_a_cancelled_run_the_previous_comparison_and_its_button_are_gone(panel, qtbot, monkeypatch):
+    import soe_desktop.gui.views.training_panel as training_panel
+
+    monkeypatch.setattr(training_panel, "training_in_child",
+                        _fake_run([(1, 1)], _completed("v1", _comparison("champion"))))
+    qtbot.waitUntil(panel.start_button.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(panel.run_finished, timeout=10_000):
+        panel.start()
+    view = panel.comparison
+    assert view.make_active.text() == "Make active anyway…" and view.make_active.isEnabled()
+    assert view.figures.rowCount() == 2
+    qtbot.waitUntil(lambda: panel.worker is None and panel.start_button.isEnabled(), timeout=10_000)
+    monkeypatch.setattr(training_panel, "training_in_child", _fake_run([], {"status": "cancelled", "error": "",
+                                                                            "version": "v2"}))
+    with qtbot.waitSignal(panel.run_finished, timeout=10_000):
+        panel.start()
+    assert panel.status.text() == "Run cancelled"
+    assert view.version is None and not view.make_active.isEnabled() and view.make_active.text() == "Make active"
+    assert view.figures.rowCount() == 0 and view.differences.rowCount() == 0
+    assert view.verdict.text() == "Train a model to compare it with the active labeler."
+
+
+def test_typing_300_epochs_is_not_read_as_30(panel, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    import soe_desktop.gui.views.training_panel as training_panel
+    from soe_desktop.gui.views.epochs_box import MAX_EPOCHS
+
+    started = []
+    monkeypatch.setattr(training_panel, "training_in_child",
+                        lambda settings, source, threshold, args, with_lora=None: started.append(args.epochs)
+                        or (lambda progress, cancel: {"status": "cancelled", "error": "", "version": "v0"}))
+    panel.args_overrides = {}
+    field = panel.epochs
+    assert field.note.text() == f"1 to {MAX_EPOCHS}"  # the range is on screen before anything is typed
+    field.spin.lineEdit().selectAll()
+    qtbot.keyClicks(field.spin.lineEdit(), "300")
+    assert field.spin.lineEdit().text() == "300"  # the third digit is kept, not dropped
+    assert f"300 epochs is over the maximum of {MAX_EPOCHS}" in field.note.text()
+    qtbot.waitUntil(panel.start_button.isEnabled, timeout=10_000)
+    panel.start()
+    assert not started and f"over the maximum of {MAX_EPOCHS}" in panel.message.text()  # no run on a guess
+    qtbot.keyClick(field.spin.lineEdit(), Qt.Key.Key_Return)
+    assert field.value() == MAX_EPOCHS and f"300 is over the maximum: set to {MAX_EPOCHS}" in field.note.text()
+    assert panel.training_arguments().epochs == MAX_EPOCHS
+    field.spin.lineEdit().selectAll()
+    qtbot.keyClicks(field.spin.lineEdit(), "42")
+    qtbot.keyClick(field.spin.lineEdit(), Qt.Key.Key_Return)
+    assert field.value() == 42 and field.note.text() == f"1 to {MAX_EPOCHS}"
+    panel.start()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=10_000)
+    assert started == [42]

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,6 +41,7 @@ from soe_desktop.core.training.arguments import (DEFAULT_SOURCE, FEATURES_HEAD, 
                                                  TrainingArguments)
 from soe_desktop.core.training.registry import ModelRegistry
 from soe_desktop.gui.child_process import training_in_child
+from soe_desktop.gui.views.epochs_box import EpochsField
 from soe_desktop.gui.views.gate_view import ComparisonView
 from soe_desktop.gui.views.loss_plot import LossPlot
 from soe_desktop.gui.views.training_data_box import TrainingDataBox
@@ -146,8 +146,7 @@ class TrainingPanel(QWidget):
         self.source = QComboBox()
         self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
         self.threshold.setValue(self.settings.filter_threshold)
-        self.epochs = QSpinBox(minimum=1, maximum=50)
-        self.epochs.setValue(TrainingArguments.epochs)
+        self.epochs = EpochsField(TrainingArguments.epochs)  # its range shown; 300 is not read as 30
         self.head = QComboBox()
         for head, title in HEAD_TITLES.items():
             self.head.addItem(title, head)
@@ -271,19 +270,25 @@ class TrainingPanel(QWidget):
 
     @Slot()
     def start(self) -> None:
-        if self.unavailable or self.worker is not None:
-            self.message.setText(self.unavailable or "A run is already in progress.")
+        problem = (self.unavailable or ("A run is already in progress." if self.worker is not None else "")
+                   or self.epochs.out_of_range())
+        if problem:
+            self.message.setText(problem)
             return
         task = training_in_child(self.settings, self.source.currentText(), self.threshold.value(),
                                  self.training_arguments(), with_lora=True if self.with_lora.isChecked() else None)
         self.plot.clear()
+        self.progress.setRange(0, 1)  # a new run starts empty, whatever scale the last one reported
         self.progress.setValue(0)
+        # The last run's comparison is not about this run: were it left, a cancel would leave its
+        # "Make active anyway…" under a run that made no model.
+        self.comparison.show_comparison(None, None)
         self.status.setText("Starting the training process and loading the base model…")
         self.message.setText("")
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.worker = self.pool.run(task, name="training", progress=self._on_progress, finished=self._on_finished,
-                                    failed=self._on_failed, ended=self._on_ended)
+                                    failed=self._on_failed, cancelled=self._on_cancelled, ended=self._on_ended)
 
     @Slot()
     def cancel(self) -> None:
@@ -318,6 +323,7 @@ class TrainingPanel(QWidget):
             self.status.setText(f"Done in {outcome['seconds']:.0f} s on {outcome['device']}: model "
                                 f"{outcome['version']}" + (f" (validation {scores})" if scores else "")
                                 + contenders_text(outcome.get("contenders") or []))
+            self.progress.setValue(self.progress.maximum())  # the gate's last step may not report 100 %
             self.comparison.show_comparison(outcome["version"], outcome.get("comparison"))
             self.message.setText("Compared with the active labeler below: make it active from there.")
         else:
@@ -329,6 +335,13 @@ class TrainingPanel(QWidget):
     def _on_failed(self, message: str) -> None:
         self.last_run = {"status": "failed", "error": message}
         self.status.setText(f"Training failed: {message}")
+        self.run_finished.emit(self.last_run)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        """The run stopped before the child could record it (the window is closing)."""
+        self.last_run = {"status": "cancelled", "error": ""}
+        self.status.setText("Run cancelled")
         self.run_finished.emit(self.last_run)
 
     @Slot()
