@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from soe_desktop.core.app.routing import ROUTING_ROW
 from soe_desktop.core.labeling.selective_filter import passes_filter
 from soe_desktop.core.model import Label, LabelKind, LabelSource
+from soe_desktop.core.store.names import document_name
 
 
 @dataclass
@@ -105,7 +106,7 @@ def compute(store, filter_threshold: float) -> DashboardStats:
     costs = {row["document_sha256"]: row for row in store.ledger_totals()}
     stats = DashboardStats([], {})
     for document in store.documents():
-        row = DocumentRow(document["filename"], document["sha256"], document["status"], document["page_count"])
+        row = DocumentRow(document_name(document), document["sha256"], document["status"], document["page_count"])
         row.cost_usd = float((costs.get(document["sha256"]) or {}).get("cost_usd") or 0.0)
         row.soe_pages = len(store.soe_pages(document["sha256"]))
         for candidate in store.candidates(document["sha256"]):

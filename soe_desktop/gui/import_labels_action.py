@@ -155,7 +155,8 @@ class ImportLabelsAction(QObject):
         for document in self.store.documents():
             entry = queue.model.by_sha(document["sha256"]) if queue is not None else None
             if queue is not None and entry is None:
-                queue.add_known(document["stored_path"], document["sha256"], document["status"])
+                queue.add_known(document["stored_path"], document["sha256"], document["status"], document=document,
+                                soe_pages=self.store.soe_pages(document["sha256"]))
             elif entry is not None and document["sha256"] in result.labels_by_document:
                 queue.model.update(entry.key, status=document["status"],
                                    soe_pages=self.store.soe_pages(document["sha256"]))

@@ -21,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from soe_desktop.core.app.ingest import IngestResult, ingest_document
-from soe_desktop.core.jobs import CancelToken, Partial, Progress, ProgressCallback
+from soe_desktop.core.jobs import CancelToken, Partial, Progress
 from soe_desktop.core.model import LabelSource
 from soe_desktop.core.settings import Settings
 from soe_desktop.core.store import Store
@@ -72,25 +72,12 @@ def batch_available() -> bool:
 
 
 def batch_task(paths: list[str], settings: Settings, allow_cloud: bool):
-    """The batch run by one worker (no Qt inside): a local Dask cluster, the batch's outcomes
-    reported one by one as Partial items, the token's cancel stopping the rest."""
-    snapshot = replace(settings)
+    """The batch run by one worker (no Qt inside): it waits on the child that runs the batch
+    (gui/batch_runner.py: the Dask client's work kept out of the window's process) and relays each
+    document's outcome as a Partial item; the token's cancel stops the rest."""
+    from soe_desktop.gui.batch_runner import batch_task as in_child
 
-    def task(progress: ProgressCallback, cancel: CancelToken):
-        from soe_desktop.core.app.batch import BatchOptions, connect, run_batch
-
-        done = []
-
-        def report(outcome) -> None:
-            done.append(outcome)
-            progress(Progress("batch", len(done), len(paths), partial=Partial((outcome,))))
-
-        with Store(snapshot.db_path) as store, connect() as client:
-            return run_batch([Path(path) for path in paths], snapshot, store, client,
-                             BatchOptions(allow_cloud=allow_cloud), on_outcome=report,
-                             should_stop=lambda: cancel.cancelled)
-
-    return task
+    return in_child(paths, settings, allow_cloud)
 
 
 def ingest_task(path: str, settings: Settings, allow_cloud: bool, student: StudentProcess):
@@ -121,6 +108,7 @@ class IngestQueue(QObject):
         self._workers: dict[int, Worker] = {}
         self._batches: dict[int, dict[str, int]] = {}  # a batch's signals id -> {path: queue key}
         self.student = StudentProcess()  # the active student, loaded once in its own process
+        self.library = None  # the window's Store, read on the GUI thread for a finished row's names
 
     def add_paths(self, paths: list[str], allow_cloud: bool = False) -> list[int]:
         """Queue every PDF in `paths` (files or folders); `allow_cloud` is the user's consent for
@@ -128,22 +116,22 @@ class IngestQueue(QObject):
         files = expand_paths(paths)
         if len(files) > BATCH_AT and batch_available():
             return self._add_batch(files, allow_cloud)
-        keys = []
-        for path in files:
-            entry = self.model.add(path)
-            task = ingest_task(path, self.settings, allow_cloud, self.student)
-            worker = Worker(task, name=Path(path).name)
-            worker.signals.setProperty("entry_key", entry.key)
-            worker.signals.progress.connect(self._on_progress)
-            worker.signals.partial.connect(self._on_partial)
-            worker.signals.finished.connect(self._on_finished)
-            worker.signals.failed.connect(self._on_failed)
-            worker.signals.cancelled.connect(self._on_cancelled)
-            worker.signals.ended.connect(self._on_ended)
-            self._workers[entry.key] = worker
-            self.pool.start(worker)
-            keys.append(entry.key)
-        return keys
+        return [self._add_one(path, allow_cloud) for path in files]
+
+    def _add_one(self, path: str, allow_cloud: bool) -> int:
+        entry = self.model.add(path)
+        task = ingest_task(path, self.settings, allow_cloud, self.student)
+        worker = Worker(task, name=Path(path).name)
+        worker.signals.setProperty("entry_key", entry.key)
+        worker.signals.progress.connect(self._on_progress)
+        worker.signals.partial.connect(self._on_partial)
+        worker.signals.finished.connect(self._on_finished)
+        worker.signals.failed.connect(self._on_failed)
+        worker.signals.cancelled.connect(self._on_cancelled)
+        worker.signals.ended.connect(self._on_ended)
+        self._workers[entry.key] = worker
+        self.pool.start(worker)
+        return entry.key
 
     def _add_batch(self, files: list[str], allow_cloud: bool) -> list[int]:
         """One Worker for the whole batch; its rows share it (a Cancel on one stops the batch)."""
@@ -159,10 +147,38 @@ class IngestQueue(QObject):
         self.pool.start(worker)
         return keys
 
-    def add_known(self, path: str, sha256: str, status: str, message: str = "") -> None:
-        """Show a document already in the library (app start)."""
-        entry = self.model.add(path, status=status, sha256=sha256)
+    def add_known(self, path: str, sha256: str, status: str, message: str = "", document: dict | None = None,
+                  soe_pages: list[int] | None = None) -> None:
+        """Show a document already in the library (app start); `document`, its library row, names it."""
+        entry = self.model.add(path, status=status, sha256=sha256, document=document)
         entry.message = message
+        entry.soe_pages = list(soe_pages or [])
+
+    def show_library(self, store) -> None:
+        """The library's documents as rows named after the user's files, their SoE pages from the
+        stored labels; those a quit or crash interrupted are queued again. `store` stays the one
+        finished rows take their names from (a data-folder switch passes the new one)."""
+        self.library = store
+        store.requeue_interrupted()
+        documents = store.documents()
+        soe_pages = store.soe_pages_by_document()
+        interrupted = [document for document in documents if document["status"] == "queued"]
+        keys = self.add_paths([document["stored_path"] or document["original_path"] for document in interrupted])
+        for key, document in zip(keys, interrupted):
+            self.model.entry(key).take_names(document)
+        for document in documents:
+            if document["status"] != "queued":
+                self.add_known(document["stored_path"] or document["original_path"], document["sha256"],
+                               document["status"], document.get("error", ""), document=document,
+                               soe_pages=soe_pages.get(document["sha256"], []))
+
+    def _name_from_library(self, key: int, sha256: str) -> None:
+        """A stored document's row takes the names the library keeps (its protocol number, its
+        title), read on the GUI thread: one row by its key."""
+        document = self.library.document(sha256) if self.library is not None else None
+        entry = self.model.entry(key)
+        if document and entry is not None:
+            entry.take_printed_names(document)
 
     def cancel(self, key: int) -> None:
         worker = self._workers.get(key)
@@ -202,9 +218,10 @@ class IngestQueue(QObject):
     def _on_finished(self, outcome: IngestResult) -> None:
         key = self._key()
         earlier = self.model.by_sha(outcome.sha256, exclude_key=key)
+        self._name_from_library(key, outcome.sha256)
         if earlier is not None:
             self.model.update(key, status=DUPLICATE, fraction=1.0, sha256=outcome.sha256,
-                              message=f"same file as {earlier.name}", soe_pages=outcome.soe_pages)
+                              message=f"same file as {earlier.display_name}", soe_pages=outcome.soe_pages)
         else:
             self._show_result(key, outcome)
         self.document_ready.emit(outcome.sha256)
@@ -213,6 +230,7 @@ class IngestQueue(QObject):
         """A stored document's row: needs review or done, and what was duplicate or damaged about it."""
         status = result.status if result.status in (NEEDS_REVIEW, DONE) else NEEDS_REVIEW
         message = "already in the library" if result.duplicate else damage_note(result)
+        self._name_from_library(key, result.sha256)
         self.model.update(key, status=status, fraction=1.0, sha256=result.sha256,
                           soe_pages=result.soe_pages, message=message)
 

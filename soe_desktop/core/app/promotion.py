@@ -26,6 +26,7 @@ from soe_desktop.core.evaluation.metrics import PageMetrics, page_metrics
 from soe_desktop.core.jobs import CancelToken, check
 from soe_desktop.core.labeling.base import Labeler
 from soe_desktop.core.model import Candidate, Label
+from soe_desktop.core.store.names import document_name
 
 CHALLENGER, CHAMPION = "challenger", "champion"
 MIN_FAIR_DOCUMENTS = 3  # fewer fair reviewed documents than this: too few to tell two labelers apart
@@ -72,7 +73,7 @@ def reviewed_documents(store) -> list[ReviewedDocument]:
             continue
         out.append(ReviewedDocument(
             sha256=document["sha256"],
-            name=document.get("filename") or document["sha256"][:12],
+            name=document_name(document),  # as the queue and the window name it
             candidates=tuple(candidates),
             soe_pages=frozenset(c.page for c, label in decided if label.is_soe),
             scored_pages=frozenset(c.page for c, _ in decided),

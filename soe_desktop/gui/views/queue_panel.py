@@ -19,8 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soe_desktop.gui.dialogs.queue_details import QueueDetailsDialog
 from soe_desktop.gui.ingest_queue import IngestQueue
-from soe_desktop.gui.models.queue_model import PROGRESS_COLUMN, ProgressRole
+from soe_desktop.gui.models.queue_model import ERROR, PROGRESS_COLUMN, STATUS_COLUMN, ProgressRole
+
+NAME_MIN_WIDTH = 120  # "protocol.pdf — AB…" still tells one document from another
+SOE_PAGES_WIDTH = 80  # "7–10, 33"; its header fits too
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -37,6 +41,15 @@ class ProgressDelegate(QStyledItemDelegate):
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
+class StatusDelegate(QStyledItemDelegate):
+    """The status keeps its start ("error: the PDF is damaged…"): the middle cut of the names
+    column left "error: … array)" here. The whole message is in the tooltip and Details…."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
+
+
 class QueuePanel(QWidget):
     """Lists the queue; emits the sha256 of the document the user picks."""
 
@@ -51,6 +64,7 @@ class QueuePanel(QWidget):
         self.table = QTableView()
         self.table.setModel(queue.model)
         self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
+        self.table.setItemDelegateForColumn(STATUS_COLUMN, StatusDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
@@ -64,18 +78,25 @@ class QueuePanel(QWidget):
         header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(PROGRESS_COLUMN, 64)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(3, 100)
+        header.resizeSection(3, SOE_PAGES_WIDTH)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setWordWrap(False)
+        # The name keeps room to be read at the dock's narrowest (the other columns are fixed).
+        self.table.setMinimumWidth(NAME_MIN_WIDTH + 96 + 64 + SOE_PAGES_WIDTH + 24)
         self.table.clicked.connect(self._on_clicked)
+        self.table.doubleClicked.connect(self._on_double_clicked)
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
         self.open_button = QPushButton("Open PDFs…")
         self.open_button.clicked.connect(self._on_open)
+        self.details_button = QPushButton("Details…")
+        self.details_button.setToolTip("The selected row in full: its folder, title and whole message")
+        self.details_button.clicked.connect(self.show_details)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop processing the selected document; the rest carries on")
         self.cancel_button.clicked.connect(self._on_cancel)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.details_button)
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
         self.hint = QLabel("Drop PDFs or a folder anywhere on the window")
@@ -99,6 +120,26 @@ class QueuePanel(QWidget):
         entry = self.queue.model.entries[index.row()]
         if entry.sha256:
             self.document_activated.emit(entry.sha256)
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        """A row with no document to show (refused, cancelled) shows why instead; a stored one opens."""
+        entry = self.queue.model.entries[index.row()]
+        if entry.sha256 and entry.status != ERROR:
+            self.document_activated.emit(entry.sha256)
+        else:
+            self.show_details()
+
+    @Slot()
+    def show_details(self) -> QueueDetailsDialog | None:
+        """The selected row in full, in a non-modal dialog."""
+        entry = self.queue.model.entry(self.selected_key())
+        if entry is None:
+            return None
+        self.details = QueueDetailsDialog(entry, self)
+        self.details.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.details.show()
+        return self.details
 
     @Slot()
     def _on_cancel(self) -> None:
