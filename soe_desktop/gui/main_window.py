@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget
 
 from soe_desktop.core.settings import Settings, save_settings
+from soe_desktop.core.store.names import document_name
 from soe_desktop.gui.dialogs.errors import show_error
 from soe_desktop.gui.ingest_queue import IngestQueue
 from soe_desktop.gui.models.queue_model import ACTIVE, CANCELLED, ERROR
@@ -179,13 +180,7 @@ class MainWindow(QMainWindow):
 
     def _load_library(self) -> None:
         """Documents already in the store appear in the queue with their last status."""
-        self.store.requeue_interrupted()
-        for document in self.store.documents():
-            path = document["stored_path"] or document["original_path"]
-            if document["status"] == "queued":  # interrupted by a quit or crash: pick it up again
-                self.queue.add_paths([path])
-            else:
-                self.queue.add_known(path, document["sha256"], document["status"], document.get("error", ""))
+        self.queue.show_library(self.store)
 
     def show_library(self) -> None:
         """The store's documents in the queue (after a library switch), numbers recomputed."""
@@ -199,6 +194,8 @@ class MainWindow(QMainWindow):
         allow_cloud = self._cloud_consent([str(p) for p in paths])
         keys = self.queue.add_paths([str(p) for p in paths], allow_cloud=allow_cloud)
         self.recent.remember(paths)
+        if len(keys) == 1 and self.open_sha:
+            self.show_nothing()  # one file opened: it is shown once stored (a batch leaves the open one)
         if keys and not self.open_sha:
             self._preview(keys[0])
         self._update_status()
@@ -266,8 +263,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_document_ready(self, sha256: str) -> None:
-        if not self.open_sha:
-            self.show_document(sha256)
+        if not self.open_sha and not self.queue.model.waits_for_other(self.preview_key, sha256):
+            self.show_document(sha256)  # the previewed file, not one queued before it
         elif sha256 == self.open_sha:
             self.session.reload_labels()  # keep the user's place in the document
         self._on_tab_changed(self.tabs.currentIndex())
@@ -305,7 +302,7 @@ class MainWindow(QMainWindow):
                 return
             self.thumbnails.set_document(self.page_view.pdf)
         self.open_sha = sha256
-        self.setWindowTitle(f"{document['filename']} — SoE Desktop")
+        self.setWindowTitle(f"{document_name(document)} — SoE Desktop")
         self._image_only = [page.number for page in pages if not page.has_text_layer]
         self.page_view.flag_image_only(self._image_only, read_by_ocr=[page.number for page in pages if page.ocr])
         self.page_view.flag_unreadable({page.number: page.unreadable for page in pages if page.unreadable})
