@@ -38,7 +38,7 @@ def test_history_shows_the_teacher_label_of_the_selected_candidate(panel):
 
 
 def test_a_decision_and_its_undo_appear_at_the_top(panel):
-    panel.session.reject()
+    panel.session.decide(False, "marked not SoE")  # stays on the candidate (the N key moves on)
     assert "human:ann" in _lines(panel)[0] and "SoE → not SoE" in _lines(panel)[0]
     panel.session.undo_stack.undo()
     lines = _lines(panel)

@@ -112,7 +112,7 @@ def test_an_edit_is_stored_survives_re_extraction_and_ctrl_z_undoes_it(shown, qt
     window.show_document(sha)
     qtbot.waitUntil(lambda: view.current_grid is not None, timeout=30_000)
     assert view.model.index(row, FIRST_VISIT + column).data() == "X^a"
-    window.session.accept()  # a review decision: the window's own Ctrl+Z would undo this one
+    window.session.decide(True, "accepted")  # a review decision: the window's own Ctrl+Z would undo this one
     labels_before = dict(window.session.labels)
     window.activateWindow()  # window shortcuts only fire in the active window
     qtbot.waitUntil(window.isActiveWindow, timeout=5_000)

@@ -6,6 +6,7 @@ Every decision is appended at once, so it survives a crash; undo appends a retra
 from __future__ import annotations
 
 import getpass
+from collections.abc import Sequence
 
 from soe_desktop.core.labeling.uncertain_reading import reading_note, reading_uncertain
 from soe_desktop.core.model import Candidate, Label, LabelKind, LabelSource
@@ -42,35 +43,41 @@ def is_reviewed(label: Label | None) -> bool:
     return label is not None and label.kind in (LabelKind.HUMAN, LabelKind.RULE)
 
 
-def append_label(store, label: Label) -> int:
-    """Append one label and return its row id (whatever `add_labels` returns)."""
-    returned = store.add_labels([label])
-    if isinstance(returned, (list, tuple)) and returned and isinstance(returned[0], int):
-        return int(returned[0])
-    if isinstance(returned, int):
-        return returned
-    stored = [item for item in store.labels(label.candidate_id) if item.source == label.source]
-    return int(max(item.id for item in stored if item.id is not None))
-
-
 def human_label(candidate_id: str, is_soe: bool, reason: str, actor: str | None = None) -> Label:
     return Label(candidate_id=candidate_id, is_soe=is_soe, confidence=1.0, source=actor or reviewer(), reason=reason)
 
 
-def review(store, sha256: str, candidate_id: str, is_soe: bool, reason: str = "", actor: str | None = None) -> int:
-    """One human decision on one candidate: appended (gold, never overwritten), and the document's
-    status follows. Returns the label's row id (what undo retracts)."""
-    label_id = append_label(store, human_label(candidate_id, is_soe, reason, actor))
-    refresh_status(store, sha256)
-    return label_id
+def table_members(candidates: Sequence[Candidate], candidate_id: str) -> list[Candidate]:
+    """The candidates of the table `candidate_id` is part of (its group, in page order): a table that
+    continues over several pages is one table. Empty when the candidate is not among `candidates`."""
+    group = next((c.group for c in candidates if c.id == candidate_id), None)
+    members = [c for c in candidates if group is not None and c.group == group]
+    return sorted(members, key=lambda c: (c.page, c.bbox[1]))
 
 
-def undo_review(store, sha256: str, label_id: int, actor: str | None = None) -> int:
-    """Take a decision back: a retraction is appended (nothing is deleted) and the status follows.
-    Returns the retraction's row id."""
-    retraction = store.retract(label_id, LabelSource.parse(actor or reviewer()).name)
+def review(store, sha256: str, candidate_id: str, is_soe: bool, reason: str = "", actor: str | None = None) -> list[int]:
+    """One human decision on one candidate, which is a decision on its whole table: every page of a
+    multi-page table gets the same human label (gold, appended, never overwritten), the decided page
+    first, all or none, so no page of it is left open. The document's status follows.
+    Returns the labels' row ids (what undo retracts)."""
+    members = table_members(store.candidates(sha256), candidate_id)
+    decided = human_label(candidate_id, is_soe, reason, actor)
+    page = next((c.page for c in members if c.id == candidate_id), None)
+    same_table = [Label(candidate_id=c.id, is_soe=is_soe, confidence=1.0, source=decided.source,
+                        reason=f"{reason} (same table as page {page})".strip(), details={"decided_on": candidate_id})
+                  for c in members if c.id != candidate_id]
+    label_ids = [int(label_id) for label_id in store.add_labels([decided, *same_table])]
     refresh_status(store, sha256)
-    return retraction
+    return label_ids
+
+
+def undo_review(store, sha256: str, label_ids: Sequence[int], actor: str | None = None) -> list[int]:
+    """Take a decision back (all the labels `review` appended for it): a retraction is appended for
+    each (nothing is deleted) and the status follows. Returns the retractions' row ids."""
+    name = LabelSource.parse(actor or reviewer()).name
+    retractions = [store.retract(label_id, name) for label_id in label_ids]
+    refresh_status(store, sha256)
+    return retractions
 
 
 def auto_accept_refusal(candidate: Candidate | None) -> str:

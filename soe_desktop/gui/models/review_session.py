@@ -35,23 +35,26 @@ class ReviewCounts:
 
 
 class DecisionCommand(QUndoCommand):
-    """One human decision on one candidate."""
+    """One human decision on one candidate's table (all its pages: core review()); doing it selects
+    `then_select` (the next candidate), undoing it goes back to the candidate decided on."""
 
-    def __init__(self, session: "ReviewSession", candidate_id: str, is_soe: bool, reason: str) -> None:
+    def __init__(self, session: "ReviewSession", candidate_id: str, is_soe: bool, reason: str,
+                 then_select: str = "") -> None:
         super().__init__(f"{'SoE' if is_soe else 'not SoE'}: {candidate_id}")
         self.session, self.candidate_id, self.is_soe, self.reason = session, candidate_id, is_soe, reason
+        self.then_select = then_select or candidate_id
         self.sha256 = session.sha256  # the document this decision belongs to
-        self.label_id: int | None = None
+        self.label_ids: list[int] = []
 
-    def redo(self) -> None:  # the core's review workflow: the label and the document's status
-        self.label_id = review(self.session.store, self.sha256, self.candidate_id, self.is_soe, self.reason,
-                               self.session.actor)
-        self.session.views_changed_for(self.candidate_id, self.sha256)
+    def redo(self) -> None:  # the core's review workflow: the labels and the document's status
+        self.label_ids = review(self.session.store, self.sha256, self.candidate_id, self.is_soe, self.reason,
+                                self.session.actor)
+        self.session.views_changed_for(self.then_select, self.sha256)
 
     def undo(self) -> None:
-        if self.label_id is not None:
-            undo_review(self.session.store, self.sha256, self.label_id, self.session.actor)
-            self.label_id = None
+        if self.label_ids:
+            undo_review(self.session.store, self.sha256, self.label_ids, self.session.actor)
+            self.label_ids = []
         self.session.views_changed_for(self.candidate_id, self.sha256)
 
 
@@ -207,21 +210,41 @@ class ReviewSession(QObject):
             self.select(min(open_ones, key=self._uncertain_first).id)
 
     # ----- decisions --------------------------------------------------------------------------
-    def decide(self, is_soe: bool, reason: str) -> None:
-        if self.current and self.undo_stack is not None:
-            self.undo_stack.push(DecisionCommand(self, self.current, is_soe, reason))
+    # The keys say what they set: S = SoE, N = not SoE, A = the suggestion as it is. Each is one
+    # decision on the whole table and moves on to the next table, so a review is one key a table.
+    def suggestion(self, candidate_id: str) -> bool:
+        """What accepting `candidate_id` sets: its current verdict (an unlabelled one is taken as SoE)."""
+        label = self.labels.get(candidate_id)
+        return True if label is None else label.is_soe
 
     def accept(self) -> None:
-        """Confirm the machine's verdict (an unlabelled candidate is confirmed as SoE)."""
-        label = self.labels.get(self.current)
-        self.decide(True if label is None else label.is_soe, "accepted")
+        """Confirm the verdict shown (an unlabelled candidate is confirmed as SoE), then the next table."""
+        if self.current:
+            self.decide(self.suggestion(self.current), "accepted", then_next=True)
 
-    def reject(self) -> None:
-        """Override the current verdict (an unlabelled candidate is marked not SoE)."""
-        label = self.labels.get(self.current)
-        self.decide(False if label is None else not label.is_soe, "rejected")
+    def mark_soe(self) -> None:
+        """The table is an SoE, whatever was suggested; then the next table."""
+        self.decide(True, "marked SoE", then_next=True)
+
+    def mark_not_soe(self) -> None:
+        """The table is not an SoE, whatever was suggested; then the next table."""
+        self.decide(False, "marked not SoE", then_next=True)
 
     def toggle(self) -> None:
-        """Flip SoE / not SoE (an unlabelled candidate becomes SoE)."""
+        """Switch the shown table between SoE and not SoE and stay on it (a correction to look at)."""
         label = self.labels.get(self.current)
         self.decide(not (label.is_soe if label else False), "toggled")
+
+    def decide(self, is_soe: bool, reason: str, then_next: bool = False) -> None:
+        """Record a decision on the current candidate's table (undoable); `then_next` moves on."""
+        if self.current and self.undo_stack is not None:
+            after = self.next_table() if then_next else ""
+            self.undo_stack.push(DecisionCommand(self, self.current, is_soe, reason, then_select=after))
+
+    def next_table(self) -> str:
+        """The candidate after the current one's table, in the order shown (taken before a decision
+        re-sorts it); the current one when its table is the last."""
+        index = self._index()
+        group = self.candidate(self.current).group if index >= 0 else None
+        following = (c.id for c in self.candidates[index + 1:] if c.group != group)
+        return next(following, self.current)

@@ -26,8 +26,22 @@ from soe_desktop.gui.views.page_view import STATE_COLOURS, STATE_TEXT
 MAX_GRID_ROWS = 60
 
 
+def accept_text(suggests_soe: bool) -> str:
+    """The Accept button says what accepting sets, so A is never a guess."""
+    return f"Accept: {'SoE' if suggests_soe else 'not SoE'} (A)"
+
+
+def table_text(candidates, candidate) -> str:
+    """' · part of a table on pages 3–4 …' for a page of a multi-page table ('' for a one-page table)."""
+    pages = sorted({c.page for c in candidates if c.group == candidate.group})
+    if len(pages) < 2:
+        return ""
+    span = f"{pages[0]}–{pages[-1]}" if pages == list(range(pages[0], pages[-1] + 1)) else ", ".join(map(str, pages))
+    return f" · part of a table on pages {span}: a decision applies to all its pages"
+
+
 class ReviewPanel(QWidget):
-    """Shows `session.current`; its buttons call the same session methods as the A/R/Space/J/K/U keys."""
+    """Shows `session.current`; its buttons call the same session methods as the A/S/N/Space/J/K/U keys."""
 
     def __init__(self, session: ReviewSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,10 +94,15 @@ class ReviewPanel(QWidget):
         holder = QWidget()
         layout = QVBoxLayout(holder)
         layout.setContentsMargins(0, 0, 0, 0)
-        decide = QHBoxLayout()
-        self.accept_button = self._button("Accept (A)", self._accept, decide)
-        self.reject_button = self._button("Reject (R)", self._reject, decide)
-        self.toggle_button = self._button("Toggle (Space)", self._toggle, decide)
+        decide = QGridLayout()  # two by two: the panel stays narrow enough for a laptop screen
+        self.accept_button = self._button(accept_text(True), self._accept, decide, 0, 0)
+        self.toggle_button = self._button("Switch (Space)", self._toggle, decide, 0, 1)
+        self.soe_button = self._button("SoE (S)", self._mark_soe, decide, 1, 0)
+        self.not_soe_button = self._button("Not SoE (N)", self._mark_not_soe, decide, 1, 1)
+        self.accept_button.setToolTip("Keep the suggestion as it is and go to the next table")
+        self.soe_button.setToolTip("This table is a Schedule of Events; then the next table")
+        self.not_soe_button.setToolTip("This table is not a Schedule of Events; then the next table")
+        self.toggle_button.setToolTip("Switch this table between SoE and not SoE and stay on it")
         move = QHBoxLayout()
         self._button("◀ Prev (K)", self._previous, move)
         self._button("Next (J) ▶", self._next, move)
@@ -95,11 +114,11 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.sort_box)
         return holder
 
-    def _button(self, text: str, slot, layout: QHBoxLayout) -> QPushButton:
+    def _button(self, text: str, slot, layout: QHBoxLayout | QGridLayout, *cell: int) -> QPushButton:
         button = QPushButton(text)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window's shortcuts
         button.clicked.connect(slot)
-        layout.addWidget(button)
+        layout.addWidget(button, *cell)
         return button
 
     @Slot()
@@ -107,8 +126,12 @@ class ReviewPanel(QWidget):
         self.session.accept()
 
     @Slot()
-    def _reject(self) -> None:
-        self.session.reject()
+    def _mark_soe(self) -> None:
+        self.session.mark_soe()
+
+    @Slot()
+    def _mark_not_soe(self) -> None:
+        self.session.mark_not_soe()
 
     @Slot()
     def _toggle(self) -> None:
@@ -140,8 +163,9 @@ class ReviewPanel(QWidget):
         total = len(self.session.candidates)
         self.progress.setText(self.session.counts().text)
         enabled = candidate is not None
-        for button in (self.accept_button, self.reject_button, self.toggle_button):
+        for button in (self.accept_button, self.soe_button, self.not_soe_button, self.toggle_button):
             button.setEnabled(enabled)
+        self.accept_button.setText(accept_text(self.session.suggestion(candidate_id) if enabled else True))
         if candidate is None:
             for widget in (self.position, self.verdict, self.confidence, self.source, self.reason):
                 widget.setText("–")
@@ -151,8 +175,7 @@ class ReviewPanel(QWidget):
             self.history.show_history(None, "")
             return
         index = next(i for i, c in enumerate(self.session.candidates) if c.id == candidate_id)
-        group = sum(1 for c in self.session.candidates if c.group == candidate.group)
-        group_text = f" · part of a {group}-page table" if group > 1 else ""
+        group_text = table_text(self.session.candidates, candidate)
         self.position.setText(f"{index + 1} of {total} · page {candidate.page} · {candidate.detector}{group_text}")
         self._show_label(candidate_id)
         self._show_grid(candidate.rows)

@@ -30,5 +30,22 @@ def test_decisions_set_the_status_and_undo_takes_it_back(tmp_path):
     undo_review(store, SHA, second, actor="human:ana")
     assert store.document(SHA)["status"] == "needs review"
     assert store.effective_labels(SHA)["c-2"].source == "heuristic"
-    assert store.effective_labels(SHA)["c-1"].id == first
+    assert [store.effective_labels(SHA)["c-1"].id] == first
+    store.close()
+
+
+def test_a_decision_on_one_page_of_a_table_settles_all_its_pages_and_undo_takes_them_all_back(tmp_path):
+    store = _store(tmp_path)
+    store.replace_candidates(SHA, [Candidate("t-1", SHA, 1, (0, 0, 1, 1), "pdfplumber", group="t"),
+                                   Candidate("t-2", SHA, 2, (0, 0, 1, 1), "pdfplumber", group="t")])
+    store.add_labels([Label("t-1", True, 0.9, "heuristic"), Label("t-2", True, 0.8, "heuristic")])
+    decided = review(store, SHA, "t-2", False, "marked not SoE", actor="human:ana")
+    effective = store.effective_labels(SHA)
+    assert [effective["t-2"].id, effective["t-1"].id] == decided  # the page decided on first
+    assert all(effective[c].source == "human:ana" and not effective[c].is_soe for c in ("t-1", "t-2"))
+    assert effective["t-1"].details["decided_on"] == "t-2" and "page 2" in effective["t-1"].reason
+    assert store.document(SHA)["status"] == "done"  # no page of the table is left open
+    undo_review(store, SHA, decided, actor="human:ana")
+    assert {c: store.effective_labels(SHA)[c].source for c in ("t-1", "t-2")} == {"t-1": "heuristic", "t-2": "heuristic"}
+    assert store.document(SHA)["status"] == "needs review"
     store.close()
