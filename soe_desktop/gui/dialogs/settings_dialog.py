@@ -1,10 +1,16 @@
-"""Settings: teacher, API key (OS keyring), consent default, thresholds, base model and data folders."""
+"""Settings: teacher, API key (OS keyring), consent default, thresholds, base model and data folders.
+
+The dialog stays narrow whatever it has to say: messages (a keyring error can be a 2,000-character
+line with long unbroken paths) wrap anywhere and scroll inside a few lines, and choices that
+contradict each other (Gemini as teacher while offline) are explained where they are made.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -25,6 +32,10 @@ from PySide6.QtWidgets import (
 from soe_desktop.core.app.labelers import teacher_entries
 from soe_desktop.core.settings import Settings
 
+MESSAGE_LINES = 5  # a long error scrolls inside this many lines instead of growing the dialog
+OFFLINE_WINS = ("Offline mode wins: nothing is sent to Gemini, and the offline heuristic labels new "
+                "documents instead. Untick Offline to use Gemini.")
+
 
 def _threshold_box(value: float) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
@@ -33,6 +44,43 @@ def _threshold_box(value: float) -> QDoubleSpinBox:
     box.setDecimals(2)
     box.setValue(value)
     return box
+
+
+def _note(text: str = "", colour: str = "", small: bool = False) -> QLabel:
+    """A wrapped, selectable, plain-text line under a setting (never markup: errors quote outside text)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if colour:
+        label.setStyleSheet(f"color: {colour}")
+    if small:
+        font = label.font()
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        label.setFont(font)
+    return label
+
+
+class MessageText(QPlainTextEdit):
+    """The dialog's error message: read-only, selectable, wrapped at any character (a QLabel only
+    breaks between words, so one long path would still widen the dialog), hidden while empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.setStyleSheet("QPlainTextEdit { color: #b03030; background: transparent; }")
+        self.setMaximumHeight(self.fontMetrics().lineSpacing() * MESSAGE_LINES + 8)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.hide()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+        self.setVisible(bool(text))
 
 
 class SettingsDialog(QDialog):
@@ -56,15 +104,20 @@ class SettingsDialog(QDialog):
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.api_key.setPlaceholderText("leave empty to keep the stored key")
-        self.key_status = QLabel(self._key_status())
+        self.key_status = _note(self._key_status())
         form.addRow("Gemini API key", self.api_key)
         form.addRow("", self.key_status)
         self.offline = QCheckBox("Offline: never use the network")
         self.offline.setChecked(settings.offline)
         form.addRow("", self.offline)
+        self.offline_note = _note(OFFLINE_WINS, "#9a6700")
+        form.addRow("", self.offline_note)
         self.consent = QCheckBox("Send new documents to the cloud teacher without asking")
         self.consent.setChecked(settings.cloud_consent_default)
         form.addRow("Cloud consent", self.consent)
+        self.teacher.currentIndexChanged.connect(self._explain_teacher)
+        self.offline.toggled.connect(self._explain_teacher)
+        self._explain_teacher()
         self.filter_threshold = _threshold_box(settings.filter_threshold)
         form.addRow("Selective filter threshold", self.filter_threshold)
         self.auto_accept = _threshold_box(settings.auto_accept_threshold)
@@ -84,8 +137,7 @@ class SettingsDialog(QDialog):
         self.base_model = self._folder_row(form, "Base model folder", settings.base_model,
                                            "empty = packaged MiniLM (offline)")
         self.data_dir = self._folder_row(form, "Data folder", settings.data_dir, str(settings.data_path))
-        self.data_dir_note = QLabel(self._data_folder_note(data_folder_busy))
-        self.data_dir_note.setWordWrap(True)
+        self.data_dir_note = _note(self._data_folder_note(data_folder_busy), small=True)
         form.addRow("", self.data_dir_note)
         if data_folder_busy:
             self.data_dir.setEnabled(False)
@@ -95,8 +147,7 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        self.message = QLabel("")
-        self.message.setStyleSheet("color: #b03030")
+        self.message = MessageText(self)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
@@ -116,10 +167,22 @@ class SettingsDialog(QDialog):
     @staticmethod
     def _data_folder_note(busy: str) -> str:
         if busy:
-            return (f"<small>The data folder can be changed once nothing is running ({busy} now). "
-                    "Wait until the queue has finished or cancel it.</small>")
-        return ("<small>A new data folder opens its own library at once. Documents in the current "
-                "folder stay there; nothing is moved or deleted.</small>")
+            return (f"The data folder can be changed once nothing is running ({busy} now). "
+                    "Wait until the queue has finished or cancel it.")
+        return ("A new data folder opens its own library at once. Documents in the current "
+                "folder stay there; nothing is moved or deleted.")
+
+    def gemini_while_offline(self) -> bool:
+        return self.teacher.currentData() == "gemini" and self.offline.isChecked()
+
+    @Slot()
+    def _explain_teacher(self) -> None:
+        """Gemini while offline is allowed (offline is a safety switch) but never silent: the note
+        says offline wins, and cloud consent, which cannot apply while offline, is greyed out."""
+        self.offline_note.setVisible(self.gemini_while_offline())
+        self.consent.setEnabled(not self.offline.isChecked())
+        self.consent.setToolTip("Offline mode is on: nothing is sent, so there is nothing to consent to"
+                                if self.offline.isChecked() else "")
 
     @staticmethod
     def _key_status() -> str:
