@@ -67,8 +67,11 @@ def review_a_few(app, window) -> None:
     """Accept or correct some candidates, then leave the selection on an SoE table."""
     session = window.session
     for step in range(min(5, len(session.candidates))):
-        session.reject() if step == 3 else session.accept()  # one correction shows on the dashboard
-        session.next()
+        if step == 3:  # one correction shows on the dashboard
+            session.toggle()
+            session.next()
+        else:
+            session.accept()  # accepts and moves on to the next table
         pump(app, 0.2)
     soe = [c for c in session.candidates if (label := session.label(c.id)) and label.is_soe]
     if soe:

@@ -29,9 +29,10 @@ TIPS = (
         "checked in the background and appears in the queue on the left; the tables that may be the "
         "Schedule of Events are outlined on its pages."),
     Tip("Review with the keyboard",
-        "Each outlined table carries a suggestion. Press <b>A</b> to accept it, <b>R</b> to reject it, "
-        "<b>J</b> / <b>K</b> for the next / previous table and <b>U</b> for the one the app is least sure "
-        "of. <b>Ctrl+Z</b> undoes. The Review menu lists every key."),
+        "Each outlined table carries a suggestion. Press <b>S</b> for SoE, <b>N</b> for not SoE, or "
+        "<b>A</b> to accept the suggestion; each moves on to the next table. <b>J</b> / <b>K</b> go to "
+        "the next / previous table and <b>U</b> to the one the app is least sure of. <b>Ctrl+Z</b> "
+        "undoes. The Review menu lists every key."),
     Tip("Read the grid",
         "Under the page, the Grid view shows the selected schedule as activities × visits. Click a cell "
         "to see where it was read on the page, double-click to correct it, and use File ▸ Export to save "
