@@ -20,7 +20,6 @@ from typing import Optional, Sequence
 from soe_desktop.core.app.labelers import LabelerContext, make_labeler
 from soe_desktop.core.jobs import CancelToken, ProgressCallback
 from soe_desktop.core.labeling.gate import GateDecision, decide
-from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.labeling.keys import find_api_key
 from soe_desktop.core.model import REPRESENTATIONS, Candidate, Label
 from soe_desktop.core.settings import Settings
@@ -105,7 +104,9 @@ def _ask_gemini(gemini, candidates, doubtful, routing: Routing, progress, cancel
     run = gemini.run(asked, progress, cancel)
     by_id = {label.candidate_id: label for label in run.labels}
     answered = [candidate for candidate in asked if candidate.id in by_id]
-    labels = group_consensus(answered, [by_id[c.id] for c in answered]) if answered else []
+    # As `run` gave them: a continued table judged as one and misread pages capped (gemini.py);
+    # judging the table again here would lift a capped page back to the table's mean.
+    labels = [by_id[c.id] for c in answered]
     student = {label.candidate_id: label for label in doubtful}
     for label in labels:
         label.details = {**label.details, ROUTED: TO_CLOUD,

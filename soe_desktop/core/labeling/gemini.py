@@ -31,6 +31,7 @@ from soe_desktop.core.labeling.calibration import Calibrator
 from soe_desktop.core.labeling.groups import group_consensus
 from soe_desktop.core.labeling.confidence import combine, token_probability
 from soe_desktop.core.labeling.keys import ApiKey, redact
+from soe_desktop.core.labeling.uncertain_reading import temper_uncertain
 from soe_desktop.core.model import REPRESENTATIONS, Candidate, Label, from_p_soe, to_p_soe
 from soe_desktop.core.settings import GEMINI_MODEL, PRICE_INPUT_PER_MTOK, PRICE_OUTPUT_PER_MTOK
 from soe_desktop.resources import prompt_file
@@ -278,7 +279,12 @@ class GeminiLabeler:
         progress: Optional[ProgressCallback] = None,
         cancel: Optional[CancelToken] = None,
     ) -> GeminiRun:
-        """Label what can be labelled; everything else is reported in `pending`."""
+        """Label what can be labelled; everything else is reported in `pending`.
+
+        The labels are final: a continued table judged as one, then those on pages read uncertainly
+        (OCR, sideways, stamped, redacted) capped like the offline labelers' (`_settle`), so no
+        caller of `run` (the routing, the cloud gate, `label`) gets a sure label on a misread page.
+        """
         progress = progress or no_progress
         run = GeminiRun()
         votes: dict[str, list[Vote]] = {}
@@ -303,7 +309,15 @@ class GeminiLabeler:
             votes.update(answered)
             progress(Progress("labelling", done, len(batches), f"Gemini: {kind} batch {done}/{len(batches)}"))
         self._assemble(candidates, votes, failed, run)
+        run.labels = self._settle(candidates, run.labels)
         return run
+
+    @staticmethod
+    def _settle(candidates: Sequence[Candidate], labels: Sequence[Label]) -> list[Label]:
+        """The table's verdict over all its pages first (groups.py), then each misread page of it
+        left for a person (uncertain_reading.py): capping before the consensus would let the table's
+        mean lift a misread page back to a sure verdict."""
+        return temper_uncertain(candidates, group_consensus(candidates, labels))
 
     def _ask_batch(
         self, kind: str, batch: list[_Item], run: GeminiRun, failed: dict[str, str]
@@ -380,4 +394,4 @@ class GeminiLabeler:
         if run.pending:
             first = run.errors[0] if run.errors else GeminiError("incomplete", next(iter(run.pending.values())))
             raise GeminiError(first.kind, f"{len(run.pending)} of {len(candidates)} candidates pending: {first}")
-        return group_consensus(candidates, run.labels)  # a continued table is judged as one (groups.py)
+        return run.labels  # settled by `run`: one verdict per continued table, misread pages capped
