@@ -81,7 +81,15 @@ def batch_run(paths: list[Path], workers: int, ocr: bool, work: Path) -> dict:
     steps = sum(outcome.seconds for outcome in summary.outcomes)
     return {"workers": workers, "start_s": ready - started, "wall_s": wall, "done": report["done"],
             "failed": report["failed"], "per_min": len(paths) * 60 / wall, "step_s": steps,
+            "cpu_s": sum(outcome.cpu_seconds for outcome in summary.outcomes),
+            "store_s": sum(outcome.store_seconds for outcome in summary.outcomes),
             "peak_mb": max(report["peak_rss_mb_per_worker"] or [0.0]), "ocr_pages": report["ocr_pages"]}
+
+
+def _share(run: dict) -> str:
+    """How much of a core a document's step had: on a machine that other work also loads, a
+    figure well below 100 % says the workers waited for CPU, not for Dask."""
+    return f"{run['cpu_s'] / run['step_s']:.0%} of a core" if run["step_s"] else "no steps"
 
 
 def ingest_loop(paths: list[Path], ocr: bool, work: Path) -> float:
@@ -162,6 +170,9 @@ def main() -> None:
                              f"({run['wall_s']:.1f} s, {run['done']} done, {run['failed']} failed, "
                              f"{run['ocr_pages']} OCR pages; start and warm-up {run['start_s']:.1f} s apart) |")
                 lines.append(f"| {run['workers']} worker(s): peak memory per worker | {run['peak_mb']:.0f} MB |")
+                lines.append(f"| {run['workers']} worker(s): where the time went | workers' CPU "
+                             f"{run['cpu_s']:.1f} s in {run['step_s']:.1f} s of steps ({_share(run)}: the rest "
+                             f"waiting for a core); the client storing results {run['store_s']:.1f} s |")
             lines.append(f"| speed-up 1 -> 2 workers | {ratio:.2f}x (target >= 1.7) |")
             per_document = runs[0]["wall_s"] / len(protocols)
             lines += ["", f"Projection on paper from {per_document:.1f} s per document on one worker and the "

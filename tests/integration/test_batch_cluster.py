@@ -116,6 +116,8 @@ def test_batch_stores_what_ingest_stores(client, protocols, tmp_path):
     report = summary.to_json()
     assert (report["done"], report["failed"], report["repaired"]) == (3, 1, 1)
     assert report["failures"][0]["path"].endswith("d_junk.pdf") and "not a PDF" in report["failures"][0]["reason"]
+    assert all(outcome.store_seconds > 0 and outcome.cpu_seconds > 0 for outcome in summary.outcomes
+               if outcome.state == "done")
     assert len(expected["documents"]) == 3 and all(row["status"] in ("needs review", "done")
                                                    for row in expected["documents"])
 

@@ -62,6 +62,8 @@ class Outcome:
     result: Optional[IngestResult] = None
     ocr_pages: int = 0
     seconds: float = 0.0  # the worker's time on it
+    cpu_seconds: float = 0.0  # the worker process's CPU time on it
+    store_seconds: float = 0.0  # the client's time storing its result
     worker_pid: int = 0
     peak_rss_mb: float = 0.0
 
@@ -255,11 +257,13 @@ def _run_bounded(jobs: Iterator[DocumentJob], client, futures: dict, store, sett
         if should_stop():  # the watchdog cancelled the rest: they are not failures
             raise KeyboardInterrupt
         job = futures.pop(future)
+        storing = time.perf_counter()
         if future.status == "finished":
-            report(_stored_outcome(store, settings, options, future.result()))
+            outcome = _stored_outcome(store, settings, options, future.result())
         else:
-            reason = watchdog.reasons.get(future.key) or _one_line(future)
-            report(_recorded_failure(store, job, reason))
+            outcome = _recorded_failure(store, job, watchdog.reasons.get(future.key) or _one_line(future))
+        outcome.store_seconds = time.perf_counter() - storing
+        report(outcome)
         future.release()  # its result is stored: the cluster need not keep it
         _top_up(jobs, client, futures, in_flight, run, should_stop)
 
@@ -309,7 +313,8 @@ def _stored_outcome(store, settings: Settings, options: BatchOptions, computed: 
     """Store one worker's result as ingest_document would have, and say how it went."""
     job = computed.job
     outcome = Outcome(job.original_path, FAILED, computed.error, seconds=computed.seconds,
-                      worker_pid=computed.worker_pid, peak_rss_mb=computed.peak_rss_mb)
+                      cpu_seconds=computed.cpu_seconds, worker_pid=computed.worker_pid,
+                      peak_rss_mb=computed.peak_rss_mb)
     if computed.refused:
         if computed.discard_copy and store.document(job.sha256) is None:
             Path(job.stored_path).unlink(missing_ok=True)  # a refused file leaves nothing behind

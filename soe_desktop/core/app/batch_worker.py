@@ -73,6 +73,7 @@ class ComputedDocument:
     discard_copy: bool = False  # the file could not even be opened: its copy goes unless known
     student_error: str = ""  # the student failed after the first pass (which is still stored)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the worker process's CPU time meanwhile: below `seconds`, it waited for a core
     worker_pid: int = 0
     peak_rss_mb: float = 0.0
 
@@ -108,7 +109,7 @@ class StudentPlugin(WorkerPlugin):
 
 def compute_document(job: DocumentJob) -> ComputedDocument:
     """The worker step: everything `ingest_document` computes for one stored copy, nothing stored."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if job.before is not None:
         job.before(job.name)
     computed = ComputedDocument(job)
@@ -117,14 +118,14 @@ def compute_document(job: DocumentJob) -> ComputedDocument:
     except BadInputError as error:
         computed.error = str(error).replace(Path(job.stored_path).name, job.name)
         computed.refused = computed.discard_copy = True
-        return _finished(computed, started)
+        return _finished(computed, started, cpu_started)
     try:
         computed.opened_repaired = opened.repaired
         computed.document = document_of(opened.pdf, job.original_path, job.sha256)
     except BadInputError as error:
         opened.close()
         computed.error, computed.refused = str(error), True
-        return _finished(computed, started)
+        return _finished(computed, started, cpu_started)
     try:
         computed.passed = _first_pass(job, opened, computed.document)
     except SoeError as error:
@@ -135,7 +136,7 @@ def compute_document(job: DocumentJob) -> ComputedDocument:
         opened.close()
     if computed.passed is not None:
         _label_with_student(job, computed)
-    return _finished(computed, started)
+    return _finished(computed, started, cpu_started)
 
 
 def _first_pass(job: DocumentJob, opened, document: Document) -> TeacherPass:
@@ -166,8 +167,9 @@ def as_stored(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(rows, key=lambda c: (c.page, c.bbox[1], c.bbox[0], c.id))
 
 
-def _finished(computed: ComputedDocument, started: float) -> ComputedDocument:
+def _finished(computed: ComputedDocument, started: float, cpu_started: float) -> ComputedDocument:
     computed.seconds = time.perf_counter() - started
+    computed.cpu_seconds = time.process_time() - cpu_started
     computed.worker_pid = os.getpid()
     computed.peak_rss_mb = peak_rss_mb()
     return computed

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.util
+import os
 import statistics
 import threading
 from dataclasses import dataclass
@@ -68,7 +69,11 @@ def _engine():
     from rapidocr import RapidOCR
 
     # At log level "info" it logs every model file it opens.
-    return RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": USE_CLS})
+    params = {"Global.log_level": "warning", "Global.use_cls": USE_CLS}
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    if threads.isdigit() and int(threads) >= 1:  # onnxruntime ignores it: a Dask worker sets 1 (soe batch)
+        params["EngineConfig.onnxruntime.intra_op_num_threads"] = int(threads)
+    return RapidOCR(params=params)
 
 
 def recognise_page(pdf, index: int, dpi: int = OCR_DPI) -> list[OcrBox]:

@@ -48,6 +48,7 @@ def test_the_worker_step_computes_without_a_store_and_pickles(tmp_path):
     assert computed.error == "" and computed.passed.teacher == "heuristic"
     assert computed.passed.labels and len(computed.passed.labels) == len(computed.passed.analysis.candidates)
     assert computed.document.page_count == len(computed.passed.analysis.pages)
+    assert 0 < computed.cpu_seconds and computed.seconds > 0  # the benchmark's CPU share reads both
     assert computed.worker_pid and computed.peak_rss_mb > 0
     assert pickle.loads(pickle.dumps(computed)).passed.labels == computed.passed.labels
     assert not (tmp_path / "data" / "soe.db").exists()
