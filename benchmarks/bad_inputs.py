@@ -3,7 +3,7 @@ PDF, a page of 50,000 tiny text objects, a 200-inch page), and what the time lim
 normal protocol: the same triage with the watchdog (per-page finder limit) and without it.
 
 Each triage is a fresh `soe triage --json --quiet` child; its peak RSS comes from os.wait4's
-ru_maxrss (that child alone). Prints a table and appends it to docs/BENCHMARKS.md.
+ru_maxrss (that child alone). Prints a table and appends it to docs/history/BENCHMARKS_LOG.md.
 
     nice -n 10 .venv/bin/python benchmarks/bad_inputs.py [--runs 3] [--no-append]
 """

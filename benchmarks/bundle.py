@@ -89,4 +89,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from _history import recorded_output  # same folder: appends the printed table to the run log
+
+    with recorded_output():
+        sys.exit(main())

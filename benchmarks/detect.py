@@ -11,7 +11,7 @@ One run measures, on the same machine and in the same minutes:
 - page P/R/F1, protocol recall, candidate recall and table-level figures.
 Quality figures are cross-validated: each document is scored by a page model fitted on the other
 folds (6-fold, grouped by document), never by the shipped weights, which saw every document.
-The table is appended to docs/BENCHMARKS.md with date, machine and command.
+The table is appended to docs/history/BENCHMARKS_LOG.md with date, machine and command.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from soe_desktop.core.settings import SECOND_LOOK_PAGES  # noqa: E402
 
 from publish import publish  # noqa: E402  (same folder)
 
-BENCHMARKS_MD = REPO / "docs" / "BENCHMARKS.md"  # the same file publish() appends to
+BENCHMARKS_MD = REPO / "docs" / "history" / "BENCHMARKS_LOG.md"  # the run log publish() appends to
 
 
 @dataclass

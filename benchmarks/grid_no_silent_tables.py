@@ -8,7 +8,8 @@ SoE groups the same labels choose (`core.grid.extract.soe_groups`). A group is "
 neither a grid nor a `failed` entry (target 0; before the grid issue's item 4 every group that
 yielded no grid was silent). Also counted: suspect and redacted grids, unreadable pages, and each
 failure's reason. OCR is off unless --ocr (pictured pages then are unreadable, with that reason).
-Prints a markdown table with date, machine and command. Skips cleanly when the corpus is absent.
+Prints a markdown table with date, machine and command (appended to docs/history/BENCHMARKS_LOG.md).
+Skips cleanly when the corpus is absent.
 """
 
 from __future__ import annotations
@@ -70,4 +71,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from _history import recorded_output  # same folder: appends the printed table to the run log
+
+    with recorded_output():
+        raise SystemExit(main())

@@ -10,7 +10,8 @@ with `core.evaluation.grid_metrics.score_grid` and `flag_scores`. The second rea
 characters of the grid's pages + `cross_check`) is timed again on the same grid, so the table
 shows both readings per page and the cell reading's share of it (the alternative: no check).
 Targets (grid issue): <= 5 % flagged on grids whose cells are all right, >= 80 % of wrong cells
-flagged, <= 1 s a text page for both readings. Prints a markdown table with date, machine, command.
+flagged, <= 1 s a text page for both readings. Prints a markdown table with date, machine, command
+(appended to docs/history/BENCHMARKS_LOG.md).
 Skips cleanly when the corpus is absent.
 """
 
@@ -124,4 +125,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from _history import recorded_output  # same folder: appends the printed table to the run log
+
+    with recorded_output():
+        raise SystemExit(main())

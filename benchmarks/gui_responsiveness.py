@@ -7,7 +7,7 @@ Measures, with a 10 ms QTimer probe on the GUI thread (a stall = the longest gap
   3. a small training run started from the training panel;
   3b. that model made active, then fresh protocols dropped: the student labels them in the queue;
   4. in the core alone, the time to the first candidates with the streaming screen and without it.
-Prints a table and appends it to docs/BENCHMARKS.md.
+Prints a table and appends it to docs/history/BENCHMARKS_LOG.md.
 
     QT_QPA_PLATFORM=offscreen nice -n 10 .venv/bin/python benchmarks/gui_responsiveness.py [--pages 150]
 """
@@ -313,7 +313,7 @@ def report(args, pages: int, idle: float, ingest: dict, blocking: dict, training
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=150, help="approximate page count of the protocol")
-    parser.add_argument("--no-append", action="store_true", help="print only; do not touch docs/BENCHMARKS.md")
+    parser.add_argument("--no-append", action="store_true", help="print only; do not touch docs/history/BENCHMARKS_LOG.md")
     args = parser.parse_args()
     from soe_desktop.core.synthetic import write_protocol
     from soe_desktop.gui.app import close_window, create_window

@@ -13,7 +13,7 @@ One run:
   layout, how many of the misread pages (the set's hard pages, by its truth) the auto-accept rule
   would close (target 0; with the rule as it was, confidence alone, beside it), the calibration
   (ECE of the confidence in the verdict) before and after the uncertain-reading rule, and ms/page;
-- appends the table to docs/BENCHMARKS.md with date, machine and command.
+- appends the table to docs/history/BENCHMARKS_LOG.md with date, machine and command.
 
 Run with the code of an older commit on PYTHONPATH and `--set` pointing at a set written by this
 code, it scores that code on the same protocols (what is missing there falls back to the old rule).
@@ -59,7 +59,7 @@ except ImportError:
     def untempered(label, threshold: float = 0.5):
         return label
 
-BENCHMARKS_MD = REPO / "docs" / "BENCHMARKS.md"
+BENCHMARKS_MD = REPO / "docs" / "history" / "BENCHMARKS_LOG.md"  # the run log publish() appends to
 
 
 def old_rule(label, candidate, threshold: float) -> bool:

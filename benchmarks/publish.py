@@ -1,18 +1,17 @@
-"""Where every benchmark's result goes: printed, and appended to docs/BENCHMARKS.md (the record of
-measured figures, newest last), unless the run asked not to touch it."""
+"""Where every benchmark's result goes: printed, and appended to the run log
+docs/history/BENCHMARKS_LOG.md (newest last, with date, machine and command), unless the run asked
+not to touch it. docs/BENCHMARKS.md holds the current figures and is updated by hand from the log."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-BENCHMARKS_MD = Path(__file__).resolve().parents[1] / "docs" / "BENCHMARKS.md"
+from _history import BENCHMARKS_LOG, append_run  # same folder
 
 
-def publish(text: str, append: bool = True, path: Path = BENCHMARKS_MD) -> None:
-    """Print `text`; with `append`, add it to the end of `path` (created with its title if missing)."""
+
+def publish(text: str, append: bool = True, path: Path = BENCHMARKS_LOG) -> None:
+    """Print `text`; with `append`, add it to the end of `path` (created with a title if missing)."""
     print(text)
-    if not append:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    existing = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    path.write_text(existing.rstrip() + "\n\n" + text.strip("\n") + "\n", encoding="utf-8")
+    if append:
+        append_run(text, path)

@@ -9,7 +9,7 @@ displayed), pages pictured (no text layer, or one covering under 25 % of the ink
 of those a plain character count (the old OCR rule: < 120 characters) would have missed. The cost
 of the reading is compared, in the same run, with pypdfium2's bare text extraction (its real
 alternative, which the pipeline did before). `--list` prints every such page. Skips cleanly when
-the corpus is absent. Prints a table with date, machine and command; nothing is written.
+the corpus is absent. Prints a table with date, machine and command, appended to docs/history/BENCHMARKS_LOG.md.
 """
 
 from __future__ import annotations
@@ -115,4 +115,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from _history import recorded_output  # same folder: appends the printed table to the run log
+
+    with recorded_output():
+        raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Benchmark: retraining as the product does it (`soe train`'s workflow, core.app.training
 .train_and_register: build the set from the library, train, register, promotion gate), against the
-plain trainer on the same candidates in the same run; append to docs/BENCHMARKS.md.
+plain trainer on the same candidates in the same run; append to docs/history/BENCHMARKS_LOG.md.
 
     nice -n 10 .venv/bin/python benchmarks/retrain.py [--candidates 1000] [--reviewed 5] [--source teacher-filtered]
 
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=None, help="default: TrainingArguments.epochs")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-append", action="store_true", help="Print only; do not touch docs/BENCHMARKS.md.")
+    parser.add_argument("--no-append", action="store_true", help="Print only; do not touch docs/history/BENCHMARKS_LOG.md.")
     options = parser.parse_args(argv)
     command = f"{python_command()} benchmarks/retrain.py " + " ".join(argv if argv is not None else sys.argv[1:])
     publish(report(measure(options), options, command.strip()), append=not options.no_append)

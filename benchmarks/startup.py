@@ -9,7 +9,7 @@ and config folders. Two variants run alternately on the same machine:
 Reported per variant (median of the runs, min-max): from the child script's first line to the
 first pixels (the splash, after only), the window's first paint, and "ready" (start-up done:
 dropped PDFs are processed). Python's own start (the same for both) is not included. Prints a
-table and appends it to docs/BENCHMARKS.md.
+table and appends it to docs/history/BENCHMARKS_LOG.md.
 
     nice -n 10 .venv/bin/python benchmarks/startup.py [--runs 5] [--xvfb] [--no-append]
 """
@@ -134,7 +134,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="start-ups per variant")
     parser.add_argument("--xvfb", action="store_true", help="real xcb windows on Xvfb instead of offscreen")
-    parser.add_argument("--no-append", action="store_true", help="print only; do not touch docs/BENCHMARKS.md")
+    parser.add_argument("--no-append", action="store_true", help="print only; do not touch docs/history/BENCHMARKS_LOG.md")
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -1,4 +1,4 @@
-"""Benchmark: fine-tune the student on 1,000 candidates, then label with it; append to docs/BENCHMARKS.md.
+"""Benchmark: fine-tune the student on 1,000 candidates, then label with it; append to docs/history/BENCHMARKS_LOG.md.
 
 Measures seconds and peak RSS for one full training run (default TrainingArguments), inference
 texts/second, adapter size on disk; and, in the same run, the classical alternative (gradient
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-model", default="", help="a local Hugging Face model folder (default: the packaged MiniLM)")
     parser.add_argument("--head", choices=HEAD_CHOICES, default=None,
                         help=f"default: the product's ({TrainingArguments.head}); features+text / text: LoRA students")
-    parser.add_argument("--no-append", action="store_true", help="Print only; do not touch docs/BENCHMARKS.md.")
+    parser.add_argument("--no-append", action="store_true", help="Print only; do not touch docs/history/BENCHMARKS_LOG.md.")
     options = parser.parse_args(argv)
     command = f"{python_command()} benchmarks/train.py " + " ".join(argv if argv is not None else sys.argv[1:])
     publish(report(measure(options), options, command.strip()), append=not options.no_append)

@@ -119,4 +119,8 @@ if __name__ == "__main__":
         from soe_desktop.core.evaluation.corpus import default_corpus_dir
 
         raise SystemExit(render(folder, Path(sys.argv[3]) if len(sys.argv) > 3 else default_corpus_dir()))
-    raise SystemExit(score(folder))
+    sys.path.insert(0, str(REPO))
+    from benchmarks._history import EXPERIMENTS_LOG, recorded_output
+
+    with recorded_output(EXPERIMENTS_LOG):  # the table goes to the experiments' run log
+        raise SystemExit(score(folder))

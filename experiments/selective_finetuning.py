@@ -11,7 +11,7 @@ them (selective_finetuning_folds.py). Per fold, on the held-out documents:
   student / human             ... on the corpus' page labels (treated as human labels)
   student / human+filtered    ... human labels on half the training documents, filtered teacher on the rest
 Page and table P/R/F1 (pooled, and per fold), protocol recall, average precision, and the filter's
-coverage are written to docs/EXPERIMENTS.md with the PR-curve and reliability plots.
+coverage are appended to docs/history/EXPERIMENTS_LOG.md; the PR-curve and reliability plots go to docs/.
 
     nice -n 10 .venv/bin/python experiments/selective_finetuning.py [--folds both|sponsor|random] [-k 3] [--seed 0]
 

@@ -26,6 +26,7 @@ import time
 from collections import defaultdict
 from typing import Callable, Sequence
 
+from benchmarks._history import append_run  # the run log under docs/history/ (REPO is on sys.path)
 from selective_finetuning_folds import sponsor_of
 
 REVIEWED_COUNTS = (0, 1, 2, 4)
@@ -179,4 +180,6 @@ def adaptation_main(items, page_rows, args, options, log, started: float, argv) 
     out.write_text(json.dumps({"rows": rows, **outcome}, indent=1, default=str) + "\n", encoding="utf-8")
     print(text)
     print(f"wrote {out}")
+    append_run("## Adaptation curve (experiments/selective_finetuning.py --mode adaptation)\n\n" + text,
+               options.docs / "history" / "EXPERIMENTS_LOG.md")
     return 0

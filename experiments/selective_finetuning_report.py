@@ -1,13 +1,16 @@
 """The Markdown section, plots and JSON that experiments/selective_finetuning.py writes under docs/.
 
 Kept apart from the experiment so each file stays short; `markdown` renders the results table,
-`write_outputs` writes the plots, the raw JSON and replaces the section in EXPERIMENTS.md.
+`write_outputs` writes the plots, the raw JSON and appends the section to docs/history/EXPERIMENTS_LOG.md
+(docs/EXPERIMENTS.md keeps the current conclusions, updated by hand from that log).
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+
+from benchmarks._history import append_run  # the run log under docs/history/ (REPO is on sys.path)
 
 
 def _threshold_lines(results: dict) -> list[str]:
@@ -192,7 +195,7 @@ def _head_words(args) -> str:
 
 def write_outputs(outcomes: dict, text: str, docs_dir: Path) -> None:
     """Plots of the primary fold kind (sponsor-out when run; the titles say which), the raw JSON of
-    every fold kind, and this experiment's section of EXPERIMENTS.md."""
+    every fold kind, and this experiment's section appended to the run log history/EXPERIMENTS_LOG.md."""
     import json
 
     from soe_desktop.core.evaluation.plots import pr_curve_png, reliability_png
@@ -206,18 +209,7 @@ def write_outputs(outcomes: dict, text: str, docs_dir: Path) -> None:
                     title=f"Page-level reliability, pooled over {words}")
     raw = {kind: {k: v for k, v in outcome.items() if k != "curves"} for kind, outcome in outcomes.items()}
     (docs_dir / "selective_finetuning.json").write_text(json.dumps(raw, indent=2, default=str), encoding="utf-8")
-    _replace_section(docs_dir / "EXPERIMENTS.md", text)
+    # The log sits one folder below the plots, so its image links climb out of history/.
+    append_run(text.replace("](selective_finetuning_", "](../selective_finetuning_"),
+               docs_dir / "history" / "EXPERIMENTS_LOG.md")
 
-
-def _replace_section(path: Path, section: str) -> None:
-    """Keep the rest of EXPERIMENTS.md; replace this experiment's section (it starts with its heading)
-    where it stands, or append it."""
-    heading = section.splitlines()[0]
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Experiments\n\n"
-    if heading not in old:
-        path.write_text(old.rstrip() + "\n\n" + section, encoding="utf-8")
-        return
-    start = old.index(heading)
-    end = old.find("\n## ", start + len(heading))
-    rest = old[end + 1:] if end != -1 else ""
-    path.write_text(old[:start] + section + ("\n" + rest if rest else ""), encoding="utf-8")
