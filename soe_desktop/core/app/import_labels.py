@@ -196,7 +196,8 @@ def _plan_document(store, sha256: str, pages: DocumentPages, label_file: LabelFi
             if len(stored_pages) < page:
                 result.problems.append(f"{pages.where}: page {page} was never read; no candidate to label")
                 continue
-            on_page = [whole_page_candidate(sha256, stored_pages, page, MANUAL_NOTE)]
+            pdf = pages.pdf_path or document.get("stored_path") or None  # to read the page's reading again
+            on_page = [whole_page_candidate(sha256, stored_pages, page, MANUAL_NOTE, pdf_path=pdf)]
             plan.manual.append(on_page[0])
         targets = _targets(on_page, effective, verdict)
         result.undecided += len(on_page) - len(targets)
