@@ -20,6 +20,8 @@ choice, not a calibration fit: measured, the teacher is right on 0.94 of these p
 corpus and on all of the generated hard layouts once they are read well, so the cap costs ECE
 there (docs/BENCHMARKS.md, "Calibration on uncertain readings").
 
+Every machine labeler applies it: the heuristic teacher, the student (training/labeler.py) and the
+Gemini teacher (gemini.py, inside `run`, so the routing and the cloud gate get capped labels too).
 The rule runs after a continued table's consensus (groups.py): the table's verdict is settled
 over all its pages first, then every misread page of it is left for a person. It is idempotent: a
 label it already tempered carries the untempered P(SoE) in its details, and is tempered from that.
