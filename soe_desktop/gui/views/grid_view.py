@@ -22,7 +22,7 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, QTableView,
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QPushButton, QSizePolicy, QTableView,
                                QVBoxLayout, QWidget)
 
 from soe_desktop.core.app import grid_edits as core
@@ -33,6 +33,7 @@ from soe_desktop.core.grid.model import Grid
 from soe_desktop.core.store import Store
 from soe_desktop.gui.dialogs.errors import show_error
 from soe_desktop.gui.models.grid_model import FIRST_VISIT, GridTableModel
+from soe_desktop.gui.views.flow_layout import FlowLayout
 from soe_desktop.gui.workers import WorkerPool
 
 EXPORTS = GRID_EXPORTS  # the grid export registry: one button per format
@@ -138,8 +139,11 @@ class GridView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setDefaultSectionSize(90)
-        bar = QHBoxLayout()
-        bar.addWidget(self.title, 1)
+        # The title wraps on a row of its own and the buttons flow onto further rows when narrow:
+        # neither may make the window wider than a laptop screen.
+        self.title.setWordWrap(True)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar = FlowLayout()
         self.next_uncertain_button = QPushButton(f"Next uncertain cell ({NEXT_UNCERTAIN_KEY})")
         self.next_uncertain_button.setToolTip("Select the next cell the two readings disagree on")
         self.next_uncertain_button.clicked.connect(self.next_uncertain_cell)
@@ -159,6 +163,7 @@ class GridView(QWidget):
             self.export_buttons[fmt] = button
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
         layout.addLayout(bar)
         layout.addWidget(self.table)
 

@@ -82,6 +82,8 @@ class ReviewPanel(QWidget):
         self.reason = QLabel("–")
         self.reason.setWordWrap(True)
         self.progress = QLabel("–")
+        for label in (self.confidence, self.source, self.progress):
+            label.setWordWrap(True)  # long counts or sources wrap instead of widening the window
         rows = [("", self.position), ("Label", self.verdict), ("Confidence", self.confidence),
                 ("Source", self.source), ("Reason", self.reason), ("Progress", self.progress)]
         for row, (title, widget) in enumerate(rows):
