@@ -1,8 +1,9 @@
 """Grids of one PDF (`soe grid`, the GUI's grid view): analyse and label as triage does, pick the SoE
 tables, extract their grids.
 
-Which tables are SoE: a human's label in the library when the document is there (reviewed labels
-are gold), else the labeler's. Grids come main schedule first, then in document order. An SoE table
+Which tables are SoE: a settled label in the library when the document is there (a person's, or the
+auto-accept rule's that the window shows as accepted), else the labeler's; then the same choice of
+tables as the window's (core.grid.extract.soe_groups). Grids come main schedule first, then in document order. An SoE table
 that gives no grid is listed in `failed` with its reason, and table pages whose reading failed in
 `unreadable_pages`; the window reads each table through the same core function (read_table).
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from soe_desktop.core.app.grid_edits import with_edits
+from soe_desktop.core.app.review import is_reviewed
 from soe_desktop.core.app.triage import TriageResult, document_json, triage
 from soe_desktop.core.errors import BadInputError
 from soe_desktop.core.grid.extract import DocumentGrids, read_tables
@@ -47,11 +49,12 @@ class GridResult:
 
 
 def effective_labels(result: TriageResult, store=None) -> dict[str, Label]:
-    """The labeler's labels, overridden by the library's human labels of the same candidates."""
+    """The labeler's labels, overridden by the library's settled labels (a person's or the
+    auto-accept rule's: what the window shows) of the same candidates."""
     labels = {label.candidate_id: label for label in result.labels}
     if store is not None and store.document(result.document.sha256) is not None:
         for candidate_id, label in store.effective_labels(result.document.sha256).items():
-            if label.is_human and candidate_id in labels:
+            if is_reviewed(label) and candidate_id in labels:
                 labels[candidate_id] = label
     return labels
 

@@ -37,7 +37,7 @@ from soe_desktop.core.pdf.rotation import frame_of
 
 log = logging.getLogger(__name__)
 __all__ = ["MIN_MARKS", "TableReading", "DocumentGrids", "extract_grid", "read_table", "read_tables",
-           "grids_for_document", "soe_groups"]
+           "grids_for_document", "soe_groups", "soe_table"]
 
 
 def _cited(grid: Grid) -> set[str]:
@@ -126,6 +126,24 @@ def _second_reading(reader: PageReader, grid: Grid) -> None:
     cross_check(grid, pages)
 
 
+MAX_FOOTNOTE_PAGES = 4  # footnote pages read after a table's last page (a long list runs over several)
+
+
+def _footnote_pages(reader: PageReader, grid: Grid, first: int) -> None:
+    """The cited footnotes the table's pages lack, from the pages after it: page by page while each
+    still gives some (only the grid's refs are taken: not a page's dates or list items)."""
+    for number in range(first, min(first + MAX_FOOTNOTE_PAGES, len(reader.pdfium) + 1)):
+        missing = _cited(grid) - set(grid.footnotes)
+        if not missing:
+            return
+        extra = footnote_page(reader, number)
+        found = set(extra) & missing
+        if not found:  # this page carries none of the table's footnotes: the list ended before it
+            return
+        for ref in sorted(found):
+            grid.footnotes[ref] = extra[ref]
+
+
 def _unreadable_reason(reader: PageReader, ocr: bool) -> str:
     if reader.failure:
         return reader.failure
@@ -165,13 +183,8 @@ def _read(path: Path, by_page: dict[int, Candidate], ocr: bool, cancel: Optional
             for ref, text in read.notes.items():
                 notes.setdefault(ref, text)
         grid = stitch(parts, notes)
-        after = numbers[-1] + 1 if numbers else 0
-        missing = _cited(grid) - set(grid.footnotes)
-        if numbers and after <= len(reader.pdfium) and missing:
-            extra = footnote_page(reader, after)
-            if set(extra) & missing:  # the page after carries this table's footnotes
-                for ref in sorted(set(extra) & missing):  # only the grid's: not the page's dates
-                    grid.footnotes.setdefault(ref, extra[ref])
+        if numbers:
+            _footnote_pages(reader, grid, numbers[-1] + 1)
         grid.pages = [part.page for part in parts]
         grid.ocr_pages = ocr_pages
         grid.redacted = redacted
@@ -226,6 +239,13 @@ def soe_groups(candidates: Iterable[Candidate], labels: Mapping[str, Label]) -> 
         return []
     main = max(chosen, key=lambda m: (len({c.page for c in m}), sum(len(c.rows) for c in m), -m[0].page))
     return [main] + [members for members in chosen if members is not main]
+
+
+def soe_table(candidates: Iterable[Candidate], labels: Mapping[str, Label], group: str) -> list[Candidate]:
+    """The members of candidate group `group` when `soe_groups` counts it as an SoE table (page
+    order), else []: the window asks this of the table it shows, `soe grid` reads every table
+    `soe_groups` gives, so the two never disagree on which tables have grids."""
+    return next((members for members in soe_groups(candidates, labels) if members[0].group == group), [])
 
 
 def read_tables(pdf_path: str | Path, candidates: Sequence[Candidate], labels: Mapping[str, Label],

@@ -3,6 +3,10 @@
 A footnote line starts with its marker: "a.", "3)", "(b)", "*", a Unicode superscript, or a marker
 printed small ("ᵃ Performed ..."); lines without one continue the footnote above. An
 "Abbreviations:" or "Note:" line ends the footnotes it follows (its text is not a footnote).
+A marker alone on its line (pdfium ends the line after a marker printed as its own text object:
+"f" then "Informed consent must be ...") starts the footnote the next line holds. A running page
+footer ("103/Protocol MO40597, Version 4", "Page 3 of 40") is never a footnote: a marker must stand
+apart from what follows it, so "103/Protocol" is not footnote "10" with text "3/Protocol".
 """
 
 from __future__ import annotations
@@ -15,9 +19,18 @@ from soe_desktop.core.grid.marks import looks_like_refs, split_refs
 from soe_desktop.core.grid.table import to_reading
 
 _MARKER = re.compile(
-    r"^\s*(?:\((?P<paren>[A-Za-z0-9]{1,2})\)|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ]+)|"
-    r"(?P<sym>[*†‡§¶#]+)|(?P<plain>\d{1,2}|[a-z]{1,2})(?P<punct>[.):])?|(?P<upper>[A-Z])(?P<upunct>[.)]))\s*(?P<rest>\S.*)$"
+    r"^\s*(?:\((?P<paren>[A-Za-z0-9]{1,2})\)(?!\w)|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ]+)|"
+    r"(?P<sym>[*†‡§¶#]+)|(?P<plain>\d{1,2}(?![\d/])|[a-z]{1,2})(?P<punct>[.):])?|(?P<upper>[A-Z])(?P<upunct>[.)]))"
+    r"\s*(?P<rest>\S.*)$"
 )
+# A marker alone on its line: one letter, a doubled letter ("aa"), 1-2 digits, symbols or superscripts
+# (never a wrapped line's short word such as "of" or "to").
+_LONE_MARKER = re.compile(r"^\s*\(?(?:[a-z]|([a-z])\1|\d{1,2}|[*†‡§¶#]+|[⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ]+)\)?[.):]?\s*$")
+# Running page headers and footers: "103/Protocol MO40597, Version 4", "Page 3 of 40", "3 of 40",
+# "Confidential": printed on every page, so never a note of one table.
+_RUNNING_LINE = re.compile(
+    r"(?i)^\s*(?:\d{1,4}\s*/\s*[a-z]|page\s+\d+(?:\s+of\s+\d+)?\b|\d+\s+of\s+\d+\s*$|confidential\b)"
+    r"|\bpage\s+\d+\s+of\s+\d+\s*$")
 _STOP = re.compile(r"(?i)^\s*(abbreviations?|note|notes|source|key|legend)\s*[:.]")
 _SPACES = re.compile(r"\s+")
 # A plain lower-case letter marker without punctuation ("a Performed ...") is only taken when the
@@ -130,14 +143,29 @@ def _split_at_markers(runs: Sequence[tuple[str, bool]]) -> list[list[tuple[str, 
     return [line for line in lines if line]
 
 
+def is_running_line(text: str) -> bool:
+    """A page header or footer line ("103/Protocol X, Version 4", "Page 3 of 40")."""
+    return bool(_RUNNING_LINE.search(text))
+
+
+def _lone_marker(text: str) -> list[str]:
+    """The refs of a line that is only a marker ("f", "aa", "12", "†"); [] for any other line."""
+    return split_refs(text.strip(" .):")) if _LONE_MARKER.match(text) else []
+
+
 def parse_footnotes(lines: Iterable[Sequence[tuple[str, bool]]]) -> dict[str, str]:
     """{ref: text} from footnote lines; a ref defined twice keeps its first text."""
     notes: dict[str, str] = {}
     current: list[str] = []
     for runs in (part for line in lines for part in _split_at_markers(line)):
         text = _SPACES.sub(" ", "".join(part for part, _ in runs)).strip()
-        if _STOP.match(text):
-            current = []
+        if _STOP.match(text) or is_running_line(text):
+            current = []  # the page's footer ends the note above it (its text is no note's)
+            continue
+        if lone := _lone_marker(text):
+            current = [ref for ref in lone if ref not in notes]  # its text is on the next line
+            for ref in current:
+                notes[ref] = ""
             continue
         found = _marker(runs)
         if found:
@@ -148,4 +176,4 @@ def parse_footnotes(lines: Iterable[Sequence[tuple[str, bool]]]) -> dict[str, st
         elif current:
             for ref in current:
                 notes[ref] = f"{notes[ref]} {text}".strip()
-    return notes
+    return {ref: text for ref, text in notes.items() if text}  # a lone marker with no text is no note

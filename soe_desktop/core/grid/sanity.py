@@ -4,6 +4,8 @@ Two outcomes the grid JSON must state instead of hiding: a table that yields no 
 the grid JSON's `failed` entry) and a grid that was read but does not look like a schedule
 (`suspect_reason`: the grid is kept, marked `suspect`, and the window shows it as such). A garbage
 reading seen in the window, e.g. a "6 x 12" grid whose rows are single letters, is the second kind.
+An activity name of one or two letters or digits ("A", "c", "12") is such a sign; most names being
+that short is not a schedule (a real one has a few, "PK" or "BP", among named procedures).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from soe_desktop.core.grid.model import MARK, Grid
 
 MIN_MARKS = 3  # a table with fewer mark cells is not a schedule grid (a footnote or prose block)
 MOST = 0.5  # "most" rows or columns: more than this share
+SHORT_NAME = 2  # an activity name of this many letters or digits or fewer reads as a stray letter
+_NOT_WORD = re.compile(r"[\W_]+")
 # Words and codes that name a visit or a time point in a header ("Visit 3", "Wk 4", "D1", "EOT").
 _VISIT_WORD = re.compile(
     r"(?i)\b(visit|screen\w*|baseline|day|days|week|weeks|wk|month|year|hour|hr|cycle|period|treatment|"
@@ -32,15 +36,20 @@ def has_visit_header(grid: Grid) -> bool:
                for column in grid.columns)
 
 
+def is_stray_name(name: str) -> bool:
+    """An activity name of at most SHORT_NAME letters or digits: a letter or mark read as a name."""
+    return len(_NOT_WORD.sub("", name)) <= SHORT_NAME
+
+
 def suspect_reason(grid: Grid) -> str:
     """Why the grid does not look like a schedule; "" when it does. A redacted grid is not judged
     (its body is blacked out on purpose)."""
     if grid.redacted or not grid.rows or not grid.columns:
         return ""
     names = [row.activity.strip() for row in grid.rows]
-    single = sum(len(name) <= 1 for name in names)
-    if single > MOST * len(names):
-        return f"most activity names are a single character ({single} of {len(names)})"
+    short = sum(is_stray_name(name) for name in names)
+    if short > MOST * len(names):
+        return f"most activity names are one or two characters, not words ({short} of {len(names)})"
     if not has_visit_header(grid):
         return "no visit header found"
     used = {col for row in grid.rows for col in row.marks}

@@ -26,7 +26,17 @@ def test_a_schedule_is_not_suspect():
 
 def test_single_letter_rows_are_suspect():
     grid = _grid(list("ABCDEF"), ["Day 1", "Day 2", "Day 3"], lambda i: [1, 2, 3])
-    assert suspect_reason(grid).startswith("most activity names are a single character")
+    assert suspect_reason(grid).startswith("most activity names are one or two characters")
+
+
+def test_rows_of_one_or_two_characters_are_suspect():
+    grid = _grid(["A", "b", "12", "c)", "PK", "Vital signs"], ["Day 1", "Day 2", "Day 3"], lambda i: [1, 2, 3])
+    assert suspect_reason(grid) == "most activity names are one or two characters, not words (5 of 6)"
+
+
+def test_a_few_short_abbreviations_among_named_procedures_are_fine():
+    names = ["PK", "BP", "ECG", "Vital signs", "Hematology", "Chemistry"]
+    assert suspect_reason(_grid(names, ["Day 1", "Day 2", "Day 3"], lambda i: [1, 2, 3])) == ""
 
 
 def test_no_visit_header_is_suspect():
@@ -64,7 +74,7 @@ def test_a_garbage_table_gives_a_suspect_grid(tmp_path):
     _letters_pdf(path)
     reading = read_table(path, candidates_of(path))
     assert reading.failure is None
-    assert reading.grid.suspect.startswith("most activity names are a single character")
+    assert reading.grid.suspect.startswith("most activity names are one or two characters")
     assert reading.grid.to_json()["suspect"] == reading.grid.suspect
 
 
