@@ -109,9 +109,20 @@ def test_a_suspect_grid_says_so(make_window, grid_pdf, qtbot, monkeypatch):
 
     def suspect(path, members, ocr=True, cancel=None):
         reading = real(path, members, ocr=ocr, cancel=cancel)
-        reading.grid.suspect = "most activity names are a single character (6 of 6)"
+        reading.grid.suspect = "most activity names are one or two characters, not words (6 of 6)"
         return reading
 
     monkeypatch.setattr(grid_edits, "read_group", suspect)
     window = _shown(make_window, grid_pdf, qtbot, lambda w: lambda: w.grid_view.current_grid is not None)
-    assert window.grid_view.title.text().startswith("SUSPECT (most activity names are a single character")
+    view = window.grid_view
+    assert view.title.text().startswith("SUSPECT (most activity names are one or two characters")
+    # flagged above the table, not shown as a result
+    assert view.suspect_warning.isVisible()
+    assert "not read right: most activity names are one or two characters" in view.suspect_warning.text()
+    assert view.suspect_warning.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_sound_grid_has_no_suspect_warning(make_window, grid_pdf, qtbot):
+    window = _shown(make_window, grid_pdf, qtbot, lambda w: lambda: w.grid_view.current_grid is not None)
+    assert not window.grid_view.current_grid.suspect
+    assert not window.grid_view.suspect_warning.isVisible()

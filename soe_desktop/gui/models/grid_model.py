@@ -1,7 +1,9 @@
 """The grid view's table model: one SoE grid (with the human edits applied) as rows x columns.
 
-Columns: the activity name, its section, then one per visit (flattened header label). Cells show
-'X', text, and footnote refs as '^a' (the form a person types back); edited cells are shaded, and
+Columns: the activity name, its section, then one per visit (flattened header label, its levels one
+a line, a long level wrapped at words so the column stays narrow). Cells show 'X', text, and footnote
+refs as '^a' (the form a person types back), without the glyphs no font draws (core.pdf.display_text);
+each tooltip starts with the whole text, in case a column's width still cuts it. Edited cells are shaded, and
 cells the two readings disagree on (`Row.uncertain`, not edited since) are hatched amber, in
 row order for the view's "Next uncertain cell".
 Editing does not change the model: it asks (`edit_requested`) and the view stores the edit through
@@ -11,19 +13,29 @@ the core, then hands the model the grid again. Also maps between cells and where
 
 from __future__ import annotations
 
+import textwrap
 from typing import Optional
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from soe_desktop.core.grid.edits import EditedGrid, cell_text, column_text, name_text
-from soe_desktop.core.grid.model import Grid, Row, Source
+from soe_desktop.core.grid.model import Column, Grid, Row, Source
+from soe_desktop.core.pdf.display_text import display_text
 
 ACTIVITY, SECTION, FIRST_VISIT = 0, 1, 2
 EDITED = QBrush(QColor(255, 243, 190))
 UNCERTAIN = QBrush(QColor(240, 150, 40), Qt.BrushStyle.BDiagPattern)  # hatched amber: check this cell
 DISAGREE = "the two readings disagree: check this cell against the page"
 Box = tuple[int, tuple[float, float, float, float]]  # (page, bbox)
+HEADER_LINE_CHARS = 18  # a header level longer than this wraps at words (no word is cut)
+
+
+def header_lines(column: Column) -> str:
+    """A visit header as shown: each level on its own line, a long level wrapped at words."""
+    parts = column_text(column).split(" | ")
+    return "\n".join(line for part in parts
+                     for line in textwrap.wrap(display_text(part), HEADER_LINE_CHARS, break_long_words=False) or [""])
 
 
 class GridTableModel(QAbstractTableModel):
@@ -73,7 +85,10 @@ class GridTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: int, column: int) -> str:
         item = self.grid.rows[row]
-        lines = [f"{ref}: {self.grid.footnotes.get(ref, '(footnote not found)')}" for ref in self._refs_at(item, column)]
+        text = display_text(self._text(item, column))
+        lines = [text] if len(text) > 1 else []  # the whole text (a mark 'X' needs no tooltip)
+        lines += [f"{ref}: {display_text(self.grid.footnotes.get(ref, '(footnote not found)'))}"
+                  for ref in self._refs_at(item, column)]
         edit = self._edit_at(row, column)
         if edit is not None:
             lines.append(f"edited by {edit.source} at {edit.created_at[:19].replace('T', ' ')}")
@@ -106,7 +121,9 @@ class GridTableModel(QAbstractTableModel):
         if not index.isValid() or self.grid is None:
             return None
         row, column = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(self._text(self.grid.rows[row], column))
+        if role == Qt.ItemDataRole.EditRole:
             return self._text(self.grid.rows[row], column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column) or None
@@ -124,11 +141,11 @@ class GridTableModel(QAbstractTableModel):
         if section >= FIRST_VISIT:
             column = self.grid.columns[section - FIRST_VISIT]
             if role == Qt.ItemDataRole.DisplayRole:
-                return column_text(column).replace(" | ", "\n")
+                return header_lines(column)
             if role == Qt.ItemDataRole.ToolTipRole:
                 edit = self.edited.edited_columns.get(column.id)
-                notes = [f"{ref}: {self.grid.footnotes.get(ref, '')}" for ref in column.footnote_refs]
-                return "\n".join([column.label, *notes] + ([f"edited by {edit.source}"] if edit else []))
+                notes = [f"{ref}: {display_text(self.grid.footnotes.get(ref, ''))}" for ref in column.footnote_refs]
+                return "\n".join([display_text(column.label), *notes] + ([f"edited by {edit.source}"] if edit else []))
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return ("Activity", "Section")[section]

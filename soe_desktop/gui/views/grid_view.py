@@ -7,12 +7,15 @@ edits applied. Selecting a cell asks the page to highlight where it was printed
 
 Cells the two readings disagree on are hatched amber; *Next uncertain cell* (F8) selects the next
 one and outlines it on the page, as selecting a cell does. A table that gave no grid shows its
-reason instead of a grid, and a suspect grid says so in the title: the same rules as `soe grid`
+reason instead of a grid, and a suspect grid says so above the table: the same rules as `soe grid`,
+which tables (core.grid.extract.soe_table, from soe_groups) and how each is read
 (core/app/grid_edits.read_group -> core.grid.extract.read_table).
 
 Edits are stored at once through core/app/grid_edits (one append, as review decisions are, on the
 GUI thread) as QUndoCommands on a per-document stack: Ctrl+Z in the table undoes a grid edit (the
-table takes the shortcut before the window's review undo does). Exports run on a worker.
+table takes the shortcut before the window's review undo does). Exports run on a worker. The table
+widget, which shows whole text (wrapped, columns fitted to their headers), and the undo command are
+in grid_table.py.
 """
 
 from __future__ import annotations
@@ -20,90 +23,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QPushButton, QSizePolicy, QTableView,
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 from soe_desktop.core.app import grid_edits as core
 from soe_desktop.core.errors import SoeError
 from soe_desktop.core.grid.edits import column_text
 from soe_desktop.core.grid.export import GRID_EXPORTS
+from soe_desktop.core.grid.extract import soe_table
 from soe_desktop.core.grid.model import Grid
 from soe_desktop.core.store import Store
 from soe_desktop.gui.dialogs.errors import show_error
 from soe_desktop.gui.models.grid_model import FIRST_VISIT, GridTableModel
 from soe_desktop.gui.views.flow_layout import FlowLayout
+from soe_desktop.gui.views.grid_table import GridEditCommand, GridTable
 from soe_desktop.gui.workers import WorkerPool
 
 EXPORTS = GRID_EXPORTS  # the grid export registry: one button per format
 NEXT_UNCERTAIN_KEY = "F8"  # free in the window (A, R, J, K, U, Space and Ctrl+ keys are the review's)
-
-
-class GridEditCommand(QUndoCommand):
-    """One stored grid edit; undo appends its retraction, redo appends it again. It is pushed once
-    the edit is stored (`edit_id`): a refused edit never becomes history, and an error raised in a
-    redo() that Qt calls would not reach the caller."""
-
-    def __init__(self, view: "GridView", sha256: str, extracted: Grid, save: Callable[[], Optional[int]], text: str,
-                 edit_id: int):
-        super().__init__(text)
-        self.view, self.sha256, self.extracted, self.save = view, sha256, extracted, save
-        self.edit_id: Optional[int] = edit_id
-        self._stored = True  # push() calls redo() at once: the edit is in the store already
-
-    def redo(self) -> None:
-        if not self._stored:
-            self.edit_id = self.save()
-        self._stored = False
-        self.view.refresh(self.sha256, self.extracted.group)
-
-    def undo(self) -> None:
-        if self.edit_id is not None:
-            core.undo_grid_edit(self.view.store, self.edit_id, self.view.actor)
-            self.edit_id = None
-        self.view.refresh(self.sha256, self.extracted.group)
-
-
-class GridTable(QTableView):
-    """The table; Ctrl+Z / Ctrl+Shift+Z here undo and redo grid edits, not review decisions."""
-
-    def __init__(self, view: "GridView") -> None:
-        super().__init__(view)
-        self.view = view
-
-    def _undo_key(self, event) -> str:
-        if event.matches(QKeySequence.StandardKey.Undo):
-            return "undo"
-        if event.matches(QKeySequence.StandardKey.Redo):
-            return "redo"
-        return ""
-
-    @staticmethod
-    def _typing(event) -> bool:
-        """A plain printable key: it starts editing the cell, not the window's review keys (A, R, J…)."""
-        modifiers = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
-        return not modifiers and bool(event.text()) and event.text().isprintable()
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and (self._undo_key(event) or self._typing(event)):
-            event.accept()  # the key comes to keyPressEvent instead of a window action
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event) -> None:
-        key = self._undo_key(event)
-        stack = self.view.undo_stack
-        if key and stack is not None:
-            stack.undo() if key == "undo" else stack.redo()
-            event.accept()
-            return
-        current = self.currentIndex()
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and current.column() >= FIRST_VISIT:
-            self.model().setData(current, "")  # clears the cell (a mark read where none is printed)
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
 
 class GridView(QWidget):
@@ -137,8 +76,6 @@ class GridView(QWidget):
         self.table = GridTable(self)
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setDefaultSectionSize(90)
         # The title wraps on a row of its own and the buttons flow onto further rows when narrow:
         # neither may make the window wider than a laptop screen.
         self.title.setWordWrap(True)
@@ -165,6 +102,14 @@ class GridView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addLayout(bar)
+        # A suspect grid is flagged above the table, not shown as if it were a sound result.
+        self.suspect_warning = QLabel()
+        self.suspect_warning.setWordWrap(True)
+        self.suspect_warning.setTextFormat(Qt.TextFormat.PlainText)  # the reason quotes no PDF markup
+        self.suspect_warning.setStyleSheet("background: #fde2b8; color: #5a3200; padding: 4px;")
+        self.suspect_warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.suspect_warning.hide()
+        layout.addWidget(self.suspect_warning)
         layout.addWidget(self.table)
 
     @property
@@ -198,8 +143,9 @@ class GridView(QWidget):
         if candidate is None:
             self._show(self.session.sha256, "", "Select an SoE table to see its grid.")
             return
-        members = [c for c in self.session.candidates if c.group == candidate.group]
-        if not any((label := self.session.label(c.id)) is not None and label.is_soe for c in members):
+        # the same choice as `soe grid` (core.grid.extract.soe_groups), on the labels that count here
+        members = soe_table(self.session.candidates, self.session.labels, candidate.group)
+        if not members:
             self._show(self.session.sha256, "", "This table is not marked SoE: accept it as SoE to read its grid.")
             return
         self.show_table(self.session.sha256, candidate.group, members)
@@ -253,6 +199,7 @@ class GridView(QWidget):
         if grid is None or message:
             self.model.set_grid(None)
             self.title.setText(message)
+            self.suspect_warning.hide()
         else:
             self.refresh(sha256, group)
         for button in self.export_buttons.values():
@@ -266,6 +213,8 @@ class GridView(QWidget):
         current = self.table.currentIndex()
         edited = core.edited_grid(self.store, sha256, self.extracted[(sha256, group)])
         self.model.set_grid(edited)
+        self.table.fit_to_text()
+        self._flag_suspect(edited.grid)
         pages = ", ".join(map(str, edited.grid.pages))
         lost = f" · {len(edited.unmatched)} edits no longer match a cell" if edited.unmatched else ""
         uncertain = len(self.model.uncertain_cells())
@@ -279,6 +228,12 @@ class GridView(QWidget):
             self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
         if self._pending_point is not None:
             self.select_at(*self._pending_point)
+
+    def _flag_suspect(self, grid: Grid) -> None:
+        self.suspect_warning.setVisible(bool(grid.suspect))
+        self.suspect_warning.setText(f"This grid was probably not read right: {grid.suspect}. It is not a result: "
+                                     "check it against the page and correct it before you export it."
+                                     if grid.suspect else "")
 
     # ----- page <-> grid ------------------------------------------------------------------------
     @Slot(object, object)
