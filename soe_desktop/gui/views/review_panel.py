@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soe_desktop.core.pdf.display_text import display_text
 from soe_desktop.gui.models.review_session import ReviewSession
 from soe_desktop.gui.views.candidate_history import CandidateHistory
 from soe_desktop.gui.views.page_view import STATE_COLOURS, STATE_TEXT
@@ -182,7 +183,7 @@ class ReviewPanel(QWidget):
         self._show_label(candidate_id)
         self._show_grid(candidate.rows)
         self.history.show_history(self.session.store, candidate_id)
-        self.context.setPlainText(candidate.context or "(no text around the table)")
+        self.context.setPlainText(display_text(candidate.context) or "(no text around the table)")  # no ▯ boxes
 
     def _show_label(self, candidate_id: str) -> None:
         label = self.session.label(candidate_id)
@@ -207,5 +208,5 @@ class ReviewPanel(QWidget):
         self.grid.setColumnCount(max((len(row) for row in shown), default=0))
         for r, row in enumerate(shown):
             for c, cell in enumerate(row):
-                self.grid.setItem(r, c, QTableWidgetItem(str(cell or "").replace("\n", " ")))
+                self.grid.setItem(r, c, QTableWidgetItem(display_text(str(cell or "").replace("\n", " "))))
         self.grid.resizeColumnsToContents()
