@@ -28,13 +28,18 @@ from soe_desktop.core.pdf.context import page_context
 from soe_desktop.core.pdf.features import candidate_page_features, page_features, page_scores
 from soe_desktop.core.pdf.ocr import READ_NOTE
 from soe_desktop.core.pdf.pages import read_page
-from soe_desktop.core.pdf.redaction import REDACTED_SHARE, dark_fill_share
+from soe_desktop.core.pdf.redaction import REDACTED_SHARE, dark_boxes, dark_fill_share
 from soe_desktop.core.pdf.table_cues import table_cues
 
 log = logging.getLogger(__name__)
 
 CELL_BREAK = re.compile(r"\t+| {2,}")
 DRAWN = ("char", "rect", "line", "curve", "image")  # pdfplumber's object kinds that put ink on a page
+# A redaction removes the words it covers; a table drawn black under white cells keeps them on top.
+# Share of a page's characters on its dark fills: 0 on the redacted SoE pages of the dev corpus and
+# on the generated ones, 0.59-0.89 on the SoE pages of two protocols whose grids are drawn that way
+# (which the blacked-out share alone, 0.60-0.75, would have called redacted).
+MAX_TEXT_ON_DARK = 0.05
 
 
 def manual_candidate_id(sha256: str, page: int) -> str:
@@ -64,15 +69,35 @@ def redacted_share(plumber_page) -> float:
     """Share of the page's drawing blacked out (redaction.py): a whole-page candidate has no table
     body to measure, so the box around all its ink stands for it, running header and footer included.
 
-    It is judged with the pipeline's threshold for a table body (REDACTED_SHARE). Measured: 0.70 on the
-    generated one-page redacted grids and 0.63-0.72 on the redacted signature pages of a dev-corpus
-    protocol; a page whose table body alone is blacked out under a tall header reaches 0.30-0.35 and
-    stays unmarked here (pdfplumber finds its table, so it has a found candidate marked `redacted`).
-    Two other pages of one dev-corpus protocol reach 0.68-0.70 (a dark figure, a table drawn black
-    under white), neither an SoE page; a threshold of 0.25 would have marked seven more pages like them.
+    It is judged with the pipeline's threshold for a table body (REDACTED_SHARE), so only a page that
+    is mostly blacked out is marked. Measured: 0.70 on the generated one-page redacted grids; 0.20-0.64
+    on the 21 SoE pages of a dev-corpus protocol whose grid is redacted box by box (4 reach 0.6); 0.30-0.35
+    on generated pages whose table body alone is blacked out under a tall header (pdfplumber finds
+    their table, so they have found candidates, marked `redacted` by the pipeline's own measure).
     """
     box = drawn_box(plumber_page.objects)
     return dark_fill_share(plumber_page.rects, plumber_page.images, box) if box else 0.0
+
+
+def text_on_dark(plumber_page) -> float:
+    """Share (0-1) of the page's visible characters whose centre lies on a dark fill."""
+    boxes = dark_boxes(plumber_page.rects, plumber_page.images)
+    chars = [c for c in plumber_page.chars if c["text"].strip()]
+    if not boxes or not chars:
+        return 0.0
+    on_dark = sum(1 for c in chars if _inside(((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2), boxes))
+    return on_dark / len(chars)
+
+
+def _inside(point: tuple[float, float], boxes: Sequence[BBox]) -> bool:
+    x, y = point
+    return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+
+def is_page_redacted(plumber_page) -> tuple[bool, float]:
+    """Whether the page's drawing is blacked out with its words removed, and the blacked-out share."""
+    share = redacted_share(plumber_page)
+    return share >= REDACTED_SHARE and text_on_dark(plumber_page) <= MAX_TEXT_ON_DARK, share
 
 
 def stored_reading(page: PageText) -> str:
@@ -92,13 +117,12 @@ def reread(pdf_path: str | Path, stored: PageText) -> tuple[PageText, bool]:
         reader = PageReader(Path(pdf_path), {number}, stack)
         fresh = read_page(reader.pdfium, number - 1)
         plumber_page = reader.plumber_page(number)
-        share = redacted_share(plumber_page) if plumber_page is not None else 0.0
+        redacted, share = is_page_redacted(plumber_page) if plumber_page is not None else (False, 0.0)
     if fresh.unreadable:
         return dataclasses.replace(stored, reading=stored_reading(stored)), False
     notes = [fresh.reading] if fresh.reading else []
     if stored.ocr:
         notes.append(READ_NOTE if notes else f"pictured; {READ_NOTE}")
-    redacted = share >= REDACTED_SHARE
     if redacted:
         notes.append(f"redacted: {100 * share:.0f} % of the page's drawing blacked out")
     return dataclasses.replace(stored, direction=fresh.direction, pictured=fresh.pictured or stored.ocr,

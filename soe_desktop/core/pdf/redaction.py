@@ -76,6 +76,11 @@ def image_luminance(image: Mapping) -> Optional[float]:
         return None
 
 
+def dark_boxes(rects: Iterable[Mapping], images: Iterable[Mapping]) -> list[BBox]:
+    """The boxes of the dark filled rectangles and dark images among pdfplumber's `rects` / `images`."""
+    return _dark_boxes(rects, images)
+
+
 def _dark_boxes(rects: Iterable[Mapping], images: Iterable[Mapping]) -> list[BBox]:
     boxes = [_box(rect) for rect in rects
              if rect.get("fill") and (shade := luminance(rect.get("non_stroking_color"))) is not None

@@ -88,3 +88,36 @@ def test_without_the_file_an_ocr_page_still_reads_as_uncertain(protocols):
     assert candidate.context.startswith("Reading: pictured; read by OCR")
     moved = whole_page_candidate(SHA, stored, number, pdf_path=path.with_name("gone.pdf"))
     assert moved.features[READING_UNCERTAIN] == 1.0 and moved.context == candidate.context
+
+
+def _black_under_white_grid(path) -> None:
+    """A grid drawn as a black block under white cells, each with its words on top (a common way to
+    draw ruling): mostly 'black' to a fill measure, but nothing is blacked out."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=(792, 612))
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.rect(36, 100, 720, 440, stroke=0, fill=1)
+    for row in range(10):
+        for column in range(6):
+            x, y = 37 + column * 120, 101 + row * 44
+            canvas.setFillColorRGB(1, 1, 1)
+            canvas.rect(x, y, 118, 42, stroke=0, fill=1)
+            canvas.setFillColorRGB(0, 0, 0)
+            canvas.drawString(x + 4, y + 16, f"Visit {column} row {row} X")
+    canvas.showPage()
+    canvas.save()
+
+
+def test_a_grid_drawn_black_under_white_is_not_redacted(tmp_path, protocols):
+    import pdfplumber
+
+    from soe_desktop.core.pdf.manual import is_page_redacted, redacted_share
+
+    path = tmp_path / "ruled.pdf"
+    _black_under_white_grid(path)
+    with pdfplumber.open(path) as pdf:
+        assert redacted_share(pdf.pages[0]) >= 0.6  # what the fill measure alone sees
+        assert is_page_redacted(pdf.pages[0])[0] is False  # its words lie on the "black"
+    with pdfplumber.open(protocols["redacted"][0]) as pdf:
+        assert is_page_redacted(pdf.pages[0])[0] is True
