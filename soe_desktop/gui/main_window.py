@@ -24,6 +24,7 @@ from soe_desktop.gui.views.lazy_panel import LazyPanel
 from soe_desktop.gui.views.page_view import OverlayBox, PdfPageView
 from soe_desktop.gui.views.queue_panel import QueuePanel
 from soe_desktop.gui.views.review_panel import ReviewPanel
+from soe_desktop.gui.views.scroll_panel import vertically_scrolling
 from soe_desktop.gui.views.thumbnails import ThumbnailStrip
 from soe_desktop.gui.views.training_panel import TrainingPanel
 
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         pages.addWidget(self.grid_view)
         pages.setSizes([560, 300])
         review.addWidget(pages)
-        review.addWidget(self.review_panel)
+        review.addWidget(vertically_scrolling(self.review_panel))  # never squeezed on a short screen
         review.setStretchFactor(1, 3)
         review.setStretchFactor(2, 1)
         review.setSizes([150, 800, 420])

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from gui_test_helpers import drop_files, wait_for_queue
 from soe_desktop.gui.views.flow_layout import FlowLayout
@@ -30,6 +30,9 @@ def _fits(window, screen: QSize) -> None:
     for panel in (window.review_panel, window.grid_view, window.queue_panel):
         if panel.isVisible():  # it has the room its contents need: no button cut off at its edge
             assert panel.width() >= panel.minimumSizeHint().width(), type(panel).__name__
+    for label in window.review_panel.findChildren(QLabel):
+        if label.isVisible() and label.wordWrap():  # a wrapped line is not cut to fewer lines
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
 
 
 @pytest.fixture
