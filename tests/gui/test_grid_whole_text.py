@@ -79,3 +79,26 @@ def test_no_missing_glyph_box_is_shown(table):
     shown = model.index(1, ACTIVITY).data()
     assert shown == "ECG 12 -lead"
     assert not {"\u25af", "\ufffd", "\ue012"} & set(model.index(1, ACTIVITY).data(Qt.ItemDataRole.ToolTipRole))
+
+
+def test_an_edit_keeps_the_sizes_and_refits_only_its_row(table, monkeypatch):
+    widget, model = table
+    sizes = widget.section_sizes()
+    widths, heights = sizes
+    grid = _grid()
+    grid.rows[2].activity = LONG_NAME + " " + LONG_NAME  # the edit: row 2 needs more lines now
+    model.set_grid(apply_edits(grid, []))  # a model reset, as an edit's refresh does
+    monkeypatch.setattr(widget, "fit_to_text", lambda: pytest.fail("an edit refitted the whole grid"))
+    widget.keep_sizes(sizes, changed_row=2)
+    assert [widget.columnWidth(c) for c in range(model.columnCount())] == widths
+    assert widget.rowHeight(0) == heights[0] and widget.rowHeight(2) > heights[2]
+
+
+def test_a_grid_of_another_shape_is_fitted_in_full(table):
+    widget, model = table
+    sizes = widget.section_sizes()
+    grid = _grid()
+    grid.rows.append(Row(activity=LONG_NAME, marks={}))
+    model.set_grid(apply_edits(grid, []))
+    widget.keep_sizes(sizes, changed_row=0)
+    assert widget.rowHeight(3) >= _wrapped_height(widget, ACTIVITY, LONG_NAME)

@@ -57,6 +57,7 @@ class GridView(QWidget):
         self._stacks: dict[str, QUndoStack] = {}
         self._reading: set[tuple[str, str]] = set()
         self.sha256, self.group = "", ""
+        self.fitted: Optional[tuple[str, str]] = None  # the grid whose sizes fit its text
         self._pending_point: Optional[tuple[int, float, float]] = None
         self._library = session.store  # undo histories hold edit ids of this library
         self.last_message = ""
@@ -195,6 +196,7 @@ class GridView(QWidget):
 
     def _show(self, sha256: str, group: str, message: str = "") -> None:
         self.sha256, self.group = sha256, group
+        self.fitted = None  # a grid shown afresh is fitted to its text in full
         grid = self.extracted.get((sha256, group)) if group else None
         if grid is None or message:
             self.model.set_grid(None)
@@ -212,8 +214,13 @@ class GridView(QWidget):
             return
         current = self.table.currentIndex()
         edited = core.edited_grid(self.store, sha256, self.extracted[(sha256, group)])
+        sizes = self.table.section_sizes() if self.fitted == (sha256, group) else None
         self.model.set_grid(edited)
-        self.table.fit_to_text()
+        if sizes is None:
+            self.table.fit_to_text()
+        else:
+            self.table.keep_sizes(sizes, current.row())
+        self.fitted = (sha256, group)
         self._flag_suspect(edited.grid)
         pages = ", ".join(map(str, edited.grid.pages))
         lost = f" · {len(edited.unmatched)} edits no longer match a cell" if edited.unmatched else ""
