@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from soe_desktop.gui.dialogs.errors import show_error
 from soe_desktop.gui.tour import start_tour_unless_dismissed
+from soe_desktop.gui.window_menus import add_action
 from soe_desktop.gui.workers import WorkerPool, create_worker
 
 
@@ -22,12 +23,12 @@ class HelpMenu(QObject):
         self.guide = None
         self.pool = WorkerPool(max_threads=1, parent=self)  # the backup copies off the GUI thread
         self.tour = start_tour_unless_dismissed(window, window.gui_state)
-        window._action(menu, "&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents)
-        window._action(menu, "Show &tips", self.tour.start)
+        add_action(window, menu, "&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents)
+        add_action(window, menu, "Show &tips", self.tour.start)
         menu.addSeparator()
-        window._action(menu, "Open &data folder", self.open_data_folder)
-        self.backup_action = window._action(menu, "&Back up the library…", self.ask_backup)
-        window._action(menu, "&About SoE Desktop", self.show_about)
+        add_action(window, menu, "Open &data folder", self.open_data_folder)
+        self.backup_action = add_action(window, menu, "&Back up the library…", self.ask_backup)
+        add_action(window, menu, "&About SoE Desktop", self.show_about)
 
     @Slot()
     def show_guide(self) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget
 
 from soe_desktop.core.settings import Settings, save_settings
@@ -15,11 +14,11 @@ from soe_desktop.gui.dialogs.errors import show_error
 from soe_desktop.gui.ingest_queue import IngestQueue
 from soe_desktop.gui.models.queue_model import ACTIVE, CANCELLED, ERROR
 from soe_desktop.gui.models.review_session import ReviewSession
-from soe_desktop.gui.recent_files import RecentFiles
 from soe_desktop.core.app.review import review_state, reviewer
 from soe_desktop.gui.startup import IngestGate, Step, StartUp, core_steps, freeze_loaded_objects
 from soe_desktop.gui.student_warmup import StudentWarmUp
 from soe_desktop.gui.views.grid_view import GridView
+from soe_desktop.gui.window_menus import build_menus
 from soe_desktop.gui.views.lazy_panel import LazyPanel
 from soe_desktop.gui.views.page_view import OverlayBox, PdfPageView
 from soe_desktop.gui.views.queue_panel import QueuePanel
@@ -45,7 +44,7 @@ class MainWindow(QMainWindow):
         self.open_sha = ""
         self.preview_key = 0  # queue key of the document shown while it is processed
         self._build_widgets()
-        self._build_menus()
+        build_menus(self)
         self.start_up = StartUp(self, core_steps() + [Step("Starting… preparing the dashboard", self.dashboard.panel),
                                                      Step("Starting…", freeze_loaded_objects)], gate)
         self._connect()
@@ -97,70 +96,6 @@ class MainWindow(QMainWindow):
         from soe_desktop.gui.views.dashboard import DashboardPanel  # matplotlib: ~0.7 s to import
 
         return DashboardPanel(self.store, self)
-
-    def _action(self, menu, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)  # shortcuts work whichever panel has focus
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open PDFs…", self.open_files, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "Open &folder…", self.open_folder)
-        self.recent = RecentFiles(self.gui_state, file_menu.addMenu("Open &recent"), self.add_paths)
-        file_menu.addSeparator()
-        from soe_desktop.gui.export_actions import ExportActions
-
-        self.exports = ExportActions(self, self.store, self.settings)
-        self.exports.add_to(file_menu)
-        from soe_desktop.gui.import_labels_action import ImportLabelsAction
-
-        self.imports = ImportLabelsAction(self, self.settings)
-        self.imports.add_to(file_menu)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        edit = bar.addMenu("&Edit")
-        self.undo_action = self.session.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.session.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            edit.addAction(action)
-            self.addAction(action)
-        self._action(edit, "&Settings…", self.open_settings, "Ctrl+,")
-        review = bar.addMenu("&Review")
-        self._action(review, "&Accept the suggestion, next", self.session.accept, "A")
-        self._action(review, "Mark &SoE, next", self.session.mark_soe, "S")
-        self._action(review, "Mark n&ot SoE, next", self.session.mark_not_soe, "N")
-        self._action(review, "S&witch SoE / not SoE", self.session.toggle, "Space")
-        self._action(review, "&Next candidate", self.session.next, "J")
-        self._action(review, "&Previous candidate", self.session.previous, "K")
-        self._action(review, "Next most &uncertain", self.session.next_uncertain, "U")
-        view = bar.addMenu("&View")
-        self._action(view, "Zoom &in", self.page_view.zoom_in, QKeySequence.StandardKey.ZoomIn)
-        self._action(view, "Zoom &out", self.page_view.zoom_out, QKeySequence.StandardKey.ZoomOut)
-        self._action(view, "Fit &width", self.page_view.fit_width, "Ctrl+1")
-        self._action(view, "Fit &page", self.page_view.fit_page, "Ctrl+2")
-        self._action(view, "&Rotate clockwise", self.page_view.rotate_clockwise, "Ctrl+R")
-        tools = bar.addMenu("&Tools")
-        self._action(tools, "&Train local model…", self.show_training, "Ctrl+T")
-        self._action(tools, "&Dashboard", self.show_dashboard, "Ctrl+D")
-        from soe_desktop.gui.help_menu import HelpMenu
-
-        self.help = HelpMenu(self, bar.addMenu("&Help"))
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("main_toolbar")
-        for text, slot in (("Open…", self.open_files), ("Zoom −", self.page_view.zoom_out),
-                           ("Zoom +", self.page_view.zoom_in), ("Fit width", self.page_view.fit_width),
-                           ("Fit page", self.page_view.fit_page), ("Rotate", self.page_view.rotate_clockwise),
-                           ("Train local model", self.show_training), ("Settings", self.open_settings)):
-            toolbar.addAction(text, slot)
 
     def _connect(self) -> None:
         self.queue.document_ready.connect(self._on_document_ready)
