@@ -23,6 +23,7 @@ from soe_desktop.core.pdf.display_text import display_text
 from soe_desktop.gui.models.review_session import ReviewSession
 from soe_desktop.gui.views.candidate_history import CandidateHistory
 from soe_desktop.gui.views.page_view import STATE_COLOURS, STATE_TEXT
+from soe_desktop.gui.views.review_reason import reason_text
 
 MAX_GRID_ROWS = 60
 
@@ -82,6 +83,7 @@ class ReviewPanel(QWidget):
         self.source = QLabel("–")
         self.reason = QLabel("–")
         self.reason.setWordWrap(True)
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)  # a labeler's reason may quote the PDF
         self.progress = QLabel("–")
         for label in (self.confidence, self.source, self.progress):
             label.setWordWrap(True)  # long counts or sources wrap instead of widening the window
@@ -199,7 +201,7 @@ class ReviewPanel(QWidget):
                                 ("  (representations agree)" if label.agree else "  (representations disagree)")))
         kind = str(label.kind)
         self.source.setText(f"{label.source} ({kind})")
-        self.reason.setText(label.reason or "–")
+        self.reason.setText(reason_text(label, self.session.candidate(candidate_id)))  # + auto-accept's refusal
 
     def _show_grid(self, rows: list[list[str]]) -> None:
         shown = rows[:MAX_GRID_ROWS]
