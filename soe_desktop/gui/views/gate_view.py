@@ -1,12 +1,14 @@
 """The promotion gate's comparison for one model: both page F1s side by side, the pages where the
-new model and the active labeler disagree, and "Make active" (plain when the new model won, behind a
-warning dialog when it did not or could not be judged)."""
+new model and the active labeler disagree (each with a small picture of the page, drawn on a worker),
+and "Make active" (plain when the new model won, behind a warning dialog when it did not or could not
+be judged)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QSize, Signal, Slot
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
@@ -20,9 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from soe_desktop.core.app.promotion import CHALLENGER
+from soe_desktop.core.pdf.thumbnails import page_thumbnails
 
 FIGURE_COLUMNS = ("", "Page F1", "Precision", "Recall", "TP", "FP", "FN")
 DIFFERENCE_COLUMNS = ("Document", "Page", "Reviewers", "New model", "Active labeler")
+PAGE_COLUMN = 1
+THUMBNAIL_PX = 72
+MAX_THUMBNAILS = 40  # the first rows get pictures; the rest are listed (a stored comparison lists 200)
 
 
 def _soe(value: bool) -> str:
@@ -53,10 +59,15 @@ class ComparisonView(QGroupBox):
 
     activate_requested = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, pool=None, document_path: Optional[Callable[[str], Optional[str]]] = None,
+                 parent: QWidget | None = None) -> None:
+        """`pool` (a WorkerPool) draws the page pictures of the differing pages; `document_path`
+        gives a document's stored file from its sha256. Without them the pages are listed only."""
         super().__init__("New model vs active labeler", parent)
         self.version: Optional[str] = None
         self.comparison: dict = {}
+        self.pool, self.document_path = pool, document_path
+        self._drawing: Optional[object] = None  # the request whose pictures are awaited
         layout = QVBoxLayout(self)
         self.verdict = QLabel("Train a model to compare it with the active labeler.")
         self.verdict.setWordWrap(True)
@@ -65,6 +76,7 @@ class ComparisonView(QGroupBox):
         self.figures = _table(FIGURE_COLUMNS)
         self.figures.setMaximumHeight(90)
         self.differences = _table(DIFFERENCE_COLUMNS)
+        self.differences.setIconSize(QSize(THUMBNAIL_PX, THUMBNAIL_PX))
         self.make_active = QPushButton("Make active")
         self.make_active.setEnabled(False)
         self.make_active.clicked.connect(self.request_activation)
@@ -111,6 +123,37 @@ class ComparisonView(QGroupBox):
         total = self.comparison.get("different_pages", len(rows))
         self.differences.setToolTip(f"{total} page(s) judged differently" + (
             f"; the first {len(rows)} listed" if total > len(rows) else ""))
+        self._draw_pages(rows[:MAX_THUMBNAILS])
+
+    def _draw_pages(self, rows: list[dict]) -> None:
+        """Pictures of the listed pages, drawn on a worker; a newer comparison makes them stale."""
+        self._drawing = None
+        if self.pool is None or self.document_path is None or not rows:
+            return
+        paths: dict[str, Optional[str]] = {}
+        wanted = []
+        for r, row in enumerate(rows):
+            sha = row.get("sha256") or ""
+            if sha not in paths:
+                paths[sha] = self.document_path(sha) if sha else None
+            if paths[sha]:
+                wanted.append((r, paths[sha], int(row["page"])))
+        if not wanted:
+            return
+        request = self._drawing = object()
+        pages = [(path, page) for _r, path, page in wanted]
+        self.pool.run(lambda _progress, cancel: page_thumbnails(pages, THUMBNAIL_PX, cancel), name="page pictures",
+                      finished=lambda pictures: self._show_pictures(request, wanted, pictures))
+
+    def _show_pictures(self, request: object, wanted: list[tuple[int, str, int]], pictures: dict) -> None:
+        if request is not self._drawing:
+            return
+        for r, path, page in wanted:
+            picture = QPixmap()
+            item = self.differences.item(r, PAGE_COLUMN)
+            if item is not None and (path, page) in pictures and picture.loadFromData(pictures[(path, page)], "PNG"):
+                item.setIcon(QIcon(picture))
+        self.differences.resizeRowsToContents()
 
     @Slot()
     def request_activation(self) -> None:

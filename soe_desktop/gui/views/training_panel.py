@@ -133,7 +133,7 @@ class TrainingPanel(QWidget):
         layout.addLayout(top, 3)
         bottom = QHBoxLayout()
         bottom.addWidget(self._build_models(), 1)
-        self.comparison = ComparisonView()
+        self.comparison = ComparisonView(self.pool, lambda sha: (self.store.document(sha) or {}).get("stored_path"))
         self.comparison.activate_requested.connect(self.activate)
         bottom.addWidget(self.comparison, 1)
         layout.addLayout(bottom, 2)
