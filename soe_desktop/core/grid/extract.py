@@ -96,7 +96,8 @@ def _blacked_out(reader: PageReader, part: Optional[PagePart], candidate: Candid
     if plumber_page is None:
         return False
     try:
-        return is_redacted(plumber_page.rects, plumber_page.images, _body_box(part, candidate))
+        return is_redacted(plumber_page.rects, plumber_page.images, _body_box(part, candidate),
+                           reader.pdfium[candidate.page - 1])
     except Exception as error:  # pdfminer raises on damaged content streams
         log.warning("redaction check failed on page %s: %s", candidate.page, error)
         return False

@@ -29,7 +29,7 @@ from soe_desktop.core.pdf.fallback import fallback_parts
 from soe_desktop.core.pdf.grouping import WHOLE_PAGE, assign_groups
 from soe_desktop.core.pdf.ingest import open_pdfium
 from soe_desktop.core.pdf.limits import NO_BUDGET, Budget
-from soe_desktop.core.pdf.redaction import REDACTED_SHARE, dark_fill_share
+from soe_desktop.core.pdf.redaction import REDACTED_SHARE, confirmed_dark_share
 from soe_desktop.core.pdf.rotation import UPRIGHT, frame_of
 from soe_desktop.core.pdf.table_cues import table_cues
 
@@ -112,7 +112,8 @@ def detect_tables(reader: PageReader, number: int, page: PageText) -> list[RawTa
         return []
     tables = find_tables(FinderInput(reader.path, number, page, plumber_page))
     for table in tables:  # while pdfplumber's rects and images are parsed
-        table.extra[REDACTED_SHARE_KEY] = dark_fill_share(plumber_page.rects, plumber_page.images, _body_box(table))
+        table.extra[REDACTED_SHARE_KEY] = confirmed_dark_share(plumber_page.rects, plumber_page.images,
+                                                               _body_box(table), reader.pdfium[number - 1])
     plumber_page.close()  # frees the parsed layout: protocols can have hundreds of pages
     return tables
 

@@ -5,7 +5,11 @@ boxes, drawn as filled rectangles or pasted as a black image, and the text under
 grid read from such a table has a header and no marks; it is a redacted table, not a failed read.
 
 `dark_fill_share` takes pdfplumber's own object dicts (`page.rects`, `page.images`), so the grid
-and the page pipeline can both ask it without parsing the page again.
+and the page pipeline can both ask it without parsing the page again. A fill's colour value alone
+can mislead: in a Separation or ICC colour space a value near 0 is a light tint, not black (a
+protocol's pale-grey header cells read as 80-97 % "blacked out"). So a box the vectors call
+blacked out is confirmed on the page as drawn (`drawn_dark_share`: a small greyscale render) before
+it counts as redacted.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ log = logging.getLogger(__name__)
 DARK_LUMINANCE = 0.3  # 0 black .. 1 white: a fill at or below this is a blacking-out colour
 SAMPLES = 40  # sample points per side of the box: the covered share is measured to ~1/40
 REDACTED_SHARE = 0.6  # a table body this much covered is blacked out
+CHECK_DPI = 24  # enough to tell a black box from a pale fill, ~1 ms a page
 
 
 def luminance(color) -> Optional[float]:
@@ -118,6 +123,38 @@ def _overlaps(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def is_redacted(rects: Sequence[Mapping], images: Sequence[Mapping], bbox: BBox) -> bool:
-    """Whether most of `bbox` is blacked out."""
-    return dark_fill_share(rects, images, bbox) >= REDACTED_SHARE
+def drawn_dark_share(pdfium_page, bbox: BBox, dpi: int = CHECK_DPI) -> Optional[float]:
+    """Share (0-1) of `bbox` (displayed, top-left, PDF points) that is dark on the page as pdfium
+    draws it (greyscale, as displayed); None when the page cannot be drawn."""
+    scale = dpi / 72
+    try:
+        bitmap = pdfium_page.render(scale=scale, grayscale=True)
+    except Exception as error:  # noqa: BLE001 - a page pdfium cannot draw: the vectors decide
+        log.debug("page not drawn for the redaction check: %s", error)
+        return None
+    try:
+        pixels = bitmap.to_numpy()
+    finally:
+        bitmap.close()
+    grey = pixels.reshape(pixels.shape[0], pixels.shape[1], -1)[:, :, 0]
+    x0, top, x1, bottom = (int(round(v * scale)) for v in bbox)
+    box = grey[max(top, 0):max(bottom, top + 1), max(x0, 0):max(x1, x0 + 1)]
+    if box.size == 0:
+        return None
+    return float((box <= DARK_LUMINANCE * 255).mean())
+
+
+def confirmed_dark_share(rects: Sequence[Mapping], images: Sequence[Mapping], bbox: BBox,
+                         pdfium_page=None) -> float:
+    """`dark_fill_share`, and where that says blacked out, the smaller of it and the share drawn
+    dark (`drawn_dark_share`; skipped without a pdfium page)."""
+    share = dark_fill_share(rects, images, bbox)
+    if share < REDACTED_SHARE or pdfium_page is None:
+        return share
+    drawn = drawn_dark_share(pdfium_page, bbox)
+    return share if drawn is None else min(share, drawn)
+
+
+def is_redacted(rects: Sequence[Mapping], images: Sequence[Mapping], bbox: BBox, pdfium_page=None) -> bool:
+    """Whether most of `bbox` is blacked out (confirmed on the drawn page when one is given)."""
+    return confirmed_dark_share(rects, images, bbox, pdfium_page) >= REDACTED_SHARE
