@@ -218,8 +218,8 @@ class IngestQueue(QObject):
     def _on_finished(self, outcome: IngestResult) -> None:
         key = self._key()
         earlier = self.model.by_sha(outcome.sha256, exclude_key=key)
-        self._name_from_library(key, outcome.sha256)
         if earlier is not None:
+            self._name_from_library(key, outcome.sha256)
             self.model.update(key, status=DUPLICATE, fraction=1.0, sha256=outcome.sha256,
                               message=f"same file as {earlier.display_name}", soe_pages=outcome.soe_pages)
         else:
