@@ -33,3 +33,15 @@ def sample_protocol(tmp_path_factory):
     path = tmp_path_factory.mktemp("sample") / "sample_protocol.pdf"
     truth = write_sample_protocol(path)
     return path, truth
+
+
+@pytest.fixture(scope="session")
+def three_protocols(tmp_path_factory):
+    """Three distinct generated protocols (two to learn from, one new one to label), generated once."""
+    from soe_desktop.core.synthetic import write_protocol
+
+    folder = tmp_path_factory.mktemp("three_protocols")
+    paths = [folder / f"protocol_{seed}.pdf" for seed in (5, 6, 7)]
+    for seed, path in zip((5, 6, 7), paths):
+        write_protocol(path, seed=seed)
+    return paths

@@ -56,24 +56,13 @@ def _choose_lora(panel) -> None:
     panel.args_overrides = dict(TINY_LORA)
 
 
-@pytest.fixture(scope="module")
-def protocols(tmp_path_factory):
-    from soe_desktop.core.synthetic import write_protocol
-
-    folder = tmp_path_factory.mktemp("lora_protocols")
-    paths = [folder / f"protocol_{seed}.pdf" for seed in (5, 6, 7)]
-    for seed, path in zip((5, 6, 7), paths):
-        write_protocol(path, seed=seed)
-    return paths
-
-
 def test_lora_student_survives_a_killed_run_then_trains_wins_activation_and_labels_a_new_protocol(
-        make_window, protocols, qtbot, monkeypatch):
+        make_window, three_protocols, qtbot, monkeypatch):
     import soe_desktop.gui.views.gate_view as gate_view
 
     window = make_window()
     window.start_up.finish_now()
-    for path in protocols[:2]:
+    for path in three_protocols[:2]:
         _drop(qtbot, window, path)
     panel = window.training_panel
     _choose_lora(panel)
@@ -106,6 +95,6 @@ def test_lora_student_survives_a_killed_run_then_trains_wins_activation_and_labe
         panel.comparison.make_active.click()
     assert window.store.active_model()["version"] == version
 
-    sha = _drop(qtbot, window, protocols[2])
+    sha = _drop(qtbot, window, three_protocols[2])
     sources = {label.source for label in window.store.labels(sha256=sha, source_prefix="student:")}
     assert sources == {f"student:{version}"}

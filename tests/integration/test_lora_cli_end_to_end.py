@@ -21,21 +21,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def protocols(tmp_path_factory):
-    from soe_desktop.core.synthetic import write_protocol
-
-    folder = tmp_path_factory.mktemp("lora_cli")
-    paths = [folder / f"protocol_{seed}.pdf" for seed in (11, 12, 13)]
-    for seed, path in zip((11, 12, 13), paths):
-        write_protocol(path, seed=seed)
-    return paths
-
-
-def test_train_a_lora_student_activate_it_and_it_labels_the_next_protocol(protocols, tmp_path):
+def test_train_a_lora_student_activate_it_and_it_labels_the_next_protocol(three_protocols, tmp_path):
     runner = CliRunner()
     db = ["--db", str(tmp_path / "library.db")]
-    for path in protocols[:2]:
+    for path in three_protocols[:2]:
         assert runner.invoke(main, [*db, "ingest", "--quiet", str(path)]).exit_code == 0
 
     trained = runner.invoke(main, [*db, "train", "--head", "features+text", "--source", "teacher-all",
@@ -47,9 +36,9 @@ def test_train_a_lora_student_activate_it_and_it_labels_the_next_protocol(protoc
     active = [row for row in models if row["active"]]
     assert len(active) == 1 and active[0]["args"]["head"] == "features+text"
 
-    ingested = runner.invoke(main, [*db, "ingest", "--quiet", str(protocols[2])])
+    ingested = runner.invoke(main, [*db, "ingest", "--quiet", str(three_protocols[2])])
     assert ingested.exit_code == 0, ingested.output
-    sha = hashlib.sha256(protocols[2].read_bytes()).hexdigest()
+    sha = hashlib.sha256(three_protocols[2].read_bytes()).hexdigest()
     with Store(tmp_path / "library.db") as store:
         assert store.candidates(sha), "the new protocol has no candidates"
         sources = {label.source for label in store.labels(sha256=sha, source_prefix="student:")}
